@@ -1,0 +1,114 @@
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { publint } from 'publint'
+import { formatMessage } from 'publint/utils'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { publicPackages, repoRoot, run } from './workspace'
+
+const required = ['license', 'repository', 'engines', 'files', 'exports'] as const
+
+describe.each(publicPackages)('$name', (pkg) => {
+  it('declares the publishing metadata', () => {
+    for (const field of required) expect(pkg.manifest, field).toHaveProperty(field)
+    expect(pkg.manifest.sideEffects).toBe(false)
+    expect(pkg.manifest.exports).toMatchObject({
+      '.': {
+        import: { types: './dist/index.d.ts', default: './dist/index.js' },
+        require: { types: './dist/index.d.cts', default: './dist/index.cjs' },
+      },
+    })
+  })
+
+  it('passes publint with no findings', async () => {
+    const { messages, pkg: manifest } = await publint({
+      pkgDir: pkg.dir,
+      pack: 'pnpm',
+      strict: true,
+    })
+    expect(messages.map((m) => `${m.type}: ${formatMessage(m, manifest)}`)).toEqual([])
+  })
+
+  it('passes @arethetypeswrong/cli --pack with no findings', async () => {
+    const attw = join(repoRoot, 'tools/checks/node_modules/.bin/attw')
+    const result = await run(attw, ['--pack', '.', '--format', 'json'], { cwd: pkg.dir })
+    const report = JSON.parse(result.stdout) as { analysis: { problems?: unknown[] } }
+    expect(report.analysis.problems ?? []).toEqual([])
+    expect(result.code).toBe(0)
+  })
+})
+
+/**
+ * Packs every public package with pnpm (which rewrites `workspace:` and `catalog:` ranges as a
+ * publish would), installs the tarballs into a scratch project outside the workspace with npm, and
+ * loads each package both ways.
+ */
+describe('packed tarballs in a scratch project', () => {
+  let project: string
+  let scratch: string
+
+  beforeAll(async () => {
+    scratch = mkdtempSync(join(tmpdir(), 'billingkey-smoke-'))
+    const tarballs = join(scratch, 'tarballs')
+    mkdirSync(tarballs)
+    for (const pkg of publicPackages) {
+      const packed = await run('pnpm', ['pack', '--pack-destination', tarballs], { cwd: pkg.dir })
+      expect(packed.code, packed.stderr).toBe(0)
+    }
+    const files = readdirSync(tarballs)
+    const specs = Object.fromEntries(
+      publicPackages.map((pkg) => {
+        const file = files.find((f) =>
+          f.startsWith(`${pkg.name.replace('@', '').replace('/', '-')}-`),
+        )
+        expect(file, `tarball of ${pkg.name}`).toBeDefined()
+        return [pkg.name, `file:${join(tarballs, file as string)}`]
+      }),
+    )
+    project = join(scratch, 'project')
+    mkdirSync(project)
+    writeFileSync(
+      join(project, 'package.json'),
+      JSON.stringify({ name: 'smoke', private: true, dependencies: specs, overrides: specs }),
+    )
+    const installed = await run(
+      'npm',
+      ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'],
+      { cwd: project },
+    )
+    expect(installed.code, installed.stderr).toBe(0)
+  })
+
+  afterAll(() => {
+    if (scratch) rmSync(scratch, { recursive: true, force: true })
+  })
+
+  it.each(publicPackages)(
+    '$name loads with import() and require() with the same exports',
+    async (pkg) => {
+      const script = `
+      const esm = Object.keys(await import(${JSON.stringify(pkg.name)})).filter((k) => k !== 'default' && k !== 'module.exports').sort()
+      const { createRequire } = await import('node:module')
+      const cjs = Object.keys(createRequire(process.cwd() + '/')(${JSON.stringify(pkg.name)})).sort()
+      console.log(JSON.stringify({ esm, cjs }))`
+      const result = await run('node', ['--input-type=module', '-e', script], { cwd: project })
+      expect(result.code, result.stderr).toBe(0)
+      const { esm, cjs } = JSON.parse(result.stdout) as { esm: string[]; cjs: string[] }
+      expect(esm.length).toBeGreaterThan(0)
+      expect(cjs).toEqual(esm)
+    },
+  )
+
+  it.each(publicPackages.filter((pkg) => pkg.manifest.bin))(
+    '$name bin runs --help',
+    async (pkg) => {
+      for (const bin of Object.keys(pkg.manifest.bin ?? {})) {
+        const result = await run(join(project, 'node_modules/.bin', bin), ['--help'], {
+          cwd: project,
+        })
+        expect(result.code, result.stderr).toBe(0)
+        expect(result.stdout).toContain('Usage')
+      }
+    },
+  )
+})

@@ -1,0 +1,52 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { publicPackages, repoRoot, run } from './workspace'
+
+const bin = (name: string) => join(repoRoot, 'node_modules/.bin', name)
+
+describe('repository', () => {
+  it('passes Biome (lint and format) on every file', async () => {
+    const result = await run(bin('biome'), ['ci', '--reporter=summary', '.'], { cwd: repoRoot })
+    expect(result.code, result.stdout + result.stderr).toBe(0)
+  })
+
+  it('changeset status succeeds (every changed package has a changeset)', async () => {
+    const result = await run(bin('changeset'), ['status'], { cwd: repoRoot })
+    expect(result.code, result.stdout + result.stderr).toBe(0)
+  })
+
+  it('versions public packages independently and keeps private ones out of releases', () => {
+    const config = JSON.parse(readFileSync(join(repoRoot, '.changeset/config.json'), 'utf8'))
+    expect(config.fixed).toEqual([])
+    expect(config.linked).toEqual([])
+    expect(config.access).toBe('public')
+    expect(config.privatePackages).toEqual({ version: false, tag: false })
+    expect(publicPackages.length).toBeGreaterThanOrEqual(7)
+  })
+})
+
+describe('size budgets (size-limit, gzip, dependencies included)', async () => {
+  const result = await run(
+    join(repoRoot, 'tools/checks/node_modules/.bin/size-limit'),
+    ['--json'],
+    {
+      cwd: join(repoRoot, 'tools/checks'),
+    },
+  )
+  const entries = JSON.parse(result.stdout || '[]') as {
+    name: string
+    passed: boolean
+    size: number
+  }[]
+  const budgets = JSON.parse(readFileSync(join(repoRoot, 'tools/checks/.size-limit.json'), 'utf8'))
+
+  it('measures every budgeted entry', () => {
+    expect(result.stderr).toBe('')
+    expect(entries.map((e) => e.name)).toEqual(budgets.map((b: { name: string }) => b.name))
+  })
+
+  it.each(entries)('$name stays within its budget ($size bytes)', (entry) => {
+    expect(entry.passed).toBe(true)
+  })
+})
