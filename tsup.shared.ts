@@ -11,7 +11,9 @@ export function library(options: Options = {}) {
     entry: ['src/index.ts'],
     format: ['esm', 'cjs'],
     dts: true,
-    clean: true,
+    // Entry names never change, so files are overwritten in place; cleaning first would leave
+    // dependents without a dist/ for the length of a build.
+    clean: false,
     target: 'es2022',
     platform: 'neutral',
     treeshake: true,
