@@ -1,1 +1,40 @@
-export {}
+export { mapWithConcurrency } from './concurrency'
+export {
+  AbortError,
+  ApiError,
+  type ApiErrorClass,
+  AuthenticationError,
+  BillingKeyError,
+  BillingKeyExpiredError,
+  ConnectionError,
+  type ErrorDetails,
+  errorFromResponse,
+  isBillingKeyError,
+  NotFoundError,
+  type ProviderName,
+  parseRetryAfter,
+  RateLimitError,
+  RejectedError,
+  ResponseError,
+  requestIdOf,
+  ServerError,
+  TimeoutError,
+  toBillingKeyError,
+  ValidationError,
+} from './errors'
+export { createLog, type Log, type Logger, type LogLevel } from './logger'
+export type {
+  BillingKey,
+  BillingKeyAdapter,
+  BillingKeyRef,
+  BillingKeyStatus,
+  BootpayRef,
+  CallOptions,
+  ClientOptions,
+  IamportRef,
+  LookupResult,
+} from './model'
+export { isSecretKey, REDACTED, redact, redactHeaders, redactText } from './redact'
+export { type IssuedToken, TokenCache, type TokenCacheOptions } from './token-cache'
+export { createTransport, type Transport, type TransportOptions } from './transport'
+export { assertIdentifier, assertNonEmptyList, encodePathSegment, serializePath } from './validate'

@@ -1,0 +1,87 @@
+import type { BillingKeyError, ProviderName } from './errors'
+import type { Logger, LogLevel } from './logger'
+
+export type IamportRef = { provider: 'iamport'; customerUid: string }
+export type BootpayRef =
+  | { provider: 'bootpay'; receiptId: string }
+  | { provider: 'bootpay'; billingKey: string }
+export type BillingKeyRef = IamportRef | BootpayRef
+
+export type BillingKeyStatus = 'active' | 'expired' | 'deleted'
+
+/** One stored billing key, the same shape whichever provider holds it. */
+export interface BillingKey<P extends ProviderName = ProviderName, Raw = unknown> {
+  provider: P
+  ref: Extract<BillingKeyRef, { provider: P }>
+  status: BillingKeyStatus
+  method: 'card' | 'bank' | 'unknown'
+  card?: {
+    issuer: string | null
+    issuerCode: string | null
+    maskedNumber: string | null
+    kind: 'credit' | 'check' | null
+  }
+  bank?: {
+    name: string | null
+    code: string | null
+    maskedAccount: string | null
+    holder: string | null
+  }
+  customer?: {
+    name: string | null
+    phone: string | null
+    email: string | null
+    address: string | null
+    postcode: string | null
+  }
+  pg: { provider: string; merchantId: string | null }
+  sandbox: boolean
+  issuedAt: Date
+  updatedAt: Date | null
+  expiresAt: Date | null
+  /** The provider's own payload, its generated type. */
+  raw: Raw
+}
+
+export type LookupResult<K extends { ref: BillingKeyRef } = BillingKey> =
+  | { ref: K['ref']; ok: true; key: K }
+  | { ref: K['ref']; ok: false; error: BillingKeyError }
+
+/** What the facade knows of a provider: each provider client exposes one as `client.billingKeys`. */
+export interface BillingKeyAdapter<P extends ProviderName = ProviderName, Raw = unknown> {
+  readonly provider: P
+  lookup(
+    ref: Extract<BillingKeyRef, { provider: P }>,
+    options?: { signal?: AbortSignal },
+  ): Promise<BillingKey<P, Raw>>
+  /**
+   * One result per ref, in order. May batch. A failure of one ref (or one chunk) is that ref's
+   * `{ ok: false }`; only an abort rejects (AbortError), and then no further request starts.
+   */
+  lookupMany(
+    refs: readonly Extract<BillingKeyRef, { provider: P }>[],
+    options?: { signal?: AbortSignal; concurrency?: number; onSettled?: (count: number) => void },
+  ): Promise<LookupResult<BillingKey<P, Raw>>[]>
+}
+
+/** The options every provider client factory takes after its credentials. */
+export interface ClientOptions {
+  /** Default: the provider's production API. */
+  baseUrl?: string
+  /** Default: `globalThis.fetch`, looked up at call time. */
+  fetch?: typeof fetch
+  /** Per attempt, headers and body. Default 30 000. */
+  timeoutMs?: number
+  /** All attempts and backoff sleeps together. Default 120 000. */
+  deadlineMs?: number
+  /** Retries of idempotent calls; 0 disables. Default 2. */
+  maxRetries?: number
+  logger?: Logger
+  /** Default `info` when a logger is given. */
+  logLevel?: LogLevel
+}
+
+/** Per-call options, the optional last argument of every client method. */
+export interface CallOptions {
+  signal?: AbortSignal
+}

@@ -1,0 +1,164 @@
+import {
+  type BillingKeyError,
+  ConnectionError,
+  type ProviderName,
+  parseRetryAfter,
+  requestIdOf,
+  TimeoutError,
+  toBillingKeyError,
+} from './errors'
+import { createLog, type Log } from './logger'
+import { redactText } from './redact'
+import { abortError, race, sleep } from './signal'
+
+export interface TransportOptions {
+  provider: ProviderName
+  /** Default: `globalThis.fetch`, looked up at call time. */
+  fetch?: typeof fetch
+  /** Per attempt, headers and body. Default 30 000. */
+  timeoutMs?: number
+  /** All attempts and backoff sleeps together. Default 120 000. */
+  deadlineMs?: number
+  /** Default 2; 0 disables retries. */
+  maxRetries?: number
+  /** Defaults 500 / 8 000 / 60 000. */
+  retry?: { baseDelayMs?: number; maxDelayMs?: number; maxRetryAfterMs?: number }
+  /** Jitter source in [0, 1); tests inject. */
+  random?: () => number
+  /** The Authorization header value, or undefined for none (the token call). */
+  authorize?: (request: Request, signal: AbortSignal) => Promise<string | undefined>
+  /** Called on a 401 of an authorized request: invalidate, and return true to replay once. */
+  onUnauthorized?: (request: Request, authorization: string) => boolean
+  /** Default: GET, HEAD, OPTIONS, PUT, DELETE; providers add their token POST. */
+  isIdempotent?: (request: Request) => boolean
+  /** Added to every request that does not set them. */
+  headers?: Record<string, string>
+  log?: Log
+}
+
+export type Transport = (input: Request | string | URL, init?: RequestInit) => Promise<Response>
+
+const idempotent = (request: Request) => /^(GET|HEAD|OPTIONS|PUT|DELETE)$/.test(request.method)
+
+/**
+ * A fetch for openapi-fetch's `createClient({ fetch })` that adds auth, timeouts, retries and
+ * the replay after a 401. It never throws for an HTTP status: it returns the last response, with
+ * its body already read. Without a response it throws ConnectionError, TimeoutError or
+ * AbortError.
+ */
+export function createTransport(options: TransportOptions): Transport {
+  const {
+    provider,
+    timeoutMs = 30_000,
+    deadlineMs = 120_000,
+    maxRetries = 2,
+    random = Math.random,
+    log = createLog(),
+  } = options
+  const { baseDelayMs = 500, maxDelayMs = 8_000, maxRetryAfterMs = 60_000 } = options.retry ?? {}
+
+  return async (input, init) => {
+    const request = new Request(input, init)
+    const { method, url, signal } = request
+    const where = `${provider} ${method} ${redactText(url)}`
+    const fields = { provider, method, url }
+    const deadline = Date.now() + deadlineMs
+    // Buffered once, so retries and the replay send the same bytes.
+    const body = request.body ? await request.arrayBuffer() : undefined
+    const retries = (options.isIdempotent ?? idempotent)(request) ? maxRetries : 0
+    let replayed = false
+
+    for (let retry = 0, attempt = 1; ; attempt++) {
+      const started = Date.now()
+      const ms = Math.min(timeoutMs, deadline - started)
+      const controller = new AbortController()
+      const abort = () => controller.abort(signal.reason)
+      const timer = setTimeout(
+        () =>
+          controller.abort(
+            new TimeoutError(
+              ms < timeoutMs
+                ? `${where}: deadline of ${deadlineMs} ms exceeded`
+                : `${where}: timed out after ${timeoutMs} ms`,
+              { provider },
+            ),
+          ),
+        ms,
+      )
+      signal.addEventListener('abort', abort)
+      if (signal.aborted) abort()
+      let authorization: string | undefined
+      let response: Response | undefined
+      let error: BillingKeyError | undefined
+      let sent = false
+      log('debug', 'billingkey request', { ...fields, attempt })
+      try {
+        authorization = await race(
+          options.authorize?.(request, controller.signal),
+          controller.signal,
+        )
+        const headers = new Headers(request.headers)
+        for (const [name, value] of Object.entries(options.headers ?? {}))
+          if (!headers.has(name)) headers.set(name, value)
+        if (authorization) headers.set('authorization', authorization)
+        const fetcher = options.fetch ?? fetch
+        const init = {
+          method,
+          headers,
+          body,
+          signal: controller.signal,
+          redirect: request.redirect,
+        }
+        const outgoing = new Request(url, init)
+        sent = true
+        const raw = await race(fetcher(outgoing), controller.signal)
+        // Read inside the attempt's timeout: a stalled or broken body is this attempt's failure.
+        const bytes = await race(raw.arrayBuffer(), controller.signal)
+        response = new Response(bytes.byteLength ? bytes : null, raw)
+      } catch (e) {
+        if (signal.aborted) throw abortError(signal, provider)
+        const reason = controller.signal.reason
+        if (reason instanceof TimeoutError) error = reason
+        else if (!sent) throw toBillingKeyError(e, { provider })
+        else
+          error = new ConnectionError(`${where}: connection failed (${e})`, { provider, cause: e })
+      } finally {
+        clearTimeout(timer)
+        signal.removeEventListener('abort', abort)
+      }
+
+      const status = response?.status ?? 0
+      const requestId = response && requestIdOf(response.headers)
+      log('debug', 'billingkey response', {
+        ...fields,
+        attempt,
+        status: status || error?.name,
+        ms: Date.now() - started,
+        requestId,
+      })
+      if (status === 401 && authorization && !replayed) {
+        replayed = true
+        if (options.onUnauthorized?.(request, authorization)) continue
+      }
+      if (retry < retries && (error || status === 408 || status === 429 || status >= 500)) {
+        const after = parseRetryAfter(response?.headers.get('retry-after') ?? null)
+        const delay = after ?? Math.min(maxDelayMs, baseDelayMs * 2 ** retry) * (0.5 + random() / 2)
+        if ((after ?? 0) <= maxRetryAfterMs && Date.now() + delay < deadline) {
+          retry++
+          log('info', 'billingkey retry', {
+            ...fields,
+            attempt,
+            status: status || error?.name,
+            delayMs: delay,
+          })
+          await sleep(delay, signal).catch(() => {
+            throw abortError(signal, provider)
+          })
+          continue
+        }
+      }
+      if (error) throw error
+      return response as Response
+    }
+  }
+}
