@@ -1,0 +1,309 @@
+import {
+  AbortError,
+  type BillingKey,
+  type BillingKeyAdapter,
+  type BillingKeyError,
+  type BillingKeyRef,
+  type LookupResult,
+  type ProviderName,
+  TimeoutError,
+  toBillingKeyError,
+  ValidationError,
+} from '@billingkey/core'
+import { type AuditReport, type Settled, summarise } from './audit'
+import { is } from './is'
+import { parseRef } from './refs'
+
+/** Anything that exposes a provider's adapter as `billingKeys`: the provider clients themselves. */
+export interface ProviderClient<P extends ProviderName = ProviderName> {
+  readonly billingKeys: BillingKeyAdapter<P, unknown>
+}
+
+/** The clients `createBillingKeys` takes: any subset of the providers. */
+export interface ProviderClients {
+  iamport?: ProviderClient<'iamport'> | undefined
+  bootpay?: ProviderClient<'bootpay'> | undefined
+}
+
+/** The providers configured in `C`. */
+export type ConfiguredProvider<C extends ProviderClients> = {
+  [P in ProviderName]-?: P extends keyof C
+    ? [NonNullable<C[P]>] extends [never]
+      ? never
+      : P
+    : never
+}[ProviderName]
+
+/** The refs a facade over `C` accepts: only those of configured providers. */
+export type RefOf<C extends ProviderClients> = Extract<
+  BillingKeyRef,
+  { provider: ConfiguredProvider<C> }
+>
+
+/** The key a lookup of `R` resolves to, with `raw` typed by that provider's adapter. */
+export type KeyOf<C extends ProviderClients, R> = R extends { provider: infer P }
+  ? P extends keyof C & ProviderName
+    ? NonNullable<C[P]> extends { readonly billingKeys: BillingKeyAdapter<P, infer Raw> }
+      ? BillingKey<P, Raw>
+      : never
+    : never
+  : never
+
+export interface Progress {
+  /** Refs settled so far (each duplicate counts when its shared lookup settles). */
+  done: number
+  /** Every ref given, duplicates and invalid refs included. */
+  total: number
+}
+
+export interface LookupManyOptions {
+  /** The most requests in flight at once, across providers; an iamport chunk is one. Default 8. */
+  concurrency?: number
+  /** Aborting stops new requests at once, aborts those in flight, and rejects with `AbortError`. */
+  signal?: AbortSignal
+  /** Called synchronously as refs settle: `done` only grows and ends exactly at `total`. */
+  onProgress?: (progress: Progress) => void
+}
+
+export interface AuditOptions extends LookupManyOptions {
+  /** The instant to judge expiry against. Default: when the audit starts. */
+  now?: Date
+  /** An active key that expires within this many days counts as `expiring`. Default 30. */
+  expiringWithinDays?: number
+}
+
+export interface BillingKeys<C extends ProviderClients> {
+  /** The configured providers, in the order `lookupMany` visits them. */
+  readonly providers: readonly ConfiguredProvider<C>[]
+  /**
+   * Looks one key up. Throws `ValidationError` for a bad ref (before any request), `NotFoundError`
+   * when the provider does not know the key, and the other typed errors of core.
+   */
+  lookup<R extends RefOf<C>>(ref: R, options?: { signal?: AbortSignal }): Promise<KeyOf<C, R>>
+  /**
+   * One result per ref, in input order. A failure (a bad ref, an unknown key, a provider error) is
+   * that ref's `{ ok: false, error }`; only an abort rejects the whole call, with `AbortError`.
+   * iamport refs go out in multi lookups, Bootpay refs one request each; a ref given twice is
+   * looked up once and its result shared by both positions.
+   */
+  lookupMany<R extends RefOf<C>>(
+    refs: readonly R[],
+    options?: LookupManyOptions,
+  ): Promise<LookupResult<KeyOf<C, R>>[]>
+  /** Looks every ref up and sorts it into exactly one count; lists the keys that need action. */
+  audit<R extends RefOf<C>>(
+    refs: readonly R[],
+    options?: AuditOptions,
+  ): Promise<AuditReport<KeyOf<C, R>>>
+}
+
+const PROVIDERS: readonly ProviderName[] = ['iamport', 'bootpay']
+const factories: Record<ProviderName, string> = {
+  iamport: 'createIamportClient',
+  bootpay: 'createBootpayClient',
+}
+const DEFAULT_CONCURRENCY = 8
+const DEFAULT_EXPIRING_WITHIN_DAYS = 30
+
+/**
+ * One model and one set of calls over the provider clients you pass (any subset):
+ * `createBillingKeys({ iamport: createIamportClient(...), bootpay: createBootpayClient(...) })`.
+ * The facade only routes refs to each client's `billingKeys` adapter, schedules the requests and
+ * summarises the results; it imports no provider code.
+ */
+export function createBillingKeys<C extends ProviderClients>(clients: C): BillingKeys<C> {
+  const adapters = resolveAdapters(clients)
+  const providers = PROVIDERS.filter((p) => adapters[p]) as ConfiguredProvider<C>[]
+
+  /** Looks every distinct valid ref up; one entry per distinct ref (or per invalid ref). */
+  async function settle(refs: unknown, options: LookupManyOptions = {}): Promise<Settled[]> {
+    const { signal, onProgress } = options
+    const concurrency = positiveInteger(options.concurrency, 'concurrency', DEFAULT_CONCURRENCY)
+    if (!Array.isArray(refs)) {
+      throw new ValidationError('refs must be an array of billing-key refs', { field: 'refs' })
+    }
+    throwIfAborted(signal)
+
+    const settled: Settled[] = []
+    const byKey = new Map<string, Settled>()
+    const pending: Record<ProviderName, { ref: BillingKeyRef; entry: Settled }[]> = {
+      iamport: [],
+      bootpay: [],
+    }
+    let done = 0
+    refs.forEach((input: unknown, index) => {
+      let parsed: ReturnType<typeof parseRef>
+      try {
+        parsed = parseRef(input, providers)
+      } catch (error) {
+        const failure = toBillingKeyError(error, { operation: 'lookupMany' })
+        settled.push({
+          ref: input,
+          indexes: [index],
+          result: { ref: input as BillingKeyRef, ok: false, error: failure },
+        })
+        done++
+        return
+      }
+      const known = byKey.get(parsed.key)
+      if (known) {
+        known.indexes.push(index)
+        return
+      }
+      // Filled in when its provider's lookups settle, before `settle` returns.
+      const entry: Settled = { ref: input, indexes: [index], result: undefined as never }
+      byKey.set(parsed.key, entry)
+      settled.push(entry)
+      pending[parsed.ref.provider].push({ ref: parsed.ref, entry })
+    })
+
+    const total = refs.length
+    const report = (count: number) => {
+      done += count
+      onProgress?.({ done, total })
+    }
+    report(0)
+
+    // One provider after the other, each with the whole concurrency budget: the bound holds at
+    // every instant, and the total time is the same as splitting the budget between them.
+    for (const provider of providers) {
+      const group = pending[provider]
+      if (group.length === 0) continue
+      throwIfAborted(signal)
+      const groupTotal = group.reduce((sum, { entry }) => sum + entry.indexes.length, 0)
+      let reported = 0
+      const onSettled = (count: number) => {
+        // The adapter counts distinct refs; the positions of a duplicate are added below.
+        const next = Math.min(reported + count, group.length)
+        if (next > reported) report(next - reported)
+        reported = next
+      }
+      const adapter = adapters[provider] as BillingKeyAdapter
+      let results: LookupResult[]
+      try {
+        results = await adapter.lookupMany(
+          group.map(({ ref }) => ref),
+          { signal, concurrency, onSettled },
+        )
+      } catch (error) {
+        if (signal?.aborted)
+          throw is(error, AbortError) || is(error, TimeoutError) ? error : abortError(signal)
+        // The adapter promises per-ref failures; should a whole group fail anyway, say so per ref.
+        const failure = toBillingKeyError(error, { provider, operation: 'lookupMany' })
+        results = group.map(({ ref }) => ({ ref, ok: false, error: failure }))
+      }
+      throwIfAborted(signal)
+      if (results.length !== group.length) {
+        throw new Error(
+          `The ${provider} adapter returned ${results.length} results for ${group.length} refs`,
+        )
+      }
+      group.forEach(({ entry }, i) => {
+        entry.result = results[i] as LookupResult
+      })
+      report(groupTotal - reported)
+    }
+    return settled
+  }
+
+  return {
+    providers,
+
+    async lookup(ref, options) {
+      const { ref: parsed } = parseRef(ref, providers)
+      throwIfAborted(options?.signal)
+      const adapter = adapters[parsed.provider] as BillingKeyAdapter
+      return (await adapter.lookup(parsed, options)) as never
+    },
+
+    async lookupMany(refs, options) {
+      const settled = await settle(refs, options)
+      const results: LookupResult[] = new Array(refs.length)
+      for (const { indexes, result } of settled) {
+        for (const index of indexes) {
+          // Every position gets its own ref back (duplicates share the key or error object).
+          const ref = refs[index] as BillingKeyRef
+          results[index] = result.ok
+            ? { ref, ok: true, key: result.key }
+            : { ref, ok: false, error: result.error }
+        }
+      }
+      return results as never
+    },
+
+    async audit(refs, options = {}) {
+      const now = options.now ?? new Date()
+      if (!(now instanceof Date) || Number.isNaN(now.getTime())) {
+        throw new ValidationError('options.now must be a valid Date', { field: 'now' })
+      }
+      const days = options.expiringWithinDays ?? DEFAULT_EXPIRING_WITHIN_DAYS
+      if (typeof days !== 'number' || !(days >= 0) || !Number.isFinite(days)) {
+        throw new ValidationError('options.expiringWithinDays must be a finite number ≥ 0', {
+          field: 'expiringWithinDays',
+        })
+      }
+      const settled = await settle(refs, options)
+      return summarise(settled, refs.length, now, days) as never
+    },
+  }
+}
+
+function resolveAdapters(clients: unknown): Partial<Record<ProviderName, BillingKeyAdapter>> {
+  if (typeof clients !== 'object' || clients === null) {
+    throw new ValidationError('createBillingKeys takes an object: { iamport?, bootpay? }', {
+      field: 'clients',
+    })
+  }
+  const adapters: Partial<Record<ProviderName, BillingKeyAdapter>> = {}
+  for (const [name, client] of Object.entries(clients)) {
+    if (name !== 'iamport' && name !== 'bootpay') {
+      throw new ValidationError(
+        `createBillingKeys takes { iamport?, bootpay? }; '${name.slice(0, 32)}' is not a provider`,
+        { field: name },
+      )
+    }
+    if (client === undefined) continue
+    const adapter = (client as { billingKeys?: Partial<BillingKeyAdapter> } | null)?.billingKeys
+    if (
+      adapter?.provider !== name ||
+      typeof adapter.lookup !== 'function' ||
+      typeof adapter.lookupMany !== 'function'
+    ) {
+      throw new ValidationError(
+        `${name} must be a ${name} client, as ${factories[name]}() from @billingkey/${name} returns (one with a ${name} \`billingKeys\` adapter)`,
+        { field: name, provider: name },
+      )
+    }
+    adapters[name] = adapter as BillingKeyAdapter
+  }
+  if (!adapters.iamport && !adapters.bootpay) {
+    throw new ValidationError(
+      'createBillingKeys needs at least one client: { iamport?, bootpay? }',
+      {
+        field: 'clients',
+      },
+    )
+  }
+  return adapters
+}
+
+function positiveInteger(value: unknown, field: string, fallback: number): number {
+  if (value === undefined) return fallback
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    throw new ValidationError(`options.${field} must be a positive integer`, { field })
+  }
+  return value
+}
+
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw abortError(signal)
+}
+
+/** As core does: the caller's abort is an `AbortError`, an `AbortSignal.timeout()` a `TimeoutError`. */
+function abortError(signal: AbortSignal): BillingKeyError {
+  const timedOut = (signal.reason as Error | undefined)?.name === 'TimeoutError'
+  return new (timedOut ? TimeoutError : AbortError)(
+    "billing-key lookups stopped: the caller's signal fired",
+    { cause: signal.reason },
+  )
+}

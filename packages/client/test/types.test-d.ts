@@ -1,0 +1,131 @@
+import type {
+  BillingKey,
+  BillingKeyAdapter,
+  BillingKeyError,
+  BillingKeyRef,
+  IamportRef,
+} from '@billingkey/core'
+import { assertType, describe, expectTypeOf, test } from 'vitest'
+import {
+  type AuditReport,
+  type BillingKeys,
+  type ConfiguredProvider,
+  createBillingKeys,
+  type RefOf,
+} from '../src/index'
+
+// Stand-ins with distinct raw payloads, so a wrong narrowing cannot pass by accident.
+interface IamportRaw {
+  customer_uid: string
+  inserted: number
+}
+interface BootpayRaw {
+  billing_key: string
+  billing_expire_at: string
+}
+declare const iamport: { readonly billingKeys: BillingKeyAdapter<'iamport', IamportRaw> }
+declare const bootpay: { readonly billingKeys: BillingKeyAdapter<'bootpay', BootpayRaw> }
+
+describe('createBillingKeys types', () => {
+  test('a ref for a provider that was not configured is a compile error', () => {
+    const onlyIamport = createBillingKeys({ iamport })
+    expectTypeOf<RefOf<{ iamport: typeof iamport }>>().toEqualTypeOf<IamportRef>()
+    // @ts-expect-error: no bootpay client was configured
+    void onlyIamport.lookup({ provider: 'bootpay', receiptId: 'r1' })
+    // @ts-expect-error: no bootpay client was configured
+    void onlyIamport.lookupMany([{ provider: 'bootpay', billingKey: 'b1' }])
+    // @ts-expect-error: a list typed for both providers does not fit an iamport-only facade
+    void onlyIamport.audit([] as BillingKeyRef[])
+
+    const onlyBootpay = createBillingKeys({ bootpay })
+    // @ts-expect-error: no iamport client was configured
+    void onlyBootpay.lookup({ provider: 'iamport', customerUid: 'c1' })
+    assertType(onlyBootpay.lookup({ provider: 'bootpay', receiptId: 'r1' }))
+    assertType(onlyBootpay.lookup({ provider: 'bootpay', billingKey: 'b1' }))
+  })
+
+  test('a possibly-undefined client still counts as configured (checked at run time)', () => {
+    const maybe = createBillingKeys({
+      iamport: iamport as typeof iamport | undefined,
+      bootpay: undefined,
+    })
+    expectTypeOf<
+      ConfiguredProvider<{ iamport: typeof iamport | undefined; bootpay: undefined }>
+    >().toEqualTypeOf<'iamport'>()
+    expectTypeOf(maybe.providers).toEqualTypeOf<readonly 'iamport'[]>()
+  })
+
+  test('lookup resolves to the provider of the ref, with raw typed by its adapter', async () => {
+    const keys = createBillingKeys({ iamport, bootpay })
+    expectTypeOf(keys).toEqualTypeOf<
+      BillingKeys<{ iamport: typeof iamport; bootpay: typeof bootpay }>
+    >()
+
+    const fromIamport = await keys.lookup({ provider: 'iamport', customerUid: 'c1' })
+    expectTypeOf(fromIamport).toEqualTypeOf<BillingKey<'iamport', IamportRaw>>()
+    expectTypeOf(fromIamport.raw.inserted).toEqualTypeOf<number>()
+
+    const fromBootpay = await keys.lookup({ provider: 'bootpay', billingKey: 'b1' })
+    expectTypeOf(fromBootpay.raw).toEqualTypeOf<BootpayRaw>()
+
+    const either = await keys.lookup({} as BillingKeyRef)
+    expectTypeOf(either).toEqualTypeOf<
+      BillingKey<'iamport', IamportRaw> | BillingKey<'bootpay', BootpayRaw>
+    >()
+  })
+
+  test('key.raw narrows by key.provider in a mixed batch', async () => {
+    const keys = createBillingKeys({ iamport, bootpay })
+    const results = await keys.lookupMany([] as BillingKeyRef[], { concurrency: 4 })
+    const result = results[0]
+    if (!result) return
+    if (!result.ok) {
+      expectTypeOf(result.error).toEqualTypeOf<BillingKeyError>()
+      return
+    }
+    const { key } = result
+    if (key.provider === 'iamport') {
+      expectTypeOf(key.raw).toEqualTypeOf<IamportRaw>()
+      expectTypeOf(key.ref).toEqualTypeOf<IamportRef>()
+      // @ts-expect-error: billing_key is Bootpay's
+      void key.raw.billing_key
+    } else {
+      expectTypeOf(key.raw).toEqualTypeOf<BootpayRaw>()
+    }
+  })
+
+  test('a batch of one provider resolves to that provider only', async () => {
+    const keys = createBillingKeys({ iamport, bootpay })
+    const results = await keys.lookupMany([{ provider: 'bootpay', receiptId: 'r1' }])
+    const first = results[0]
+    if (first?.ok) expectTypeOf(first.key.raw).toEqualTypeOf<BootpayRaw>()
+  })
+
+  test('audit reports carry the typed keys', async () => {
+    const keys = createBillingKeys({ iamport })
+    const report = await keys.audit([{ provider: 'iamport', customerUid: 'c1' }], {
+      now: new Date(),
+      expiringWithinDays: 14,
+    })
+    expectTypeOf(report).toEqualTypeOf<AuditReport<BillingKey<'iamport', IamportRaw>>>()
+    expectTypeOf(report.needsAction[0]?.key?.raw).toEqualTypeOf<IamportRaw | undefined>()
+    expectTypeOf(report.needsAction[0]?.reason).toEqualTypeOf<
+      'expiring' | 'expired' | 'deleted' | 'not_found' | 'error' | undefined
+    >()
+    expectTypeOf(report.counts).toEqualTypeOf<{
+      active: number
+      expiring: number
+      expired: number
+      deleted: number
+      notFound: number
+      error: number
+    }>()
+  })
+
+  test('takes only provider clients', () => {
+    // @ts-expect-error: a Bootpay client in the iamport slot
+    createBillingKeys({ iamport: bootpay })
+    // @ts-expect-error: not a client
+    createBillingKeys({ iamport: { lookup() {} } })
+  })
+})
