@@ -14,6 +14,10 @@ export interface ErrorDetails {
   /** The provider's own code: iamport `code`, Bootpay `error_code`. */
   code?: string | number
   cause?: unknown
+  /** RateLimitError: the server's Retry-After. */
+  retryAfterMs?: number
+  /** ValidationError: the field that failed. */
+  field?: string
 }
 
 export class BillingKeyError extends Error {
@@ -49,9 +53,6 @@ export class NotFoundError extends ApiError {
 export class RateLimitError extends ApiError {
   override name = 'RateLimitError'
   declare readonly retryAfterMs?: number
-  constructor(message: string, details: ErrorDetails & { retryAfterMs?: number } = {}) {
-    super(message, details)
-  }
 }
 export class ServerError extends ApiError {
   override name = 'ServerError'
@@ -80,9 +81,6 @@ export class AbortError extends BillingKeyError {
 export class ValidationError extends BillingKeyError {
   override name = 'ValidationError'
   declare readonly field?: string
-  constructor(message: string, details: ErrorDetails & { field?: string } = {}) {
-    super(message, details)
-  }
 }
 /** A 2xx with a non-JSON, malformed or off-contract body. */
 export class ResponseError extends BillingKeyError {
@@ -94,15 +92,15 @@ export type ApiErrorClass = new (message: string, details?: ErrorDetails) => Api
 export const isBillingKeyError = (e: unknown): e is BillingKeyError => e instanceof BillingKeyError
 
 const prefix = ({ provider, operation }: ErrorDetails) =>
-  [provider, operation].filter(Boolean).join(' ') || 'request'
+  `${[provider, operation].filter(Boolean).join(' ') || 'request'} failed: `
+
+const REQUEST_ID = ['x-request-id', 'request-id', 'x-amzn-requestid', 'cf-ray']
 
 export const requestIdOf = (headers: Headers): string | undefined =>
-  ['x-request-id', 'request-id', 'x-amzn-requestid', 'cf-ray']
-    .map((h) => headers.get(h))
-    .find(Boolean) ?? undefined
+  REQUEST_ID.map((name) => headers.get(name)).find(Boolean) ?? undefined
 
 /** Retry-After as milliseconds from now: delta-seconds or an HTTP date (past dates → 0). */
-export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
+export function parseRetryAfter(value?: string | null, now = Date.now()): number | undefined {
   const ms = value ? (Number.isNaN(+value) ? Date.parse(value) - now : +value * 1000) : Number.NaN
   return Number.isNaN(ms) ? undefined : Math.max(ms, 0)
 }
@@ -111,6 +109,7 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
  * The typed error for a failed response: 401 Authentication, 404 NotFound, 429 RateLimit, 5xx
  * Server, anything else Rejected; `as` picks the class when the provider's code says more
  * (iamport 200 + code 1 → NotFoundError, Bootpay SUBSCRIBE_BK_EXPIRED → BillingKeyExpiredError).
+ * Without a provider message the message names the body's type and size (an HTML 502 page).
  */
 export function errorFromResponse(input: {
   provider: ProviderName
@@ -121,34 +120,30 @@ export function errorFromResponse(input: {
   message?: string
   as?: ApiErrorClass
 }): ApiError {
-  const { provider, operation, response, body, code, message } = input
+  const { response, message, as, ...details } = input
   const { status, statusText, headers } = response
+  const { body } = details
   const Class =
-    input.as ??
+    as ??
     (status === 401
       ? AuthenticationError
       : status === 404
         ? NotFoundError
         : status === 429
           ? RateLimitError
-          : status >= 500
+          : status > 499
             ? ServerError
             : RejectedError)
-  const type = headers.get('content-type')?.split(';')[0] || 'no content type'
-  const detail = message
-    ? `: ${message}${code === undefined ? '' : ` (code ${code})`}`
-    : ` (${typeof body === 'string' ? `${type} body, ${new TextEncoder().encode(body).length} bytes` : type})`
+  const type = headers.get('content-type')?.split(';')[0] || 'untyped'
+  const size = typeof body === 'string' ? `, ${new TextEncoder().encode(body).length} bytes` : ''
   return new Class(
-    `${prefix(input)} failed: HTTP ${status}${statusText && ` ${statusText}`}${detail}`,
+    `${prefix(input)}HTTP ${status}${statusText && ` ${statusText}`}${message ? `: ${message}` : ` (${type} body${size})`}`,
     {
-      provider,
-      operation,
+      ...details,
       status,
       requestId: requestIdOf(headers),
-      body,
-      code,
       retryAfterMs: parseRetryAfter(headers.get('retry-after')),
-    } as ErrorDetails,
+    },
   )
 }
 
@@ -160,22 +155,24 @@ export function errorFromResponse(input: {
  */
 export function toBillingKeyError(e: unknown, details: ErrorDetails): BillingKeyError {
   if (e instanceof BillingKeyError) {
-    for (const key of ['provider', 'operation'] as const)
-      (e as { [k in typeof key]?: string })[key] ??= details[key]
+    const known = e as { provider?: ProviderName; operation?: string }
+    known.provider ??= details.provider
+    known.operation ??= details.operation
     return e
   }
   const name = (e as Error | undefined)?.name
-  const [Class, what] =
+  const Class =
     name === 'SyntaxError'
-      ? [ResponseError, 'the response body is not valid JSON']
+      ? ResponseError
       : name === 'AbortError'
-        ? [AbortError, 'aborted']
+        ? AbortError
         : name === 'TimeoutError'
-          ? [TimeoutError, 'timed out']
-          : [name === 'TypeError' ? ConnectionError : BillingKeyError, String(e)]
-  // A JSON parser's message quotes the body, so a SyntaxError is not kept as the cause.
-  return new Class(`${prefix(details)} failed: ${what}`, {
-    ...details,
-    cause: Class === ResponseError ? undefined : e,
-  })
+          ? TimeoutError
+          : name === 'TypeError'
+            ? ConnectionError
+            : BillingKeyError
+  // A JSON parser's message quotes the body it choked on: neither it nor the error is kept.
+  return Class === ResponseError
+    ? new Class(`${prefix(details)}the response body is not valid JSON`, details)
+    : new Class(prefix(details) + e, { ...details, cause: e })
 }

@@ -19,14 +19,14 @@ export type Log = (
 const LEVELS = ['debug', 'info', 'warn', 'error', 'off']
 
 /**
- * Off unless a logger is given (then `info`). Fields are redacted and also written into the
- * message as `key=value`, because pino drops extra arguments that have no placeholder.
+ * Off unless a logger is given (then `info`). Fields are redacted, written into the message as
+ * JSON (pino drops extra arguments without a placeholder) and passed as the second argument.
  */
 export function createLog(logger?: Logger, level: LogLevel = logger ? 'info' : 'off'): Log {
-  return (at, message, fields = {}) => {
-    if (!logger || LEVELS.indexOf(at) < LEVELS.indexOf(level)) return
-    const safe = redact(fields)
-    const pairs = Object.entries(safe).map(([k, v]) => (v === undefined ? '' : ` ${k}=${v}`))
-    logger[at](message + pairs.join(''), safe)
+  return (at, message, fields) => {
+    if (logger && LEVELS.indexOf(at) >= LEVELS.indexOf(level)) {
+      const safe = redact(fields)
+      logger[at](`${message} ${JSON.stringify(safe)}`, safe)
+    }
   }
 }

@@ -3,7 +3,7 @@ import { AbortError, type BillingKeyError, type ProviderName, TimeoutError } fro
 /** The caller's abort as a typed error; `AbortSignal.timeout()` counts as a timeout. */
 export const abortError = (signal: AbortSignal, provider?: ProviderName): BillingKeyError =>
   new ((signal.reason as Error | undefined)?.name === 'TimeoutError' ? TimeoutError : AbortError)(
-    `${provider ?? 'request'} stopped: the caller's signal fired`,
+    `${provider ?? 'request'} aborted by the caller's signal`,
     { provider, cause: signal.reason },
   )
 
@@ -11,17 +11,17 @@ export const abortError = (signal: AbortSignal, provider?: ProviderName): Billin
  * `promise`, or the signal's reason as soon as it aborts. The promise is always observed, so a
  * late rejection is never unhandled.
  */
-export const race = <T>(promise: T | Promise<T>, signal?: AbortSignal): Promise<T> =>
+export const race = <T>(promise: T | Promise<T>, signal: AbortSignal): Promise<T> =>
   new Promise<T>((resolve, reject) => {
-    const abort = () => reject(signal?.reason)
-    signal?.addEventListener('abort', abort)
-    if (signal?.aborted) abort()
+    const abort = () => reject(signal.reason)
+    signal.addEventListener('abort', abort)
+    if (signal.aborted) abort()
     Promise.resolve(promise)
       .then(resolve, reject)
-      .finally(() => signal?.removeEventListener('abort', abort))
+      .finally(() => signal.removeEventListener('abort', abort))
   })
 
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   let timer: ReturnType<typeof setTimeout> | undefined
   return race(new Promise<void>((resolve) => (timer = setTimeout(resolve, ms))), signal).finally(
     () => clearTimeout(timer),

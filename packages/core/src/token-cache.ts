@@ -50,7 +50,7 @@ export class TokenCache {
           this.#pending = undefined
         })
     }
-    return race(this.#pending, signal)
+    return signal ? race(this.#pending, signal) : this.#pending
   }
 
   /** Drops the cached token; with `token`, only if it is still the cached one (after a 401). */

@@ -8,7 +8,6 @@ import {
   toBillingKeyError,
 } from './errors'
 import { createLog, type Log } from './logger'
-import { redactText } from './redact'
 import { abortError, race, sleep } from './signal'
 
 export interface TransportOptions {
@@ -60,13 +59,13 @@ export function createTransport(options: TransportOptions): Transport {
   return async (input, init) => {
     const request = new Request(input, init)
     const { method, url, signal } = request
-    const where = `${provider} ${method} ${redactText(url)}`
+    const where = `${provider} ${method} ${url}`
     const fields = { provider, method, url }
     const deadline = Date.now() + deadlineMs
     // Buffered once, so retries and the replay send the same bytes.
-    const body = request.body ? await request.arrayBuffer() : undefined
+    const body = request.body && (await request.arrayBuffer())
     const retries = (options.isIdempotent ?? idempotent)(request) ? maxRetries : 0
-    let replayed = false
+    let replayed: unknown
 
     for (let retry = 0, attempt = 1; ; attempt++) {
       const started = Date.now()
@@ -74,15 +73,7 @@ export function createTransport(options: TransportOptions): Transport {
       const controller = new AbortController()
       const abort = () => controller.abort(signal.reason)
       const timer = setTimeout(
-        () =>
-          controller.abort(
-            new TimeoutError(
-              ms < timeoutMs
-                ? `${where}: deadline of ${deadlineMs} ms exceeded`
-                : `${where}: timed out after ${timeoutMs} ms`,
-              { provider },
-            ),
-          ),
+        () => controller.abort(new TimeoutError(`${where} timed out after ${ms} ms`, { provider })),
         ms,
       )
       signal.addEventListener('abort', abort)
@@ -90,67 +81,64 @@ export function createTransport(options: TransportOptions): Transport {
       let authorization: string | undefined
       let response: Response | undefined
       let error: BillingKeyError | undefined
-      let sent = false
+      let sent: unknown
       log('debug', 'billingkey request', { ...fields, attempt })
       try {
         authorization = await race(
           options.authorize?.(request, controller.signal),
           controller.signal,
         )
-        const headers = new Headers(request.headers)
-        for (const [name, value] of Object.entries(options.headers ?? {}))
-          if (!headers.has(name)) headers.set(name, value)
+        const headers = new Headers(options.headers)
+        for (const [name, value] of request.headers) headers.set(name, value)
         if (authorization) headers.set('authorization', authorization)
         const fetcher = options.fetch ?? fetch
-        const init = {
+        const outgoing = new Request(url, {
           method,
           headers,
           body,
           signal: controller.signal,
           redirect: request.redirect,
-        }
-        const outgoing = new Request(url, init)
-        sent = true
-        const raw = await race(fetcher(outgoing), controller.signal)
-        // Read inside the attempt's timeout: a stalled or broken body is this attempt's failure.
-        const bytes = await race(raw.arrayBuffer(), controller.signal)
-        response = new Response(bytes.byteLength ? bytes : null, raw)
+        })
+        sent = 1
+        // The body is read inside the attempt's timeout: a stalled or broken body fails it.
+        response = await race(
+          fetcher(outgoing).then(async (raw) => {
+            const bytes = await raw.arrayBuffer()
+            return new Response(bytes.byteLength ? bytes : null, raw)
+          }),
+          controller.signal,
+        )
       } catch (e) {
-        if (signal.aborted) throw abortError(signal, provider)
-        const reason = controller.signal.reason
-        if (reason instanceof TimeoutError) error = reason
-        else if (!sent) throw toBillingKeyError(e, { provider })
-        else
-          error = new ConnectionError(`${where}: connection failed (${e})`, { provider, cause: e })
-      } finally {
-        clearTimeout(timer)
-        signal.removeEventListener('abort', abort)
+        error = sent
+          ? new ConnectionError(`${where} failed: ${e}`, { provider, cause: e })
+          : toBillingKeyError(e, { provider })
       }
+      clearTimeout(timer)
+      signal.removeEventListener('abort', abort)
+      if (signal.aborted) throw abortError(signal, provider)
+      const reason = controller.signal.reason
+      if (reason instanceof TimeoutError) error = reason
+      // authorize() failing is final: the token call has retried already.
+      else if (error && !sent) throw error
 
       const status = response?.status ?? 0
-      const requestId = response && requestIdOf(response.headers)
       log('debug', 'billingkey response', {
         ...fields,
         attempt,
         status: status || error?.name,
         ms: Date.now() - started,
-        requestId,
+        requestId: response && requestIdOf(response.headers),
       })
       if (status === 401 && authorization && !replayed) {
-        replayed = true
-        if (options.onUnauthorized?.(request, authorization)) continue
+        replayed = options.onUnauthorized?.(request, authorization)
+        if (replayed) continue
       }
-      if (retry < retries && (error || status === 408 || status === 429 || status >= 500)) {
-        const after = parseRetryAfter(response?.headers.get('retry-after') ?? null)
+      if (retry < retries && (error || status === 408 || status === 429 || status > 499)) {
+        const after = parseRetryAfter(response?.headers.get('retry-after'))
         const delay = after ?? Math.min(maxDelayMs, baseDelayMs * 2 ** retry) * (0.5 + random() / 2)
         if ((after ?? 0) <= maxRetryAfterMs && Date.now() + delay < deadline) {
           retry++
-          log('info', 'billingkey retry', {
-            ...fields,
-            attempt,
-            status: status || error?.name,
-            delayMs: delay,
-          })
+          log('info', 'billingkey retry', { ...fields, attempt, delayMs: delay })
           await sleep(delay, signal).catch(() => {
             throw abortError(signal, provider)
           })

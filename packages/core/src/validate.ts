@@ -6,31 +6,42 @@ interface Field {
   operation?: string
 }
 
-const fail = (rule: string, { field, provider, operation }: Field): never => {
-  throw new ValidationError(`${field} ${rule}`, { field, provider, operation })
+// The message names the field and the broken rule, never the value.
+const check = (broken: string | false, { field, provider, operation }: Field) => {
+  if (broken) throw new ValidationError(`${field} ${broken}`, { field, provider, operation })
 }
 
 /**
  * A non-empty string of at most `maxLength` UTF-16 units, without control characters or
- * surrounding whitespace; else a ValidationError naming the field and the rule (never the value).
+ * surrounding whitespace; else a ValidationError.
  */
 export function assertIdentifier(value: unknown, options: Field & { maxLength: number }): string {
-  if (typeof value !== 'string') return fail('must be a string', options)
-  if (!value) fail('must not be empty', options)
-  if (value.length > options.maxLength)
-    fail(`must be at most ${options.maxLength} characters`, options)
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
-  if (/[\0-\x1f\x7f-\x9f]/.test(value)) fail('must not contain control characters', options)
-  if (value.trim() !== value) fail('must not start or end with whitespace', options)
-  return value
+  check(
+    typeof value !== 'string'
+      ? 'is not a string'
+      : !value
+        ? 'is empty'
+        : value.length > options.maxLength
+          ? `is longer than ${options.maxLength} characters`
+          : // biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point
+            /[\0-\x1f\x7f-\x9f]/.test(value)
+            ? 'contains a control character'
+            : value.trim() !== value && 'starts or ends with whitespace',
+    options,
+  )
+  return value as string
 }
 
 export function assertNonEmptyList<T>(value: unknown, options: Field & { max?: number }): T[] {
-  if (!Array.isArray(value)) return fail('must be an array', options)
-  if (!value.length) fail('must not be empty', options)
-  if (options.max !== undefined && value.length > options.max)
-    fail(`must have at most ${options.max} items`, options)
-  return value
+  check(
+    !Array.isArray(value)
+      ? 'is not an array'
+      : !value.length
+        ? 'is empty'
+        : value.length > (options.max ?? value.length) && `has more than ${options.max} items`,
+    options,
+  )
+  return value as T[]
 }
 
 /**
@@ -39,7 +50,7 @@ export function assertNonEmptyList<T>(value: unknown, options: Field & { max?: n
  * encoding, so they would change the path.
  */
 export function encodePathSegment(value: string, field = 'path segment'): string {
-  if (/^\.{0,2}$/.test(value)) fail('must not be empty, "." or ".."', { field })
+  check(/^\.{0,2}$/.test(value) && 'is empty, "." or ".."', { field })
   return encodeURIComponent(value).replace(
     /[.!'()*]/g,
     (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
