@@ -1,0 +1,24 @@
+import type { BillingKey } from '@billingkey/core'
+import type { components } from './generated/schema'
+
+type Schemas = components['schemas']
+
+/** Answer of the lookup by receipt, the card issue and the bank publish (`status` 11). */
+export type SubscriptionBilling = Schemas['SubscriptionBilling']
+/** Answer of the lookup by billing key: `expire_at`, `status` 1, integer `sandbox`. */
+export type BillingKeyInfo = Schemas['BillingKeyInfo']
+export type BillingData = Schemas['BillingData']
+export type CardBillingData = Schemas['CardBillingData']
+export type BankBillingData = Schemas['BankBillingData']
+/** The bank-key request's answer (`status` 41, consent pending) and `receipt_data`. */
+export type Receipt = Schemas['Receipt']
+export type AccessToken = Schemas['AccessToken']
+export type DeletedBillingKey = Schemas['DeletedBillingKey']
+export type CardBillingKeyRequest = Schemas['CardBillingKeyRequest']
+export type BankBillingKeyRequest = Schemas['BankBillingKeyRequest']
+export type ErrorBody = Schemas['ErrorBody']
+/** A recorded `error_code`, or any other string: a new server code still compiles. */
+export type BootpayErrorCode = Schemas['KnownErrorCode'] | (string & {})
+
+/** The shared model of a Bootpay key; `raw` is the lookup's own answer. */
+export type BootpayBillingKey = BillingKey<'bootpay', SubscriptionBilling | BillingKeyInfo>
