@@ -24,9 +24,9 @@ const LEVELS = ['debug', 'info', 'warn', 'error', 'off']
  */
 export function createLog(logger?: Logger, level: LogLevel = logger ? 'info' : 'off'): Log {
   return (at, message, fields) => {
-    if (logger && LEVELS.indexOf(at) >= LEVELS.indexOf(level)) {
-      const safe = redact(fields)
-      logger[at](`${message} ${JSON.stringify(safe)}`, safe)
-    }
+    if (!logger || LEVELS.indexOf(at) < LEVELS.indexOf(level)) return
+    if (!fields) return logger[at](message)
+    const safe = redact(fields)
+    logger[at](`${message} ${JSON.stringify(safe)}`, safe)
   }
 }

@@ -1,0 +1,156 @@
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { isSecretKey, REDACTED, redact, redactHeaders, redactText } from '../src'
+
+const SECRET_KEYS = [
+  'authorization',
+  'x-imptokenheader',
+  'cookie',
+  'set-cookie',
+  'imp_key',
+  'imp_secret',
+  'private_key',
+  'secret_key',
+  'client_key',
+  'access_token',
+  'token',
+  'password',
+  'card_number',
+  'card_no',
+  'card_pw',
+  'card_expire_year',
+  'card_expire_month',
+  'expiry',
+  'birth',
+  'pwd_2digit',
+  'cvc',
+  'card_identity_no',
+  'identity_no',
+  'cash_receipt_identity_no',
+  'bank_account',
+]
+
+describe('isSecretKey', () => {
+  it.each(SECRET_KEYS)('%s is secret, in any case', (key) => {
+    expect(isSecretKey(key)).toBe(true)
+    expect(isSecretKey(key.toUpperCase())).toBe(true)
+  })
+
+  it.each([
+    'customer_uid',
+    'billing_key',
+    'receipt_id',
+    'application_id',
+    'tokenizer',
+    'pg',
+    'message',
+  ])('%s is not', (key) => {
+    expect(isSecretKey(key)).toBe(false)
+  })
+})
+
+describe('redact', () => {
+  it('replaces secret values at any depth and copies the rest', () => {
+    const input = {
+      imp_key: 'k',
+      list: [{ card_number: '4111', customer_uid: 'c1' }, 'plain'],
+      nested: { deeper: { access_token: 't', now: 1 } },
+      Authorization: 'Bearer t',
+    }
+    const output = redact(input)
+    expect(output).toEqual({
+      imp_key: REDACTED,
+      list: [{ card_number: REDACTED, customer_uid: 'c1' }, 'plain'],
+      nested: { deeper: { access_token: REDACTED, now: 1 } },
+      Authorization: REDACTED,
+    })
+    expect(input.imp_key).toBe('k')
+  })
+
+  it('hides secret pairs inside strings', () => {
+    expect(redact({ message: 'rejected imp_secret=abc' })).toEqual({
+      message: `rejected imp_secret=${REDACTED}`,
+    })
+    expect(redact('card_no=1234&x=1')).toBe(`card_no=${REDACTED}&x=1`)
+  })
+
+  it('leaves primitives alone', () => {
+    for (const value of [undefined, null, 0, 1.5, true, false]) expect(redact(value)).toBe(value)
+  })
+
+  it('does not throw on a cycle or a BigInt', () => {
+    const cyclic: Record<string, unknown> = { card_number: '4111' }
+    cyclic.self = cyclic
+    expect(redact(cyclic)).toBe('[Unserializable]')
+    expect(redact({ n: 1n })).toBe('[Unserializable]')
+  })
+
+  it('never lets a planted secret through (property)', () => {
+    const secret = fc.stringMatching(/^[A-Za-z0-9]{8,16}$/).map((s) => `CANARY${s}`)
+    const tree = fc.letrec((tie) => ({
+      node: fc.oneof(
+        { depthSize: 'small' },
+        fc.string(),
+        fc.integer(),
+        fc.array(tie('node'), { maxLength: 3 }),
+        fc.dictionary(fc.string(), tie('node'), { maxKeys: 3 }),
+      ),
+    })).node
+    fc.assert(
+      fc.property(tree, fc.constantFrom(...SECRET_KEYS), secret, (base, key, canary) => {
+        const value = { base, wrapper: { [key]: canary, list: [{ [key]: canary }] } }
+        expect(JSON.stringify(redact(value))).not.toContain(canary)
+      }),
+    )
+  })
+})
+
+describe('redactText', () => {
+  it.each([
+    ['imp_key=abc&imp_secret=def&x=1', `imp_key=${REDACTED}&imp_secret=${REDACTED}&x=1`],
+    [
+      'https://api.iamport.kr/users/getToken?imp_key=abc&page=2',
+      `https://api.iamport.kr/users/getToken?imp_key=${REDACTED}&page=2`,
+    ],
+    [
+      '{"card_number":"4111-1111","expiry":"2030-12"}',
+      `{"card_number":${REDACTED},"expiry":${REDACTED}}`,
+    ],
+    ['{"birth": 900101, "name": "hong"}', `{"birth": ${REDACTED}, "name": "hong"}`],
+    ['Authorization: Bearer eyJhbGci.x.y', `Authorization: ${REDACTED}`],
+    ['authorization=Basic dXNlcjpwYXNz', `authorization=${REDACTED}`],
+    ["{ pwd_2digit: '12' }", `{ pwd_2digit: ${REDACTED} }`],
+    ['nothing secret here', 'nothing secret here'],
+  ])('%s', (text, expected) => {
+    expect(redactText(text)).toBe(expected)
+  })
+
+  it('hides any value of any secret key in a form body (property)', () => {
+    const value = fc.stringMatching(/^[A-Za-z0-9._~-]{1,24}$/)
+    fc.assert(
+      fc.property(fc.constantFrom(...SECRET_KEYS), value, (key, secret) => {
+        const form = new URLSearchParams({ customer_uid: 'c1', [key]: `Z${secret}` }).toString()
+        expect(redactText(form)).not.toContain(`Z${secret}`)
+        expect(redactText(form)).toContain('customer_uid=c1')
+      }),
+    )
+  })
+})
+
+describe('redactHeaders', () => {
+  it('hides credential headers and keeps the rest', () => {
+    expect(
+      redactHeaders({
+        Authorization: 'Bearer t',
+        'X-ImpTokenHeader': 't',
+        Cookie: 'a=b',
+        Accept: 'application/json',
+      }),
+    ).toEqual({
+      authorization: REDACTED,
+      'x-imptokenheader': REDACTED,
+      cookie: REDACTED,
+      accept: 'application/json',
+    })
+  })
+})

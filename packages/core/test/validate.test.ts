@@ -1,0 +1,188 @@
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import {
+  assertIdentifier,
+  assertNonEmptyList,
+  encodePathSegment,
+  serializePath,
+  ValidationError,
+} from '../src'
+
+const options = {
+  field: 'customer_uid',
+  maxLength: 80,
+  provider: 'iamport',
+  operation: 'getBillingKey',
+} as const
+
+describe('assertIdentifier', () => {
+  it.each([
+    [undefined, 'customer_uid is not a string'],
+    [42, 'customer_uid is not a string'],
+    ['', 'customer_uid is empty'],
+    ['x'.repeat(81), 'customer_uid is longer than 80 characters'],
+    ['a\nb', 'customer_uid contains a control character'],
+    ['a\u0000', 'customer_uid contains a control character'],
+    ['a\u007f', 'customer_uid contains a control character'],
+    ['a\u0085b', 'customer_uid contains a control character'],
+    [' a', 'customer_uid starts or ends with whitespace'],
+    ['a\u3000', 'customer_uid starts or ends with whitespace'],
+  ])('refuses %o', (value, message) => {
+    let error: unknown
+    try {
+      assertIdentifier(value, options)
+    } catch (e) {
+      error = e
+    }
+    expect(error).toBeInstanceOf(ValidationError)
+    expect(error).toMatchObject({
+      message,
+      field: 'customer_uid',
+      provider: 'iamport',
+      operation: 'getBillingKey',
+    })
+  })
+
+  it.each(['customer_1234', 'x'.repeat(80), '홍길동-카드', '../etc/passwd', 'a b'])(
+    'accepts %o',
+    (value) => {
+      expect(assertIdentifier(value, options)).toBe(value)
+    },
+  )
+
+  it('never echoes the value it refuses (property)', () => {
+    fc.assert(
+      fc.property(fc.string({ minLength: 2 }), (value) => {
+        const bad = `\u0001${value}`
+        try {
+          assertIdentifier(bad, options)
+        } catch (e) {
+          expect((e as Error).message).not.toContain(bad)
+          return
+        }
+        throw new Error('accepted a control character')
+      }),
+    )
+  })
+
+  it('agrees with the rules on any string (property)', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 90 }), (value) => {
+        const valid =
+          value.length > 0 &&
+          value.length <= 80 &&
+          // biome-ignore lint/suspicious/noControlCharactersInRegex: the rule under test
+          !/[\u0000-\u001f\u007f-\u009f]/.test(value) &&
+          value.trim() === value
+        let accepted = true
+        try {
+          assertIdentifier(value, options)
+        } catch (e) {
+          expect(e).toBeInstanceOf(ValidationError)
+          accepted = false
+        }
+        expect(accepted).toBe(valid)
+      }),
+    )
+  })
+})
+
+describe('assertNonEmptyList', () => {
+  it('returns a good list', () => {
+    expect(assertNonEmptyList(['a', 'b'], { field: 'customerUids', max: 2 })).toEqual(['a', 'b'])
+  })
+
+  it.each([
+    ['a', 'customerUids is not an array'],
+    [[], 'customerUids is empty'],
+    [['a', 'b', 'c'], 'customerUids has more than 2 items'],
+  ])('refuses %o', (value, message) => {
+    expect(() => assertNonEmptyList(value, { field: 'customerUids', max: 2 })).toThrow(
+      expect.objectContaining({ name: 'ValidationError', message, field: 'customerUids' }),
+    )
+  })
+})
+
+describe('encodePathSegment', () => {
+  it.each([
+    ['customer_1234', 'customer_1234'],
+    ['../x', '%2E%2E%2Fx'],
+    ['a/b', 'a%2Fb'],
+    ['?x=1', '%3Fx%3D1'],
+    ['%2F', '%252F'],
+    ['#frag', '%23frag'],
+    ['...', '%2E%2E%2E'],
+    ["it's(*)!", 'it%27s%28%2A%29%21'],
+    ['홍', '%ED%99%8D'],
+  ])('%s → %s', (value, encoded) => {
+    expect(encodePathSegment(value)).toBe(encoded)
+  })
+
+  it.each(['', '.', '..'])('refuses %o, which no encoding keeps in the path', (value) => {
+    expect(() => encodePathSegment(value, 'receipt_id')).toThrow(
+      expect.objectContaining({ name: 'ValidationError', field: 'receipt_id' }),
+    )
+  })
+
+  it('keeps any other string inside one segment, literally, through URL parsing (property)', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', minLength: 1 }), (value) => {
+        fc.pre(value !== '.' && value !== '..')
+        const url = new URL(
+          `https://api.iamport.kr/subscribe/customers/${encodePathSegment(value)}/payments`,
+        )
+        const segments = url.pathname.split('/')
+        expect(segments).toHaveLength(5)
+        expect(segments.slice(0, 3)).toEqual(['', 'subscribe', 'customers'])
+        expect(segments[4]).toBe('payments')
+        expect(decodeURIComponent(segments[3] as string)).toBe(value)
+        expect(url.search).toBe('')
+        expect(url.hash).toBe('')
+      }),
+    )
+  })
+
+  it('survives hostile inputs built from path syntax (property)', () => {
+    const piece = fc.constantFrom(
+      '.',
+      '..',
+      '/',
+      '\\',
+      '?',
+      '#',
+      '%',
+      '%2F',
+      '%2E',
+      '%2e%2e',
+      '&',
+      '=',
+      'a',
+    )
+    fc.assert(
+      fc.property(fc.array(piece, { minLength: 1, maxLength: 6 }), (pieces) => {
+        const value = pieces.join('')
+        fc.pre(value !== '.' && value !== '..')
+        const request = new Request(`https://h/v2/billing_key/${encodePathSegment(value)}`)
+        const { pathname, search } = new URL(request.url)
+        expect(pathname.startsWith('/v2/billing_key/')).toBe(true)
+        expect(pathname.split('/')).toHaveLength(4)
+        expect(decodeURIComponent(pathname.split('/')[3] as string)).toBe(value)
+        expect(search).toBe('')
+      }),
+    )
+  })
+})
+
+describe('serializePath', () => {
+  it("fills openapi-fetch's path template with encoded segments", () => {
+    expect(
+      serializePath('/subscribe/customers/{customer_uid}/payments', { customer_uid: 'a/../b' }),
+    ).toBe('/subscribe/customers/a%2F%2E%2E%2Fb/payments')
+  })
+
+  it('refuses a missing parameter instead of writing "undefined"', () => {
+    expect(() => serializePath('/v2/billing_key/{billing_key}', {})).toThrow(
+      expect.objectContaining({ name: 'ValidationError', field: 'billing_key' }),
+    )
+  })
+})
