@@ -1,1 +1,2 @@
-export {}
+export type { Io, Output } from './io'
+export { run } from './run'

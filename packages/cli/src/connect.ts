@@ -1,0 +1,69 @@
+import { formatWithOptions } from 'node:util'
+import { createBootpayClient } from '@billingkey/bootpay'
+import { type BillingKeys, createBillingKeys, type ProviderClients } from '@billingkey/client'
+import { createIamportClient } from '@billingkey/iamport'
+import { DEMO_CREDENTIALS, startSandbox } from '@billingkey/sandbox'
+import { envConfig } from './env'
+import type { Io, Output } from './io'
+import type { Provider } from './refs'
+
+export interface Connection {
+  keys: BillingKeys<ProviderClients>
+  /** true when the run talks to the embedded sandbox */
+  sandbox: boolean
+  close(): Promise<void>
+}
+
+/**
+ * The facade over the providers configured in the environment. With no credentials at all, an
+ * embedded sandbox is started on loopback (and closed by `close()`), and one line on stderr says
+ * so. With --verbose, the clients log every request to stderr; core redacts what they log.
+ */
+export async function connect(io: Io, options: { verbose: boolean }): Promise<Connection> {
+  const config = envConfig(io.env)
+  const logging = options.verbose
+    ? { logger: stderrLogger(io.stderr), logLevel: 'debug' as const }
+    : {}
+  if (config.iamport || config.bootpay) {
+    const keys = createBillingKeys<ProviderClients>({
+      iamport: config.iamport && createIamportClient({ ...config.iamport, ...logging }),
+      bootpay: config.bootpay && createBootpayClient({ ...config.bootpay, ...logging }),
+    })
+    return { keys, sandbox: false, close: async () => {} }
+  }
+  const server = await startSandbox({ host: '127.0.0.1', port: 0 })
+  io.stderr.write(
+    `billingkey: no provider credentials in the environment; using the embedded sandbox at ${server.url} (demo data)\n`,
+  )
+  const keys = createBillingKeys<ProviderClients>({
+    iamport: createIamportClient({
+      ...DEMO_CREDENTIALS.iamport,
+      baseUrl: server.iamport.baseUrl,
+      ...logging,
+    }),
+    bootpay: createBootpayClient({
+      ...DEMO_CREDENTIALS.bootpay,
+      baseUrl: server.bootpay.baseUrl,
+      ...logging,
+    }),
+  })
+  return { keys, sandbox: true, close: () => server.close() }
+}
+
+/** What to set to use a provider that is not configured. */
+export function notConfigured(provider: Provider): string {
+  return provider === 'iamport'
+    ? 'iamport is not configured: set IAMPORT_API_KEY and IAMPORT_API_SECRET'
+    : 'bootpay is not configured: set BOOTPAY_APPLICATION_ID and BOOTPAY_PRIVATE_KEY ' +
+        '(or BOOTPAY_CLIENT_KEY and BOOTPAY_SECRET_KEY)'
+}
+
+function stderrLogger(stderr: Output) {
+  const line =
+    (level: string) =>
+    (message: string, ...rest: unknown[]) =>
+      stderr.write(
+        `[${level}] ${formatWithOptions({ breakLength: Number.POSITIVE_INFINITY }, message, ...rest)}\n`,
+      )
+  return { debug: line('debug'), info: line('info'), warn: line('warn'), error: line('error') }
+}

@@ -1,0 +1,213 @@
+import { readFile } from 'node:fs/promises'
+import { extname, resolve } from 'node:path'
+import { CsvSyntaxError, parseCsv } from './csv'
+import { InputError, UsageError } from './errors'
+import { type BillingKeyRef, ID_FIELDS, type IdField, isProvider } from './refs'
+import { printable } from './text'
+
+/** A key to audit and the line of the input file it came from. */
+export interface InputRow {
+  line: number
+  ref: BillingKeyRef
+}
+
+/** A row that could not be read: reported with its line, and left out of the audit. */
+export interface InputIssue {
+  line: number
+  message: string
+}
+
+export interface Input {
+  rows: InputRow[]
+  issues: InputIssue[]
+}
+
+export type InputFormat = 'csv' | 'jsonl'
+
+type Field = 'provider' | IdField
+
+// Header names and JSON keys compare without case, '_', '-' or spaces: customer_uid, customerUid
+// and "Customer UID" are one column.
+const FIELDS: Record<string, Field> = {
+  provider: 'provider',
+  customeruid: 'customer_uid',
+  receiptid: 'receipt_id',
+  billingkey: 'billing_key',
+}
+const fieldOf = (name: string): Field | undefined =>
+  FIELDS[
+    name
+      .trim()
+      .toLowerCase()
+      .replace(/[\s_-]/g, '')
+  ]
+
+export function inputFormat(path: string): InputFormat {
+  const ext = extname(path).toLowerCase()
+  if (ext === '.csv') return 'csv'
+  if (ext === '.jsonl' || ext === '.ndjson') return 'jsonl'
+  throw new UsageError(`cannot tell the format of ${path}: name it *.csv or *.jsonl`)
+}
+
+/** Reads and parses an input file; a file that cannot be read or split into rows is an InputError. */
+export async function readInput(path: string, cwd: string): Promise<Input> {
+  const format = inputFormat(path)
+  let bytes: Uint8Array
+  try {
+    bytes = await readFile(resolve(cwd, path))
+  } catch (error) {
+    throw new InputError(`cannot read ${path}: ${describeFsError(error)}`)
+  }
+  return parseInput(decode(bytes, path), format, path)
+}
+
+export function describeFsError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code
+  if (code === 'ENOENT') return 'no such file'
+  if (code === 'EISDIR') return 'it is a directory'
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied'
+  return error instanceof Error ? error.message : String(error)
+}
+
+function decode(bytes: Uint8Array, path: string): string {
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+    throw new InputError(`${path} is UTF-16; save it as UTF-8`)
+  }
+  try {
+    // strips a UTF-8 byte order mark
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes)
+  } catch {
+    throw new InputError(
+      `${path} is not UTF-8 (a spreadsheet's "CSV UTF-8" export is; ` +
+        `for EUC-KR/CP949 files: iconv -f cp949 -t utf-8)`,
+    )
+  }
+}
+
+/** Parses file text (BOM already removed); `name` is the file name used in messages. */
+export function parseInput(text: string, format: InputFormat, name: string): Input {
+  const input = format === 'csv' ? parseCsvInput(text, name) : parseJsonlInput(text)
+  if (input.rows.length === 0 && input.issues.length === 0) {
+    throw new InputError(`${name} has no keys: ${expected(format)}`)
+  }
+  return input
+}
+
+function expected(format: InputFormat): string {
+  return format === 'csv'
+    ? 'expected a header row "provider,customer_uid,receipt_id,billing_key" and a row per key'
+    : 'expected one JSON object per line, like {"provider":"iamport","customer_uid":"…"}'
+}
+
+function parseCsvInput(text: string, name: string): Input {
+  let records: ReturnType<typeof parseCsv>
+  try {
+    records = parseCsv(text)
+  } catch (error) {
+    if (error instanceof CsvSyntaxError) throw new InputError(`${name}: ${error.message}`)
+    throw error
+  }
+  const [header, ...body] = records
+  if (!header) throw new InputError(`${name} is empty: ${expected('csv')}`)
+  const columns = header.fields.map(fieldOf)
+  const problem =
+    header.problem ??
+    (!columns.includes('provider') ? 'has no provider column' : undefined) ??
+    (!ID_FIELDS.some((field) => columns.includes(field))
+      ? `has no id column (${ID_FIELDS.join(', ')})`
+      : undefined) ??
+    duplicate(columns)
+  if (problem) {
+    const found = header.fields.map((field) => printable(field)).join(',')
+    throw new InputError(
+      `${name}: the header (line ${header.line}: ${found}) ${problem}; ${expected('csv')}`,
+    )
+  }
+
+  const input: Input = { rows: [], issues: [] }
+  for (const record of body) {
+    if (record.fields.every((field) => field.trim() === '')) continue
+    const values: Partial<Record<Field, string>> = {}
+    columns.forEach((column, i) => {
+      if (column) values[column] = record.fields[i]
+    })
+    const result =
+      record.problem ??
+      (record.fields.length !== columns.length
+        ? `${record.fields.length} fields, but the header has ${columns.length}`
+        : toRef(values))
+    if (typeof result === 'string') input.issues.push({ line: record.line, message: result })
+    else input.rows.push({ line: record.line, ref: result })
+  }
+  return input
+}
+
+function duplicate(columns: (Field | undefined)[]): string | undefined {
+  const seen = columns.find((column, i) => column && columns.indexOf(column) !== i)
+  return seen && `names the ${seen} column twice`
+}
+
+function parseJsonlInput(text: string): Input {
+  const input: Input = { rows: [], issues: [] }
+  text.split(/\r?\n|\r/).forEach((source, i) => {
+    if (source.trim() === '') return
+    const line = i + 1
+    const result = jsonToRef(source)
+    if (typeof result === 'string') input.issues.push({ line, message: result })
+    else input.rows.push({ line, ref: result })
+  })
+  return input
+}
+
+function jsonToRef(source: string): BillingKeyRef | string {
+  let value: unknown
+  try {
+    value = JSON.parse(source)
+  } catch (error) {
+    return `not valid JSON (${(error as Error).message})`
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return `expected a JSON object, got ${Array.isArray(value) ? 'an array' : typeOf(value)}`
+  }
+  const values: Partial<Record<Field, string>> = {}
+  for (const [key, field] of Object.entries(value)) {
+    const name = fieldOf(key)
+    if (!name || field === null || field === undefined) continue
+    if (typeof field !== 'string') return `${name} must be a string, got ${typeOf(field)}`
+    if (values[name] !== undefined) return `${name} is given twice`
+    values[name] = field
+  }
+  return toRef(values)
+}
+
+const typeOf = (value: unknown) => (value === null ? 'null' : `a ${typeof value}`)
+
+const ALLOWED: Record<BillingKeyRef['provider'], IdField[]> = {
+  iamport: ['customer_uid'],
+  bootpay: ['receipt_id', 'billing_key'],
+}
+
+/** A row's values → a ref, or what is wrong with them. */
+export function toRef(values: Partial<Record<Field, string>>): BillingKeyRef | string {
+  const provider = values.provider?.trim().toLowerCase()
+  if (!provider) return 'provider is empty'
+  if (!isProvider(provider)) {
+    return `unknown provider "${printable(values.provider ?? '')}" (expected iamport or bootpay)`
+  }
+  const allowed = ALLOWED[provider]
+  const given = ID_FIELDS.filter((field) => values[field]?.trim())
+  const foreign = given.filter((field) => !allowed.includes(field))
+  if (foreign.length > 0) {
+    return `${foreign.join(' and ')} is not used for ${provider}; ${provider} keys are identified by ${allowed.join(' or ')}`
+  }
+  if (given.length === 0) return `${provider} needs a ${allowed.join(' or a ')}`
+  if (given.length > 1) return `give either ${given.join(' or ')}, not both`
+  const field = given[0] as IdField
+  const id = values[field] as string
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting them is the point
+  if (/[\u0000-\u001f\u007f-\u009f]/.test(id)) return `${field} contains a control character`
+  if (id.trim() !== id) return `${field} "${id}" has leading or trailing spaces`
+  if (field === 'customer_uid') return { provider: 'iamport', customerUid: id }
+  if (field === 'receipt_id') return { provider: 'bootpay', receiptId: id }
+  return { provider: 'bootpay', billingKey: id }
+}

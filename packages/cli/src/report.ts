@@ -1,0 +1,171 @@
+import type { AuditStatus } from '@billingkey/client'
+import { csvLine } from './csv'
+import type { InputIssue, InputRow } from './input'
+import { type BillingKeyRef, type Failure, ID_FIELDS, type Key, type Report, refId } from './refs'
+import { type Paint, plural, printable, table } from './text'
+
+/** Everything an audit run reports: the facade's report plus where each ref came from. */
+export interface AuditOutcome {
+  /** the input file as given on the command line */
+  file: string
+  report: Report
+  /** the rows audited; `report`'s indexes point into this */
+  rows: InputRow[]
+  /** the rows that could not be read, left out of the audit */
+  issues: InputIssue[]
+}
+
+export type ReportFormat = 'table' | 'json' | 'csv'
+export const REPORT_FORMATS: readonly ReportFormat[] = ['table', 'json', 'csv']
+
+export function formatReport(outcome: AuditOutcome, format: ReportFormat, paint: Paint): string {
+  if (format === 'json') return `${JSON.stringify(auditJson(outcome), null, 2)}\n`
+  if (format === 'csv') return auditCsv(outcome)
+  return auditTable(outcome, paint)
+}
+
+const STATUS_LABELS: [AuditStatus, string][] = [
+  ['active', 'active'],
+  ['expiring', 'expiring'],
+  ['expired', 'expired'],
+  ['deleted', 'deleted'],
+  ['notFound', 'not found'],
+  ['error', 'error'],
+]
+
+const linesOf = (outcome: AuditOutcome, entry: Report['needsAction'][number]) =>
+  entry.indexes.map((index) => outcome.rows[index]?.line ?? 0)
+
+function auditTable(outcome: AuditOutcome, paint: Paint): string {
+  const { report, issues } = outcome
+  const share = (count: number) =>
+    report.total === 0 ? '' : `${((count * 100) / report.total).toFixed(1)}%`
+  const styleOf = (status: AuditStatus) =>
+    status === 'active' ? 'green' : status === 'expiring' ? 'yellow' : 'red'
+  const counts = STATUS_LABELS.map(([status, label]) => {
+    const count = report.counts[status]
+    return [count > 0 ? paint(styleOf(status), label) : label, String(count), share(count)]
+  })
+  let text =
+    `Audit of ${plural(report.total, 'key')} from ${outcome.file}: ` +
+    `${plural(report.chargeable, 'key')} can be charged ` +
+    `(as of ${report.checkedAt.toISOString()}, expiring = within ${plural(report.expiringWithinDays, 'day')})\n\n` +
+    table(
+      [
+        { header: 'status' },
+        { header: 'keys', align: 'right' },
+        { header: 'share', align: 'right' },
+      ],
+      [...counts, [paint('bold', 'total'), String(report.total), '']],
+      paint,
+    )
+
+  if (report.needsAction.length > 0) {
+    const rows = report.needsAction.map((entry) => {
+      const { field, value } = refId(entry.ref)
+      return [
+        linesOf(outcome, entry).join(', '),
+        entry.ref.provider,
+        `${field}=${printable(value)}`,
+        paint(entry.reason === 'expiring' ? 'yellow' : 'red', entry.reason),
+        printable(entry.message),
+      ]
+    })
+    text +=
+      `\n${paint('bold', `${plural(report.needsAction.length, 'key needs', 'keys need')} action:`)}\n` +
+      table(
+        [
+          { header: 'line', align: 'right' },
+          { header: 'provider' },
+          { header: 'id' },
+          { header: 'reason' },
+          { header: 'message' },
+        ],
+        rows,
+        paint,
+      )
+  } else if (report.total > 0) {
+    text += `\n${paint('green', `Every key can be charged.`)}\n`
+  }
+
+  if (issues.length > 0) {
+    text +=
+      `\n${paint('bold', `${plural(issues.length, 'row was', 'rows were')} not audited (malformed):`)}\n` +
+      table(
+        [{ header: 'line', align: 'right' }, { header: 'problem' }],
+        issues.map((issue) => [String(issue.line), printable(issue.message)]),
+        paint,
+      )
+  }
+  return text
+}
+
+function auditJson(outcome: AuditOutcome) {
+  const { report } = outcome
+  return {
+    file: outcome.file,
+    checkedAt: report.checkedAt.toISOString(),
+    expiringWithinDays: report.expiringWithinDays,
+    total: report.total,
+    chargeable: report.chargeable,
+    counts: report.counts,
+    needsAction: report.needsAction.map((entry) => ({
+      lines: linesOf(outcome, entry),
+      ref: entry.ref,
+      reason: entry.reason,
+      message: entry.message,
+      ...(entry.key ? { key: keyJson(entry.key) } : {}),
+      ...(entry.error ? { error: errorJson(entry.error) } : {}),
+    })),
+    invalidRows: outcome.issues,
+  }
+}
+
+/** A key without `raw` (the provider's payload: not stable across providers, and not needed). */
+export function keyJson(key: Key) {
+  const { raw: _raw, ref: _ref, provider: _provider, ...rest } = key
+  return rest
+}
+
+/** The error's own fields; its message is already redacted by the clients. */
+export function errorJson(error: Failure) {
+  return {
+    name: error.name,
+    message: error.message,
+    ...(error.status !== undefined ? { status: error.status } : {}),
+    ...(error.code !== undefined ? { code: error.code } : {}),
+    ...(error.requestId !== undefined ? { requestId: error.requestId } : {}),
+  }
+}
+
+/**
+ * One row per input row, in file order: audited rows with their status (`active` or the reason
+ * they need action), rows that could not be read as `invalid`.
+ */
+function auditCsv(outcome: AuditOutcome): string {
+  const rows: { line: number; ref?: BillingKeyRef; status: string; message: string }[] =
+    outcome.rows.map(({ line, ref }) => ({ line, ref, status: 'active', message: '' }))
+  for (const entry of outcome.report.needsAction) {
+    for (const index of entry.indexes) {
+      const row = rows[index]
+      if (row) Object.assign(row, { status: entry.reason, message: entry.message })
+    }
+  }
+  for (const issue of outcome.issues) rows.push({ ...issue, status: 'invalid' })
+  rows.sort((a, b) => a.line - b.line)
+  return (
+    csvLine(['line', 'provider', ...ID_FIELDS, 'status', 'message']) +
+    rows
+      .map(({ line, ref, status, message }) => {
+        const id = ref && refId(ref)
+        return csvLine([
+          line,
+          ref?.provider,
+          ...ID_FIELDS.map((field) => (id?.field === field ? id.value : '')),
+          status,
+          message,
+        ])
+      })
+      .join('')
+  )
+}

@@ -1,0 +1,95 @@
+import { version } from '../package.json'
+import type { Command } from './command'
+import { audit } from './commands/audit'
+import { lookup } from './commands/lookup'
+import { sandbox } from './commands/sandbox'
+import { validate } from './commands/validate'
+import { ENV_HELP } from './env'
+import { EXIT, InputError, UsageError } from './errors'
+import { defaultIo, type Io } from './io'
+import { printable } from './text'
+
+const COMMANDS: readonly Command[] = [audit, lookup, sandbox, validate]
+
+const HELP = `billingkey ${version}: look up and audit stored billing keys (빌링키) at iamport (PortOne V1)
+and Bootpay, run a local sandbox of both, and check captured responses against their specs.
+
+Usage: billingkey <command> [options]
+
+Commands:
+${COMMANDS.map((command) => `  ${command.name.padEnd(10)}${command.summary}`).join('\n')}
+
+Options:
+  -h, --help     show this help; billingkey <command> --help shows a command's
+  -V, --version  print the version
+
+${ENV_HELP}
+
+Exit codes:
+  0    done, and every key looked at can be charged (validate: the response is valid)
+  1    done, and something needs attention: a key to renew or replace, an unknown key, a failed
+       lookup (validate: the response is invalid)
+  2    no result: a usage error, an unreadable or malformed input, bad credentials settings,
+       or a failure of the run itself; the message on stderr says which
+  130  interrupted (Ctrl-C)
+
+Examples:
+  billingkey audit keys.csv
+  billingkey audit keys.jsonl --format json --out report.json
+  billingkey lookup iamport customer_1234
+  billingkey sandbox --port 4010
+`
+
+/**
+ * Runs the billingkey command line (`argv` without node and the script) and resolves to its exit
+ * code; it never calls process.exit. `io` replaces stdout, stderr, the environment, the working
+ * directory, and lets an AbortSignal stop the run.
+ */
+export async function run(argv: readonly string[], io: Partial<Io> = {}): Promise<number> {
+  const streams = defaultIo(io)
+  const [name, ...args] = argv
+  if (name === '-h' || name === '--help' || name === 'help') {
+    const topic = name === 'help' ? COMMANDS.find((command) => command.name === args[0]) : undefined
+    streams.stdout.write(topic ? topic.help : HELP)
+    return EXIT.ok
+  }
+  if (name === '-V' || name === '--version') {
+    streams.stdout.write(`${version}\n`)
+    return EXIT.ok
+  }
+  const command = COMMANDS.find((candidate) => candidate.name === name)
+  if (!command) {
+    streams.stderr.write(
+      `billingkey: ${name === undefined ? 'no command given' : `unknown command "${printable(name)}"`}\n\n` +
+        `Usage: billingkey <command> [options]; commands: ${COMMANDS.map((c) => c.name).join(', ')}\n` +
+        `Run 'billingkey --help' for more.\n`,
+    )
+    return EXIT.usage
+  }
+  const options = args.includes('--') ? args.slice(0, args.indexOf('--')) : args
+  if (options.includes('-h') || options.includes('--help')) {
+    streams.stdout.write(command.help)
+    return EXIT.ok
+  }
+  try {
+    return await command.run(args, streams)
+  } catch (error) {
+    if (streams.signal?.aborted) {
+      streams.stderr.write(`billingkey ${command.name}: interrupted\n`)
+      return EXIT.interrupted
+    }
+    const prefix = `billingkey ${command.name}:`
+    if (error instanceof UsageError) {
+      streams.stderr.write(
+        `${prefix} ${error.message}\n\nUsage: ${command.usage}\n` +
+          `Run 'billingkey ${command.name} --help' for more.\n`,
+      )
+    } else if (error instanceof InputError) {
+      streams.stderr.write(`${prefix} ${error.message}\n`)
+    } else {
+      // Errors of the clients are redacted at the source; nothing else here holds a secret.
+      streams.stderr.write(`${prefix} ${error instanceof Error ? error.message : String(error)}\n`)
+    }
+    return EXIT.usage
+  }
+}
