@@ -1,0 +1,84 @@
+import { assertType, describe, expectTypeOf, it } from 'vitest'
+import {
+  type ApiError,
+  type BillingKey,
+  type BillingKeyAdapter,
+  BillingKeyError,
+  type BillingKeyRef,
+  type ClientOptions,
+  createLog,
+  createTransport,
+  type Logger,
+  type LookupResult,
+  NotFoundError,
+  RateLimitError,
+  serializePath,
+  ValidationError,
+} from '../src'
+
+describe('types', () => {
+  it("fits openapi-fetch's createClient options", () => {
+    const transport = createTransport({ provider: 'iamport' })
+    expectTypeOf(transport).toExtend<(input: Request) => Promise<Response>>()
+    expectTypeOf(serializePath).toExtend<
+      (pathname: string, pathParams: Record<string, unknown>) => string
+    >()
+  })
+
+  it('narrows a ref by provider', () => {
+    const ref = {} as BillingKeyRef
+    if (ref.provider === 'iamport') expectTypeOf(ref.customerUid).toBeString()
+    else if ('receiptId' in ref) expectTypeOf(ref.receiptId).toBeString()
+    else expectTypeOf(ref.billingKey).toBeString()
+    expectTypeOf<BillingKey<'iamport'>['ref']>().toEqualTypeOf<{
+      provider: 'iamport'
+      customerUid: string
+    }>()
+    // @ts-expect-error a bootpay key has no customerUid ref
+    assertType<BillingKey<'bootpay'>['ref']>({ provider: 'bootpay', customerUid: 'x' })
+  })
+
+  it('discriminates a lookup result', () => {
+    const result = {} as LookupResult<BillingKey<'bootpay', { receipt_id: string }>>
+    if (result.ok) expectTypeOf(result.key.raw.receipt_id).toBeString()
+    else expectTypeOf(result.error).toEqualTypeOf<BillingKeyError>()
+  })
+
+  it('gives an adapter typed refs and keys', () => {
+    const adapter = {} as BillingKeyAdapter<'iamport', { customer_uid: string }>
+    expectTypeOf(adapter.lookup)
+      .parameter(0)
+      .toEqualTypeOf<{ provider: 'iamport'; customerUid: string }>()
+    expectTypeOf(adapter.lookup).returns.resolves.toEqualTypeOf<
+      BillingKey<'iamport', { customer_uid: string }>
+    >()
+  })
+
+  it('carries the details on every error', () => {
+    const error = new RateLimitError('x')
+    expectTypeOf(error).toExtend<ApiError>()
+    expectTypeOf(error.retryAfterMs).toEqualTypeOf<number | undefined>()
+    expectTypeOf(new ValidationError('x').field).toEqualTypeOf<string | undefined>()
+    expectTypeOf(new NotFoundError('x').provider).toEqualTypeOf<'iamport' | 'bootpay' | undefined>()
+    expectTypeOf(new BillingKeyError('x').code).toEqualTypeOf<string | number | undefined>()
+  })
+
+  it('accepts console and pino-shaped loggers', () => {
+    assertType<Logger>(console)
+    const pinoLike = {
+      debug: (_obj: object | string, ..._rest: unknown[]) => {},
+      info: (_obj: object | string, ..._rest: unknown[]) => {},
+      warn: (_obj: object | string, ..._rest: unknown[]) => {},
+      error: (_obj: object | string, ..._rest: unknown[]) => {},
+    }
+    assertType<Logger>(pinoLike)
+    createLog(console, 'debug')
+  })
+
+  it('shares one options shape', () => {
+    expectTypeOf<ClientOptions>().toHaveProperty('timeoutMs')
+    expectTypeOf<ClientOptions['logLevel']>().toEqualTypeOf<
+      'debug' | 'info' | 'warn' | 'error' | 'off' | undefined
+    >()
+  })
+})
