@@ -1,0 +1,352 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo, Socket } from 'node:net'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { formatErrors, loadSpec, type Spec } from '@billingkey/contract'
+import { createBootpay } from './bootpay'
+import { DEMO_CREDENTIALS, type DemoCredentials } from './credentials'
+import type { Emulator, ProviderName, Reply } from './emulator'
+import { createFaults, type FaultKind, type FaultRule } from './faults'
+import { createIamport } from './iamport'
+import { createDataSet, DEFAULT_SEED } from './seed'
+
+export interface SandboxOptions {
+  /** Default 0: an ephemeral port. */
+  port?: number
+  /** Default 127.0.0.1: loopback only. */
+  host?: string
+  /** Seeds the data set, the ids of issued keys and the fault draws. Default DEFAULT_SEED. */
+  seed?: number
+  faults?: readonly FaultRule[]
+  /** The sandbox clock (epoch ms): token lifetimes, key expiry and the data set's times. */
+  now?: () => number
+  /** One line per request (method, path, status, operation, fault). Never headers or bodies. */
+  log?: (line: string) => void
+  /**
+   * Check every response the sandbox sends against the spec and keep the violations in
+   * `sandbox.violations` (injected faults, being off-contract on purpose, are not checked).
+   * For tests; it costs a validation per response.
+   */
+  validateResponses?: boolean
+}
+
+export interface OperationCounts {
+  [operationId: string]: number
+}
+
+export interface SandboxStats {
+  /** Every request, matched or not. */
+  requests: number
+  /** Requests per provider and operationId (token calls included), faulted ones too. */
+  operations: Record<ProviderName, OperationCounts>
+  /** Responses sent, by HTTP status. */
+  statuses: Record<string, number>
+  /** Faults injected, by kind. */
+  faults: Partial<Record<FaultKind, number>>
+  /** Requests that matched no operation (answered 404). */
+  unmatched: number
+}
+
+export interface ResponseViolation {
+  provider: ProviderName
+  operationId: string
+  status: number
+  /** What the spec says is wrong, one line per problem. */
+  errors: string
+}
+
+export interface Sandbox {
+  /** e.g. `http://127.0.0.1:54321` */
+  readonly url: string
+  readonly port: number
+  readonly seed: number
+  /** Point an iamport client here: `createIamportClient({ ...credentials.iamport, baseUrl })`. */
+  readonly iamport: { readonly baseUrl: string }
+  readonly bootpay: {
+    readonly baseUrl: string
+    /**
+     * The customer consents to a requested bank-account key (in reality, an ARS call); without
+     * it the first publish attempt fails with SUBSCRIBE_PUBLISH_NOT_READY and consent arrives
+     * then. Returns false when no such request is pending.
+     */
+    consent(receiptId: string): boolean
+  }
+  /** The demo credentials, the only ones the sandbox accepts. */
+  readonly credentials: DemoCredentials
+  /** Replaces the fault rules; their `times` counters and the fault draws start over. */
+  setFaults(rules: readonly FaultRule[]): void
+  /** A snapshot of the request counters. */
+  stats(): SandboxStats
+  resetStats(): void
+  /** With `validateResponses`: the off-contract responses sent so far (the first 100). */
+  readonly violations: readonly ResponseViolation[]
+  /** Stops listening and drops open connections; pending latency faults are abandoned. */
+  close(): Promise<void>
+}
+
+const PROVIDERS: readonly ProviderName[] = ['iamport', 'bootpay']
+const MAX_BODY_BYTES = 1024 * 1024
+const MAX_VIOLATIONS = 100
+
+// A typical proxy error page: what a client meets when the provider's gateway fails.
+const HTML_502 =
+  '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n'
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const seed = options.seed ?? DEFAULT_SEED
+  const now = options.now ?? Date.now
+  const log = options.log
+  const data = createDataSet(seed, now())
+  const emulators: Record<ProviderName, Emulator> = {
+    iamport: createIamport({ seed, now, data: data.iamport }),
+    bootpay: createBootpay({ seed, now, data: data.bootpay }),
+  }
+  const bootpay = emulators.bootpay as ReturnType<typeof createBootpay>
+  const specs: Record<ProviderName, Spec> = {
+    iamport: loadSpec('iamport'),
+    bootpay: loadSpec('bootpay'),
+  }
+  const faults = createFaults(seed, {
+    iamport: new Set(specs.iamport.operations.map((o) => o.operationId)),
+    bootpay: new Set(specs.bootpay.operations.map((o) => o.operationId)),
+  })
+  faults.set(options.faults ?? [])
+  let stats = emptyStats()
+  const violations: ResponseViolation[] = []
+  const closing = new AbortController()
+
+  async function handle(request: IncomingMessage, response: ServerResponse) {
+    const started = Date.now()
+    stats.requests++
+    const target = request.url ?? '/'
+    const queryStart = target.indexOf('?')
+    // The raw path, not `new URL(...)`: URL parsing would resolve `%2E%2E` segments away.
+    const fullPath = queryStart === -1 ? target : target.slice(0, queryStart)
+    const rawQuery = queryStart === -1 ? '' : target.slice(queryStart + 1)
+    const method = request.method ?? 'GET'
+    const prefix = fullPath.split('/')[1] ?? ''
+    const provider = PROVIDERS.find((p) => p === prefix)
+    const line = (status: number | string, detail = '') =>
+      log?.(`${method} ${fullPath} → ${status}${detail} (${Date.now() - started} ms)`)
+
+    const body = await readBody(request)
+    if (!provider) {
+      stats.unmatched++
+      send(response, {
+        status: 404,
+        body: { message: `${fullPath}: the sandbox serves /iamport/… and /bootpay/…` },
+      })
+      return line(404)
+    }
+    const emulator = emulators[provider]
+    const spec = specs[provider]
+    const pathname = fullPath.slice(provider.length + 1) || '/'
+    // The .NET SDK appends `.json` to Bootpay paths (facts §2.1).
+    const match =
+      spec.match(method, pathname) ??
+      (provider === 'bootpay' && pathname.endsWith('.json')
+        ? spec.match(method, pathname.slice(0, -'.json'.length))
+        : undefined)
+    if (!match) {
+      stats.unmatched++
+      const reply = emulator.failure(404, `${method} ${pathname}: no such operation`)
+      send(response, reply)
+      return line(reply.status)
+    }
+    const { operationId } = match.operation
+    const counts = stats.operations[provider]
+    counts[operationId] = (counts[operationId] ?? 0) + 1
+
+    const decision = faults.decide(provider, operationId)
+    if (decision.latencyMs > 0) {
+      count(stats.faults, 'latency')
+      await sleep(decision.latencyMs, undefined, { signal: closing.signal })
+    }
+    const fault = decision.fault
+    if (fault) {
+      count(stats.faults, fault.kind)
+      if (fault.kind === 'reset') {
+        resetConnection(request.socket)
+        return line('reset', ` ${operationId} fault=reset`)
+      }
+      const reply = faultReply(emulator, fault)
+      send(response, reply)
+      return line(reply.status, ` ${operationId} fault=${fault.kind}`)
+    }
+
+    const reply = answer(
+      emulator,
+      spec,
+      operationId,
+      match.params,
+      pathname,
+      rawQuery,
+      request,
+      body,
+    )
+    send(response, reply)
+    if (options.validateResponses) {
+      const result = spec.validateResponse(operationId, reply.status, reply.body)
+      if (!result.valid && violations.length < MAX_VIOLATIONS) {
+        const errors = formatErrors(result)
+        violations.push({ provider, operationId, status: reply.status, errors })
+        log?.(`off-contract response to ${method} ${fullPath}: ${errors.split('\n')[0]}`)
+      }
+    }
+    line(reply.status, ` ${operationId}`)
+  }
+
+  function send(response: ServerResponse, reply: Reply) {
+    count(stats.statuses, String(reply.status))
+    const text = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body)
+    response.writeHead(reply.status, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(text),
+      ...reply.headers,
+    })
+    response.end(text)
+  }
+
+  const server = createServer((request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      if (closing.signal.aborted) return
+      if (error instanceof BodyTooLarge) {
+        response.writeHead(413, { connection: 'close' }).end()
+        return
+      }
+      // A bug in the sandbox: say so in the log and answer like a provider's server error.
+      log?.(
+        `sandbox error on ${request.method} ${request.url?.split('?')[0]}: ${(error as Error).message}`,
+      )
+      if (!response.headersSent) send(response, { status: 500, body: { message: 'sandbox error' } })
+      else response.destroy()
+    })
+  })
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve())
+  })
+  const address = server.address() as AddressInfo
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
+  const url = `http://${host}:${address.port}`
+
+  return {
+    url,
+    port: address.port,
+    seed,
+    iamport: { baseUrl: `${url}/iamport` },
+    bootpay: { baseUrl: `${url}/bootpay`, consent: (receiptId) => bootpay.consent(receiptId) },
+    credentials: DEMO_CREDENTIALS,
+    setFaults: (rules) => faults.set(rules),
+    stats: () => structuredClone(stats),
+    resetStats() {
+      stats = emptyStats()
+    },
+    violations,
+    close() {
+      closing.abort()
+      return new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()))
+        server.closeAllConnections()
+      })
+    },
+  }
+}
+
+/** Auth, then the spec's verdict on the request, then the provider's own logic. */
+function answer(
+  emulator: Emulator,
+  spec: Spec,
+  operationId: string,
+  params: Record<string, string>,
+  pathname: string,
+  rawQuery: string,
+  request: IncomingMessage,
+  raw: Buffer | undefined,
+): Reply {
+  const { headers } = request
+  if (!emulator.publicOperations.has(operationId) && !emulator.authorized(headers)) {
+    return emulator.unauthorized()
+  }
+  const declared = spec.operation(operationId).statuses
+  let body: unknown
+  try {
+    body = raw === undefined ? undefined : parseBody(raw, headers['content-type'])
+  } catch {
+    return emulator.invalid(
+      { valid: false, errors: [{ pointer: '/body', message: 'is not valid JSON' }] },
+      declared,
+    )
+  }
+  const verdict = spec.validateRequest(operationId, {
+    path: pathname,
+    query: rawQuery,
+    headers: Object.fromEntries(
+      Object.entries(headers).map(([name, value]) => [name, String(value)]),
+    ),
+    body,
+  })
+  if (!verdict.valid) return emulator.invalid(verdict, declared)
+  const handler = emulator.handlers[operationId]
+  if (!handler) return emulator.failure(501, `${operationId} is not emulated by the sandbox`)
+  return handler({ operationId, params, query: new URLSearchParams(rawQuery), headers, body })
+}
+
+function faultReply(emulator: Emulator, fault: FaultRule): Reply {
+  switch (fault.kind) {
+    case 'rate-limit': {
+      const reply = emulator.failure(429, 'Too Many Requests')
+      return { ...reply, headers: { 'retry-after': String(fault.retryAfter ?? 1) } }
+    }
+    case 'server-error': {
+      const status = fault.status ?? 500
+      return emulator.failure(status, `sandbox fault: HTTP ${status}`)
+    }
+    case 'html-502':
+      return { status: 502, body: HTML_502, headers: { 'content-type': 'text/html' } }
+    default:
+      // malformed-json: a success status and a JSON content type over a body cut short.
+      return { status: 200, body: emulator.truncatedBody }
+  }
+}
+
+/** A TCP reset rather than a clean close, like a crashed proxy: clients see ECONNRESET. */
+function resetConnection(socket: Socket) {
+  if (typeof socket.resetAndDestroy === 'function') socket.resetAndDestroy()
+  else socket.destroy()
+}
+
+class BodyTooLarge extends Error {}
+
+async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length
+    if (size > MAX_BODY_BYTES) throw new BodyTooLarge()
+    chunks.push(chunk as Buffer)
+  }
+  return size === 0 ? undefined : Buffer.concat(chunks)
+}
+
+/** JSON, or a form body as an object of fields (iamport accepts both, facts §1.1). */
+function parseBody(raw: Buffer, contentType: string | undefined): unknown {
+  const text = raw.toString('utf8')
+  if (contentType?.toLowerCase().startsWith('application/x-www-form-urlencoded')) {
+    return Object.fromEntries(new URLSearchParams(text))
+  }
+  return JSON.parse(text)
+}
+
+function emptyStats(): SandboxStats {
+  return {
+    requests: 0,
+    operations: { iamport: {}, bootpay: {} },
+    statuses: {},
+    faults: {},
+    unmatched: 0,
+  }
+}
+
+function count<K extends string>(counts: Partial<Record<K, number>>, key: K) {
+  counts[key] = (counts[key] ?? 0) + 1
+}

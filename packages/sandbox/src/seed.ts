@@ -1,0 +1,347 @@
+import type { BootpayKey } from './bootpay'
+import {
+  ADDRESSES,
+  BANKS,
+  BOOTPAY_PGS,
+  CARD_ISSUERS,
+  GIVEN_NAMES,
+  IAMPORT_PGS,
+  type IamportPg,
+  maskCardNumber,
+  PLANS,
+  SURNAMES,
+} from './catalog'
+import { cardFields, type IamportKey, type Plan } from './iamport'
+import { deriveRandom, digits, hex, int, pick, type Random, shuffle, weighted } from './random'
+import { BANK_KEY_EXPIRY, DAY, kstEndOfDay, unixSeconds } from './time'
+
+/** The seed used when none is given; example files generated from it match the default sandbox. */
+export const DEFAULT_SEED = 20240528
+
+/** How many keys the data set holds per provider (besides Bootpay's non-billing receipts). */
+export const DATA_SET_SIZE = { iamport: 2500, bootpay: 2500 } as const
+
+export interface SeededIamportKey {
+  key: IamportKey
+  /** Issued and later deleted: the API no longer knows it, but its payment history remains. */
+  deleted: boolean
+  plan: Plan
+}
+
+export interface DataSet {
+  iamport: SeededIamportKey[]
+  bootpay: {
+    keys: (BootpayKey & { category: 'active' | 'expired' | 'deleted' })[]
+    /** Receipts of ordinary payments: looking one up as a billing key is RC_NOT_SUBSCRIBE. */
+    paymentReceipts: string[]
+  }
+}
+
+/**
+ * The data set for a seed. Ids and categories depend on the seed alone (so an example file made
+ * from one seed matches every sandbox started with it, on any machine); times are placed relative
+ * to `anchor`, the sandbox clock at start, so "expired" means expired now.
+ *
+ * Ids are drawn from their own stream and each record's fields from a stream named after its id,
+ * so adding a field changes no id. Changing how ids are drawn breaks committed example files.
+ */
+export function createDataSet(seed: number, anchor: number): DataSet {
+  const iamportIds = deriveRandom(seed, 'iamport:ids')
+  const uids = new Set<string>()
+  const iamport: SeededIamportKey[] = []
+  while (iamport.length < DATA_SET_SIZE.iamport) {
+    const uid = customerUid(iamportIds)
+    const deleted = iamportIds() < 0.1
+    if (uids.has(uid)) continue
+    uids.add(uid)
+    const fields = deriveRandom(seed, `iamport:${uid}`)
+    iamport.push({ key: seededIamportKey(fields, uid, anchor), plan: pick(fields, PLANS), deleted })
+  }
+
+  const bootpayIds = deriveRandom(seed, 'bootpay:ids')
+  const keys: DataSet['bootpay']['keys'] = []
+  for (let i = 0; i < DATA_SET_SIZE.bootpay; i++) {
+    const receiptId = objectId(bootpayIds)
+    const billingKey = objectId(bootpayIds)
+    const category = weighted(bootpayIds, [
+      ['active', 76],
+      ['expired', 12],
+      ['deleted', 12],
+    ] as const)
+    const fields = deriveRandom(seed, `bootpay:${receiptId}`)
+    keys.push({ ...seededBootpayKey(fields, receiptId, billingKey, category, anchor), category })
+  }
+  const paymentReceipts = Array.from({ length: DATA_SET_SIZE.bootpay / 20 }, () =>
+    objectId(bootpayIds),
+  )
+  return { iamport, bootpay: { keys, paymentReceipts } }
+}
+
+/** A reference to a key, shaped like `@billingkey/core`'s BillingKeyRef. */
+export type SandboxRef =
+  | { provider: 'iamport'; customerUid: string }
+  | { provider: 'bootpay'; receiptId: string }
+  | { provider: 'bootpay'; billingKey: string }
+
+/**
+ * What the sandbox answers for a ref: `active` keys are found and chargeable; `expired` Bootpay keys
+ * are found with an expiry in the past; `deleted` keys are gone (iamport: not found; Bootpay:
+ * SUBSCRIBE_BK_EXPIRED); `unknown` refs never existed; `notBilling` Bootpay receipts belong to
+ * ordinary payments (RC_NOT_SUBSCRIBE). iamport keys carry no expiry, so it has no `expired`.
+ */
+export type RefCategory = 'active' | 'expired' | 'deleted' | 'unknown' | 'notBilling'
+
+export interface SampleRef {
+  category: RefCategory
+  ref: SandboxRef
+}
+
+export interface SampleCounts {
+  iamport?: { active?: number; deleted?: number; unknown?: number }
+  bootpay?: {
+    active?: number
+    expired?: number
+    deleted?: number
+    unknown?: number
+    notBilling?: number
+  }
+}
+
+export const DEFAULT_SAMPLE_COUNTS = {
+  iamport: { active: 40, deleted: 5, unknown: 5 },
+  bootpay: { active: 36, expired: 6, deleted: 5, unknown: 4, notBilling: 3 },
+} as const satisfies SampleCounts
+
+/**
+ * Refs from the data set of `seed`, by category, in a seeded shuffled order: the material for
+ * example files and benchmarks. The same arguments always give the same list, and asking for more
+ * of a category keeps the refs a smaller count gave. Bootpay refs are split between lookups by
+ * receipt and by billing key.
+ */
+export function sampleRefs(options: { seed?: number; counts?: SampleCounts } = {}): SampleRef[] {
+  const seed = options.seed ?? DEFAULT_SEED
+  const counts = options.counts ?? DEFAULT_SAMPLE_COUNTS
+  const data = createDataSet(seed, 0)
+  const random = deriveRandom(seed, 'samples')
+  const refs: SampleRef[] = []
+  const take = <T>(
+    category: RefCategory,
+    pool: readonly T[],
+    count = 0,
+    toRef: (t: T) => SandboxRef,
+  ) => {
+    if (count > pool.length) {
+      throw new RangeError(
+        `the data set of seed ${seed} has ${pool.length} ${category} keys, not ${count}`,
+      )
+    }
+    for (const item of pool.slice(0, count)) refs.push({ category, ref: toRef(item) })
+  }
+
+  const iamportRef = (customerUid: string): SandboxRef => ({ provider: 'iamport', customerUid })
+  const uidsOf = (deleted: boolean) =>
+    data.iamport.filter((k) => k.deleted === deleted).map((k) => k.key.customer_uid)
+  const known = new Set(data.iamport.map((k) => k.key.customer_uid))
+  take('active', uidsOf(false), counts.iamport?.active, iamportRef)
+  take('deleted', uidsOf(true), counts.iamport?.deleted, iamportRef)
+  const unknownUids = unknownIds(
+    counts.iamport?.unknown ?? 0,
+    deriveRandom(seed, 'iamport:unknown'),
+    customerUid,
+    known,
+  )
+  take('unknown', unknownUids, unknownUids.length, iamportRef)
+
+  const bootpayRef = (key: BootpayKey): SandboxRef =>
+    random() < 0.5
+      ? { provider: 'bootpay', receiptId: key.receipt_id }
+      : { provider: 'bootpay', billingKey: key.billing_key }
+  const keysOf = (category: string) => data.bootpay.keys.filter((k) => k.category === category)
+  take('active', keysOf('active'), counts.bootpay?.active, bootpayRef)
+  take('expired', keysOf('expired'), counts.bootpay?.expired, bootpayRef)
+  take('deleted', keysOf('deleted'), counts.bootpay?.deleted, bootpayRef)
+  const knownIds = new Set(data.bootpay.keys.flatMap((k) => [k.receipt_id, k.billing_key]))
+  const unknownBootpay = unknownIds(
+    counts.bootpay?.unknown ?? 0,
+    deriveRandom(seed, 'bootpay:unknown'),
+    objectId,
+    knownIds,
+  )
+  take(
+    'unknown',
+    unknownBootpay,
+    unknownBootpay.length,
+    (id): SandboxRef =>
+      random() < 0.5
+        ? { provider: 'bootpay', receiptId: id }
+        : { provider: 'bootpay', billingKey: id },
+  )
+  take('notBilling', data.bootpay.paymentReceipts, counts.bootpay?.notBilling, (receiptId) => ({
+    provider: 'bootpay',
+    receiptId,
+  }))
+  return shuffle(random, refs)
+}
+
+function unknownIds(
+  count: number,
+  random: Random,
+  make: (random: Random) => string,
+  known: ReadonlySet<string>,
+): string[] {
+  const ids = new Set<string>()
+  while (ids.size < count) {
+    const id = make(random)
+    if (!known.has(id)) ids.add(id)
+  }
+  return [...ids]
+}
+
+/** Merchants name customers in many ways; the mix keeps clients honest about what a uid can be. */
+function customerUid(random: Random): string {
+  switch (int(random, 0, 4)) {
+    case 0:
+      return `cus_${hex(random, 12)}`
+    case 1:
+      return `user${int(random, 10000, 999999)}_card${int(random, 1, 3)}`
+    case 2:
+      return `member-${int(random, 1, 99999)}-${hex(random, 4)}`
+    case 3:
+      return `sub_${int(random, 2019, 2025)}${String(int(random, 1, 12)).padStart(2, '0')}_${digits(random, 6)}`
+    default:
+      return `${hex(random, 8)}-${hex(random, 4)}-4${hex(random, 3)}-${pick(random, ['8', '9', 'a', 'b'])}${hex(random, 3)}-${hex(random, 12)}`
+  }
+}
+
+/** Bootpay ids look like MongoDB ObjectIds: 24 hex digits. */
+function objectId(random: Random): string {
+  return hex(random, 24)
+}
+
+function koreanName(random: Random): string {
+  return pick(random, SURNAMES) + pick(random, GIVEN_NAMES)
+}
+
+/** About one key in thirty is a super billing key (smart routing, spec: SuperBillingKeyAnnotation). */
+function seededIamportKey(random: Random, uid: string, anchor: number): IamportKey {
+  const now = unixSeconds(anchor)
+  const inserted = now - int(random, 1, 3 * 365) * 86400 - int(random, 0, 86399)
+  const updated = random() < 0.15 ? int(random, inserted, now - 60) : inserted
+  const issuer = pick(random, CARD_ISSUERS)
+  const cardDigits = pick(random, issuer.bins) + digits(random, 8)
+  const cardType = weighted(random, [
+    [0, 7],
+    [1, 3],
+  ] as const)
+  const withCustomer = random() < 0.7
+  const address = random() < 0.2 ? pick(random, ADDRESSES) : undefined
+  const customer = {
+    customer_uid: uid,
+    customer_id: random() < 0.4 ? `member_${int(random, 1, 999999)}` : null,
+    customer_name: withCustomer ? koreanName(random) : null,
+    customer_tel: withCustomer && random() < 0.85 ? `010${digits(random, 8)}` : null,
+    customer_email:
+      withCustomer && random() < 0.8 ? `user${int(random, 1, 99999)}@example.com` : null,
+    customer_addr: address?.addr ?? null,
+    customer_postcode: address?.postcode ?? null,
+  }
+  if (random() < 1 / 30) {
+    const [first, second] = shuffle(
+      random,
+      IAMPORT_PGS.filter((pg) => pg.card === 'full'),
+    )
+    const channel = (pg: IamportPg) => ({
+      pg_provider: pg.provider,
+      pg_id: pg.mid,
+      ...cardFields(pg, cardDigits, cardType),
+      inserted,
+      updated,
+    })
+    const failed = random() < 0.25
+    return {
+      ...customer,
+      channelGroupId: `channel-group-${hex(random, 8)}`,
+      succeededChannels: failed
+        ? [channel(first as IamportPg)]
+        : [first, second].map((pg) => channel(pg as IamportPg)),
+      failedChannels: failed
+        ? [
+            {
+              type: 'PG_PROVIDER',
+              message: '카드정보 인증 및 빌키 발급에 실패하였습니다.',
+              pg_provider: (second as IamportPg).provider,
+              pg_id: (second as IamportPg).mid,
+            },
+          ]
+        : [],
+    }
+  }
+  const pg = weighted(
+    random,
+    IAMPORT_PGS.map((p) => [p, p.weight] as const),
+  )
+  return {
+    ...customer,
+    // welcome requires a name at issue (spec: IssueBillingKeyRequest.customer_name).
+    customer_name:
+      customer.customer_name ?? (pg.provider === 'welcome' ? koreanName(random) : null),
+    pg_provider: pg.provider,
+    pg_id: pg.mid,
+    sandbox: random() < 0.04,
+    ...cardFields(pg, cardDigits, cardType),
+    inserted,
+    updated,
+  }
+}
+
+function seededBootpayKey(
+  random: Random,
+  receiptId: string,
+  billingKey: string,
+  category: 'active' | 'expired' | 'deleted',
+  anchor: number,
+): BootpayKey {
+  const bank = category !== 'expired' && random() < 0.2
+  const requestedAt = anchor - int(random, 40, 3 * 365) * DAY - int(random, 0, DAY)
+  const publishedAt = requestedAt + int(random, 2_000, 600_000)
+  const expireAt = bank
+    ? BANK_KEY_EXPIRY
+    : category === 'expired'
+      ? kstEndOfDay(int(random, publishedAt + 30 * DAY, anchor - 2 * DAY))
+      : kstEndOfDay(anchor + int(random, 60, 5 * 365) * DAY)
+  const pg = pick(
+    random,
+    BOOTPAY_PGS.filter((p) => p.bank || !bank),
+  ).name
+  const issuer = pick(random, CARD_ISSUERS)
+  const bankOf = pick(random, BANKS)
+  return {
+    receipt_id: receiptId,
+    billing_key: billingKey,
+    subscription_id:
+      random() < 0.5 ? `sub_${int(random, 1, 9999999)}` : String(unixSeconds(requestedAt)),
+    pg,
+    method: bank ? 'bank' : 'card',
+    billing_data: bank
+      ? {
+          bank_name: bankOf.name,
+          bank_code: bankOf.code,
+          bank_account: `${digits(random, 4)}********${digits(random, 2)}`,
+          username: `${pick(random, SURNAMES)}${pick(random, GIVEN_NAMES).slice(0, 1)}*`,
+        }
+      : {
+          card_no: maskCardNumber(pick(random, issuer.bins) + digits(random, 8)),
+          card_company: issuer.name,
+          card_company_code: issuer.bootpay,
+          card_type: weighted(random, [
+            [0, 7],
+            [1, 3],
+          ] as const),
+        },
+    requestedAt,
+    publishedAt,
+    expireAt,
+    sandbox: random() < 0.04,
+    destroyed: category === 'deleted',
+  }
+}
