@@ -1,0 +1,90 @@
+import { readFileSync } from 'node:fs'
+import type { Fixture } from '@billingkey/contract'
+import { createIamportClient, type IamportClientOptions } from '../src'
+
+export const fixturesDir = new URL('../../../specs/iamport/fixtures/', import.meta.url)
+
+/** One file of specs/iamport/fixtures, by name without `.json`. */
+export const fixture = (name: string): Fixture => ({
+  file: `${name}.json`,
+  ...JSON.parse(readFileSync(new URL(`${name}.json`, fixturesDir), 'utf8')),
+})
+
+export const json = (status: number, body: unknown) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
+
+/** A code-0 envelope around `response`. */
+export const ok = (response: unknown, status = 200) =>
+  json(status, { code: 0, message: null, response })
+
+export const respond = (f: Fixture) => json(f.response.status, f.response.body)
+
+export const isTokenCall = (request: Request) => request.url.endsWith('/users/getToken')
+
+export interface FakeOptions {
+  /** The token response; default a token valid for 30 minutes on the server's clock. */
+  token?: { access_token: string; now: number; expired_at: number }
+}
+
+/**
+ * An injected fetch standing in for api.iamport.kr: getToken answers with `token`, every other
+ * request goes to `handle`. `requests` records everything sent, in order.
+ */
+export function fakeIamport(
+  handle: (request: Request) => Response | Promise<Response>,
+  {
+    token = { access_token: 'token-1', now: 1_700_000_000, expired_at: 1_700_001_800 },
+  }: FakeOptions = {},
+) {
+  const requests: Request[] = []
+  const fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+    const request = new Request(input, init)
+    requests.push(request.clone())
+    return isTokenCall(request) ? ok(token) : handle(request)
+  }
+  return {
+    fetch: fetch as typeof globalThis.fetch,
+    requests,
+    /** The requests other than getToken. */
+    calls: () => requests.filter((request) => !isTokenCall(request)),
+    tokenCalls: () => requests.filter(isTokenCall),
+  }
+}
+
+export const client = (
+  fetch: typeof globalThis.fetch,
+  options: Partial<IamportClientOptions> = {},
+) => createIamportClient({ apiKey: 'key', apiSecret: 'secret', fetch, maxRetries: 0, ...options })
+
+/** The customer_uids of a multi-lookup request, in the order sent. */
+export const requestedUids = (request: Request) =>
+  new URL(request.url).searchParams.getAll('customer_uid[]')
+
+/** A key as iamport returns it, for `uid`. */
+export const customer = (uid: string, overrides: Record<string, unknown> = {}) => ({
+  customer_uid: uid,
+  pg_provider: 'nice',
+  pg_id: 'nictest04m',
+  sandbox: false,
+  customer_id: null,
+  card_name: '신한카드',
+  card_code: '366',
+  card_number: '53611600****1234',
+  card_type: 0,
+  customer_name: null,
+  customer_tel: null,
+  customer_email: null,
+  customer_addr: null,
+  customer_postcode: null,
+  inserted: 1_603_417_956,
+  updated: 1_603_417_956,
+  ...overrides,
+})
+
+/** The multi lookup as iamport answers it: 200, 207 with the found keys only, or 404. */
+export const multiLookup = (known: (uid: string) => boolean) => (request: Request) => {
+  const uids = requestedUids(request)
+  const found = uids.filter(known).map((uid) => customer(uid))
+  if (!found.length) return json(404, { code: 1, message: '<none found>', response: null })
+  return ok(found, found.length < uids.length ? 207 : 200)
+}

@@ -1,0 +1,104 @@
+import type { BillingKeyAdapter } from '@billingkey/core'
+import { assertType, describe, expectTypeOf, it } from 'vitest'
+import {
+  type BillingKeyAnnotation,
+  type CustomerAnnotation,
+  type components,
+  createIamportClient,
+  type IamportBillingKey,
+  isSuperBillingKey,
+  type PagedPaymentAnnotation,
+  type PagedScheduleAnnotation,
+  type SuperBillingKeyAnnotation,
+} from '../src'
+
+const iamport = createIamportClient({ apiKey: 'k', apiSecret: 's' })
+
+describe('types', () => {
+  it('the friendly names are the generated types', () => {
+    expectTypeOf<CustomerAnnotation>().toEqualTypeOf<components['schemas']['CustomerAnnotation']>()
+    expectTypeOf<BillingKeyAnnotation>().toEqualTypeOf<
+      CustomerAnnotation | SuperBillingKeyAnnotation
+    >()
+  })
+
+  it('getBillingKey returns the generated CustomerAnnotation, or a super billing key', () => {
+    expectTypeOf(iamport.getBillingKey).parameters.toEqualTypeOf<
+      [customerUid: string, options?: { signal?: AbortSignal }]
+    >()
+    expectTypeOf(iamport.getBillingKey).returns.resolves.toEqualTypeOf<
+      CustomerAnnotation | SuperBillingKeyAnnotation
+    >()
+  })
+
+  it('card fields are nullable, card_type is 0 | 1 | null', () => {
+    expectTypeOf<CustomerAnnotation['card_name']>().toEqualTypeOf<string | null>()
+    expectTypeOf<CustomerAnnotation['card_code']>().toEqualTypeOf<string | null>()
+    expectTypeOf<CustomerAnnotation['card_number']>().toEqualTypeOf<string | null>()
+    expectTypeOf<CustomerAnnotation['card_type']>().toEqualTypeOf<0 | 1 | null>()
+    expectTypeOf<CustomerAnnotation['sandbox']>().toEqualTypeOf<boolean>()
+    expectTypeOf<CustomerAnnotation['inserted']>().toEqualTypeOf<number>()
+  })
+
+  it('isSuperBillingKey narrows to one of the two', async () => {
+    const key = await iamport.getBillingKey('a')
+    if (isSuperBillingKey(key)) {
+      expectTypeOf(key).toEqualTypeOf<SuperBillingKeyAnnotation>()
+      expectTypeOf(key.channelGroupId).toEqualTypeOf<string>()
+    } else {
+      expectTypeOf(key).toEqualTypeOf<CustomerAnnotation>()
+      expectTypeOf(key.card_type).toEqualTypeOf<0 | 1 | null>()
+    }
+  })
+
+  it('the other methods return the generated payloads', () => {
+    expectTypeOf(iamport.getBillingKeys).returns.resolves.toEqualTypeOf<{
+      found: BillingKeyAnnotation[]
+      missing: string[]
+    }>()
+    expectTypeOf(iamport.issueBillingKey).returns.resolves.toEqualTypeOf<BillingKeyAnnotation>()
+    expectTypeOf(iamport.deleteBillingKey).returns.resolves.toEqualTypeOf<BillingKeyAnnotation>()
+    expectTypeOf(iamport.listPayments).returns.resolves.toEqualTypeOf<PagedPaymentAnnotation>()
+    expectTypeOf(iamport.listSchedules).returns.resolves.toEqualTypeOf<PagedScheduleAnnotation>()
+    expectTypeOf(iamport.getToken).returns.resolves.toEqualTypeOf<string>()
+  })
+
+  it('requires what the API requires', () => {
+    // @ts-expect-error card_number and expiry are required
+    assertType(iamport.issueBillingKey('a', { birth: '900101' }))
+    // @ts-expect-error the schedule window is required
+    assertType(iamport.listSchedules('a', { page: 1 }))
+    // @ts-expect-error not a schedule status
+    assertType(iamport.listSchedules('a', { from: 1, to: 2, status: 'done' }))
+    assertType(iamport.listSchedules('a', { from: new Date(), to: 2, status: 'revoked' }))
+  })
+
+  it('billingKeys is the adapter the facade takes, with the key as raw', () => {
+    expectTypeOf(iamport.billingKeys).toEqualTypeOf<
+      BillingKeyAdapter<'iamport', BillingKeyAnnotation>
+    >()
+    expectTypeOf(iamport.billingKeys).toMatchTypeOf<BillingKeyAdapter<'iamport', unknown>>()
+    expectTypeOf<IamportBillingKey['raw']>().toEqualTypeOf<BillingKeyAnnotation>()
+  })
+
+  it('.api is typed from the spec', async () => {
+    const { data } = await iamport.api.GET('/subscribe/customers', {
+      params: { query: { 'customer_uid[]': ['a', 'b'] } },
+    })
+    if (data?.code === 0 && 'response' in data && Array.isArray(data.response)) {
+      expectTypeOf(data.response).toEqualTypeOf<BillingKeyAnnotation[]>()
+    }
+    // @ts-expect-error customer_uid[] is required
+    assertType(iamport.api.GET('/subscribe/customers', { params: { query: {} } }))
+    // @ts-expect-error the path needs its customer_uid
+    assertType(iamport.api.GET('/subscribe/customers/{customer_uid}', {}))
+    assertType(
+      iamport.api.DELETE('/subscribe/customers/{customer_uid}', {
+        params: {
+          path: { customer_uid: 'a' },
+          query: { reason: 'x', 'extra[requester]': 'admin' },
+        },
+      }),
+    )
+  })
+})
