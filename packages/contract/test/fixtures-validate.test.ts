@@ -58,6 +58,6 @@ for (const provider of providers) {
 
 /** The secrets inside a credential value: a Basic value is base64 of `<client_key>:<secret_key>`. */
 function secretsOf(value: string): string[] {
-  const [scheme, credentials = scheme] = value.split(' ')
-  return scheme === 'Basic' ? atob(credentials).split(':') : [credentials]
+  const basic = /^Basic (.+)$/.exec(value)?.[1]
+  return basic === undefined ? [value.replace(/^Bearer /, '')] : atob(basic).split(':')
 }

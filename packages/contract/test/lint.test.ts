@@ -59,7 +59,7 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }))
 describe.concurrent('Redocly lint (recommended)', () => {
   for (const { name, specFile } of providers) {
     it(`passes specs/${name}/openapi.yaml with zero errors and zero warnings`, {
-      timeout: 60_000,
+      timeout: 120_000,
     }, async () => {
       const report = await lint(specFile)
       expect(problemsOf(report)).toEqual([])
@@ -67,7 +67,7 @@ describe.concurrent('Redocly lint (recommended)', () => {
     })
   }
 
-  it('reports the problems of a broken spec (the check bites)', { timeout: 60_000 }, async () => {
+  it('reports the problems of a broken spec (the check bites)', { timeout: 120_000 }, async () => {
     const file = join(scratch, 'broken.yaml')
     writeFileSync(
       file,
