@@ -14,7 +14,8 @@ function uids(category: 'active' | 'deleted' | 'unknown', count: number): string
 }
 
 async function get(path: string, token?: string, headers: Record<string, string> = {}) {
-  const auth = token === undefined ? {} : { authorization: `Bearer ${token}` }
+  const auth: Record<string, string> =
+    token === undefined ? {} : { authorization: `Bearer ${token}` }
   return call(`${base()}${path}`, { headers: { ...auth, ...headers } })
 }
 
@@ -107,7 +108,7 @@ describe('iamport tokens (facts §1.2)', () => {
   it('I-7: takes the token as Bearer, raw, or in X-ImpTokenHeader', async () => {
     const token = await iamportToken(context.sandbox)
     const path = `/subscribe/customers/${uids('active', 1)[0]}`
-    const forms = [
+    const forms: Record<string, string>[] = [
       { authorization: `Bearer ${token}` },
       { authorization: token },
       { 'x-imptokenheader': token },
