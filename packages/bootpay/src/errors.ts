@@ -33,7 +33,8 @@ export function bootpayError(operation: string, response: Response, body: unknow
     response,
     body,
     code: code ?? undefined,
-    message,
+    // The code leads: logs that keep only the message still say what failed.
+    message: code == null ? message : `${code}${message ? ` (${message})` : ''}`,
     as: CLASSES.get(code),
   })
 }
