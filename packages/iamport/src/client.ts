@@ -222,8 +222,8 @@ export function createIamportClient(options: IamportClientOptions): IamportClien
 
   /**
    * The multi lookup over `uids`, in requests whose URL stays within maxUrlLength, at most
-   * `concurrency` at once. `settle` gets each request's keys, or its failure; only an abort
-   * rejects unless `settle` throws.
+   * `concurrency` at once. `settle` gets each request's keys, or its failure. Rejects only on an
+   * abort, bad options, or when `settle` throws (then no further request starts).
    */
   async function lookupInChunks(
     uids: string[],
@@ -257,12 +257,12 @@ export function createIamportClient(options: IamportClientOptions): IamportClien
         const found: Found = new Map()
         try {
           const { response, body } = await send(operation, exchange)
+          // On 207 only the keys that were found come back; the missing ones are the difference.
+          // An unknown-uid answer means none exists: all missing, not a failure. It must carry
+          // iamport's envelope, though: a proxy's 404 page is no proof that every key is gone.
           if (response.ok && isEnvelope(body) && body.code === 0 && Array.isArray(body.response)) {
-            // On 207 only the keys that were found come back; the missing ones are the difference.
             for (const key of body.response) found.set(key.customer_uid, key)
           } else if (!(isEnvelope(body) && isUnknownUid(response.status, body))) {
-            // (An unknown-uid answer means none of them exists: all missing, not a failure. It
-            // must carry iamport's envelope: a proxy's 404 page is no proof that every key is gone.)
             throw failure(operation, response, body)
           }
         } catch (error) {
