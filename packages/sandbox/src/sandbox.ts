@@ -139,13 +139,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }
     const emulator = emulators[provider]
     const spec = specs[provider]
-    const pathname = fullPath.slice(provider.length + 1) || '/'
-    // The .NET SDK appends `.json` to Bootpay paths (facts §2.1).
-    const match =
-      spec.match(method, pathname) ??
-      (provider === 'bootpay' && pathname.endsWith('.json')
-        ? spec.match(method, pathname.slice(0, -'.json'.length))
-        : undefined)
+    const path = fullPath.slice(provider.length + 1) || '/'
+    // The .NET SDK appends `.json` to Bootpay paths (facts §2.1); Bootpay ids are hex, so a
+    // `.json` ending is never part of one.
+    const pathname = provider === 'bootpay' ? path.replace(/\.json$/, '') : path
+    const match = spec.match(method, pathname)
     if (!match) {
       stats.unmatched++
       const reply = emulator.failure(404, `${method} ${pathname}: no such operation`)
