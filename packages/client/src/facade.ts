@@ -270,7 +270,7 @@ function resolveAdapters(clients: unknown): Partial<Record<ProviderName, Billing
       typeof adapter.lookupMany !== 'function'
     ) {
       throw new ValidationError(
-        `${name} must be a ${name} client, as ${factories[name]}() from @billingkey/${name} returns (one with a ${name} \`billingKeys\` adapter)`,
+        `createBillingKeys({ ${name} }) takes the client ${factories[name]}() from @billingkey/${name} returns (one whose \`billingKeys\` adapter is for ${name})`,
         { field: name, provider: name },
       )
     }

@@ -1,3 +1,27 @@
+// The model and the errors a facade user handles, so `@billingkey/client` is the only import.
+export {
+  AbortError,
+  ApiError,
+  AuthenticationError,
+  type BillingKey,
+  BillingKeyError,
+  BillingKeyExpiredError,
+  type BillingKeyRef,
+  type BillingKeyStatus,
+  type BootpayRef,
+  ConnectionError,
+  type IamportRef,
+  isBillingKeyError,
+  type LookupResult,
+  NotFoundError,
+  type ProviderName,
+  RateLimitError,
+  RejectedError,
+  ResponseError,
+  ServerError,
+  TimeoutError,
+  ValidationError,
+} from '@billingkey/core'
 export type {
   AuditCounts,
   AuditEntry,

@@ -1,3 +1,9 @@
+import {
+  type BillingKeyInfo,
+  type BootpayBillingKey,
+  createBootpayClient,
+  type SubscriptionBilling,
+} from '@billingkey/bootpay'
 import type {
   BillingKey,
   BillingKeyAdapter,
@@ -5,6 +11,11 @@ import type {
   BillingKeyRef,
   IamportRef,
 } from '@billingkey/core'
+import {
+  type BillingKeyAnnotation,
+  createIamportClient,
+  type IamportBillingKey,
+} from '@billingkey/iamport'
 import { assertType, describe, expectTypeOf, test } from 'vitest'
 import {
   type AuditReport,
@@ -127,5 +138,34 @@ describe('createBillingKeys types', () => {
     createBillingKeys({ iamport: bootpay })
     // @ts-expect-error: not a client
     createBillingKeys({ iamport: { lookup() {} } })
+  })
+})
+
+describe('with the real provider clients', () => {
+  test('key.raw is the generated type of the provider that looked it up', async () => {
+    const keys = createBillingKeys({
+      iamport: createIamportClient({ apiKey: 'k', apiSecret: 's' }),
+      bootpay: createBootpayClient({ applicationId: 'a', privateKey: 'p' }),
+    })
+    const results = await keys.lookupMany([] as BillingKeyRef[])
+    const result = results[0]
+    if (!result?.ok) return
+    const { key } = result
+    if (key.provider === 'iamport') {
+      expectTypeOf(key.raw).toEqualTypeOf<BillingKeyAnnotation>()
+      expectTypeOf(key).toEqualTypeOf<IamportBillingKey>()
+    } else {
+      expectTypeOf(key.raw).toEqualTypeOf<SubscriptionBilling | BillingKeyInfo>()
+      expectTypeOf(key).toEqualTypeOf<BootpayBillingKey>()
+    }
+  })
+
+  test('one provider configured: the other provider is a compile error', () => {
+    const keys = createBillingKeys({
+      bootpay: createBootpayClient({ clientKey: 'c', secretKey: 's' }),
+    })
+    expectTypeOf(keys.providers).toEqualTypeOf<readonly 'bootpay'[]>()
+    // @ts-expect-error: no iamport client was configured
+    void keys.lookup({ provider: 'iamport', customerUid: 'c1' })
   })
 })

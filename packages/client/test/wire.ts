@@ -6,24 +6,34 @@
  * Ids say what happens to them, so a test can build 10,000 refs without a table:
  * - iamport customer_uid: `missing…` is unknown; a multi lookup holding a `boom…` uid answers 500.
  * - Bootpay id: `missing…` → 404 RC_NOT_FOUND; `gone…` → SUBSCRIBE_BK_EXPIRED; `notsub…` →
- *   RC_NOT_SUBSCRIBE (a rejection); `boom…` → 500; `soon…` expires in 10 days, `old…` expired
- *   5 days ago, `cancelled…` has status -11; anything else is an active card key.
+ *   RC_NOT_SUBSCRIBE; `boom…` → 500; `soon…` expires in 10 days, `old…` expired 5 days ago,
+ *   `cancelled…` has status -11; anything else is an active card key.
  */
 
-export const NOW = new Date('2026-03-01T00:00:00Z')
 const DAY_MS = 86_400_000
 
 export interface WireLog {
-  /** Every request but the token call, as `METHOD path?query`. */
+  /** Every request but the token call, as `METHOD path?query`, logged when fetch is called. */
   readonly requests: string[]
   /** The customer_uids of each iamport multi lookup, in request order. */
   readonly batches: string[][]
   tokenCalls: number
+  /** Requests whose signal had fired before the answer came. */
+  aborted: number
+  /** Refs answered so far: one per Bootpay lookup, one per uid in an iamport multi lookup. */
+  answered: number
+}
+
+/** Requests in flight, shared by both wires to check a bound across providers. */
+export interface Gauge {
+  now: number
+  max: number
 }
 
 export interface WireOptions {
-  /** Called as each (non-token) request arrives, with the request count so far. */
+  /** Called as each (non-token) request starts, with the request count so far. */
   onRequest?: (count: number, request: Request) => void
+  gauge?: Gauge
 }
 
 type Fetch = (input: Request | string | URL, init?: RequestInit) => Promise<Response>
@@ -34,35 +44,43 @@ const json = (status: number, body: unknown) =>
     headers: { 'content-type': 'application/json; charset=utf-8' },
   })
 
-/** Lets other work run between requests, as a real network would; honours the signal. */
-async function network(request: Request): Promise<void> {
-  await new Promise((resolve) => setTimeout(resolve, 0))
-  if (request.signal.aborted) {
-    throw new DOMException('The operation was aborted.', 'AbortError')
-  }
-}
-
 function wire(
   options: WireOptions,
   isToken: (request: Request, url: URL) => boolean,
   token: () => Response,
-  handle: (request: Request, url: URL, log: WireLog) => Response,
+  handle: (request: Request, url: URL, log: WireLog) => { response: Response; refs: number },
 ): { fetch: Fetch; log: WireLog } {
-  const log: WireLog = { requests: [], batches: [], tokenCalls: 0 }
+  const log: WireLog = { requests: [], batches: [], tokenCalls: 0, aborted: 0, answered: 0 }
   const fetch: Fetch = async (input, init) => {
     const request = new Request(input, init)
     const url = new URL(request.url)
-    await network(request)
     if (isToken(request, url)) {
       log.tokenCalls++
+      await tick()
       return token()
     }
     log.requests.push(`${request.method} ${url.pathname}${url.search}`)
     options.onRequest?.(log.requests.length, request)
-    return handle(request, url, log)
+    const gauge = options.gauge
+    if (gauge) gauge.max = Math.max(gauge.max, ++gauge.now)
+    try {
+      // The network: other work runs meanwhile, and the caller's signal can still stop it.
+      await tick()
+      if (request.signal.aborted) {
+        log.aborted++
+        throw new DOMException('The operation was aborted.', 'AbortError')
+      }
+      const { response, refs } = handle(request, url, log)
+      log.answered += refs
+      return response
+    } finally {
+      if (gauge) gauge.now--
+    }
   }
   return { fetch, log }
 }
+
+const tick = () => new Promise((resolve) => setTimeout(resolve, 0))
 
 export function customer(uid: string) {
   return {
@@ -86,49 +104,42 @@ export function customer(uid: string) {
 }
 
 export function iamportWire(options: WireOptions = {}) {
+  const envelope = (status: number, code: number, message: string | null, response: unknown) =>
+    json(status, { code, message, response })
   return wire(
     options,
     (request, url) => request.method === 'POST' && url.pathname === '/users/getToken',
     () => {
-      const now = Math.floor(NOW.getTime() / 1000)
-      return json(200, {
-        code: 0,
-        message: null,
-        response: { access_token: 'iamport-access-token', now, expired_at: now + 1800 },
+      const now = Math.floor(Date.now() / 1000)
+      return envelope(200, 0, null, {
+        access_token: 'iamport-access-token',
+        now,
+        expired_at: now + 1800,
       })
     },
     (request, url, log) => {
-      if (request.method !== 'GET') return json(405, { code: -1, message: 'unexpected method' })
-      if (url.pathname === '/subscribe/customers') {
-        const uids = [...url.searchParams.entries()]
-          .filter(([name]) => name === 'customer_uid[]' || /^customer_uid\[\d*\]$/.test(name))
-          .map(([, value]) => value)
+      const single = /^\/subscribe\/customers\/([^/]+)$/.exec(url.pathname)?.[1]
+      if (request.method === 'GET' && url.pathname === '/subscribe/customers') {
+        const uids = url.searchParams.getAll('customer_uid[]')
         log.batches.push(uids)
-        if (uids.some((uid) => uid.startsWith('boom'))) {
-          return json(500, { code: -1, message: 'internal error', response: null })
-        }
         const found = uids.filter((uid) => !uid.startsWith('missing')).map(customer)
-        if (found.length === 0) {
-          return json(404, { code: 1, message: '유효하지 않은 customer_uid', response: null })
-        }
-        return json(found.length === uids.length ? 200 : 207, {
-          code: 0,
-          message: null,
-          response: found,
-        })
+        const response = uids.some((uid) => uid.startsWith('boom'))
+          ? envelope(500, -1, 'internal error', null)
+          : found.length === 0
+            ? envelope(404, 1, '유효하지 않은 customer_uid', null)
+            : envelope(found.length === uids.length ? 200 : 207, 0, null, found)
+        return { response, refs: uids.length }
       }
-      const single = /^\/subscribe\/customers\/([^/]+)$/.exec(url.pathname)
-      if (single?.[1]) {
-        const uid = decodeURIComponent(single[1])
-        if (uid.startsWith('missing')) {
-          return json(404, { code: 1, message: '유효하지 않은 customer_uid', response: null })
-        }
-        if (uid.startsWith('boom')) {
-          return json(500, { code: -1, message: 'internal error', response: null })
-        }
-        return json(200, { code: 0, message: null, response: customer(uid) })
+      if (request.method === 'GET' && single) {
+        const uid = decodeURIComponent(single)
+        const response = uid.startsWith('missing')
+          ? envelope(404, 1, '유효하지 않은 customer_uid', null)
+          : uid.startsWith('boom')
+            ? envelope(500, -1, 'internal error', null)
+            : envelope(200, 0, null, customer(uid))
+        return { response, refs: 1 }
       }
-      return json(404, { code: 1, message: 'no such path', response: null })
+      return { response: envelope(404, 1, 'no such path', null), refs: 0 }
     },
   )
 }
@@ -136,8 +147,9 @@ export function iamportWire(options: WireOptions = {}) {
 function expiry(id: string): string {
   const kst = (date: Date) =>
     `${new Date(date.getTime() + 9 * 3_600_000).toISOString().slice(0, 19)}+09:00`
-  if (id.startsWith('soon')) return kst(new Date(NOW.getTime() + 10 * DAY_MS))
-  if (id.startsWith('old')) return kst(new Date(NOW.getTime() - 5 * DAY_MS))
+  // Relative to the real clock: the adapters judge expiry against it.
+  if (id.startsWith('soon')) return kst(new Date(Date.now() + 10 * DAY_MS))
+  if (id.startsWith('old')) return kst(new Date(Date.now() - 5 * DAY_MS))
   return '2029-12-31T23:59:59+09:00'
 }
 
@@ -182,6 +194,8 @@ export function byKey(billingKey: string) {
 }
 
 export function bootpayWire(options: WireOptions = {}) {
+  const error = (status: number, error_code: string, message: string) =>
+    json(status, { error_code, message })
   return wire(
     options,
     (request, url) => request.method === 'POST' && url.pathname === '/v2/request/token',
@@ -189,22 +203,19 @@ export function bootpayWire(options: WireOptions = {}) {
     (request, url) => {
       const match = /^\/v2\/(subscribe\/billing_key|billing_key)\/([^/]+)$/.exec(url.pathname)
       if (request.method !== 'GET' || !match?.[1] || !match[2]) {
-        return json(404, { error_code: 'RC_NOT_FOUND', message: 'no such path' })
+        return { response: error(404, 'RC_NOT_FOUND', 'no such path'), refs: 0 }
       }
       const id = decodeURIComponent(match[2])
-      if (id.startsWith('missing')) {
-        return json(404, { error_code: 'RC_NOT_FOUND', message: '찾을 수 없습니다' })
-      }
-      if (id.startsWith('gone')) {
-        return json(400, { error_code: 'SUBSCRIBE_BK_EXPIRED', message: '만료된 빌링키입니다' })
-      }
-      if (id.startsWith('notsub')) {
-        return json(400, { error_code: 'RC_NOT_SUBSCRIBE', message: '정기결제 영수증이 아닙니다' })
-      }
-      if (id.startsWith('boom')) {
-        return json(500, { error_code: 'INTERNAL_ERROR', message: 'internal error' })
-      }
-      return json(200, match[1] === 'billing_key' ? byKey(id) : byReceipt(id))
+      const response = id.startsWith('missing')
+        ? error(404, 'RC_NOT_FOUND', '찾을 수 없습니다')
+        : id.startsWith('gone')
+          ? error(400, 'SUBSCRIBE_BK_EXPIRED', '만료된 빌링키입니다')
+          : id.startsWith('notsub')
+            ? error(400, 'RC_NOT_SUBSCRIBE', '정기결제 영수증이 아닙니다')
+            : id.startsWith('boom')
+              ? error(500, 'INTERNAL_ERROR', 'internal error')
+              : json(200, match[1] === 'billing_key' ? byKey(id) : byReceipt(id))
+      return { response, refs: 1 }
     },
   )
 }

@@ -1,0 +1,87 @@
+import { realpathSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { dirname, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { build } from 'esbuild'
+import { describe, expect, test } from 'vitest'
+
+// A team that installs one provider must not ship the other: the facade reaches providers only
+// through the clients it is given. Bundle small programs the way a user's bundler would and look
+// at what went in (by module path) and what came out (each provider's API paths).
+
+const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+const require = createRequire(resolve(packageDir, 'package.json'))
+const providerDir = (name: string) =>
+  dirname(realpathSync(require.resolve(`@billingkey/${name}/package.json`)))
+
+const providers = {
+  iamport: {
+    dir: providerDir('iamport'),
+    strings: ['/subscribe/customers', '/users/getToken'],
+    program: `import { createIamportClient } from '@billingkey/iamport'
+export const iamport = createIamportClient({ apiKey: 'key', apiSecret: 'secret' })`,
+  },
+  bootpay: {
+    dir: providerDir('bootpay'),
+    strings: ['/v2/billing_key', '/v2/subscribe/billing_key', '/v2/request/token'],
+    program: `import { createBootpayClient } from '@billingkey/bootpay'
+export const bootpay = createBootpayClient({ applicationId: 'app', privateKey: 'key' })`,
+  },
+}
+
+async function bundle(imports: (keyof typeof providers)[]) {
+  const contents = [
+    `import { createBillingKeys } from '@billingkey/client'`,
+    ...imports.map((name) => providers[name].program),
+    `export const keys = createBillingKeys({ ${imports.join(', ')} })`,
+  ].join('\n')
+  const result = await build({
+    stdin: { contents, resolveDir: packageDir, sourcefile: 'program.ts', loader: 'ts' },
+    // The facade from source: what dist/ is built from, and always current in a test run.
+    alias: { '@billingkey/client': resolve(packageDir, 'src/index.ts') },
+    absWorkingDir: packageDir,
+    bundle: true,
+    write: false,
+    metafile: true,
+    format: 'esm',
+    platform: 'browser',
+    logLevel: 'silent',
+  })
+  const code = result.outputFiles[0]?.text ?? ''
+  const inputs = Object.keys(result.metafile.inputs)
+    .filter((input) => input !== 'program.ts')
+    .map((input) => realpathSync(resolve(packageDir, input)))
+  const contains = (name: keyof typeof providers) => ({
+    modules: inputs.some((input) => input.startsWith(`${providers[name].dir}/`)),
+    strings: providers[name].strings.filter((s) => code.includes(s)),
+  })
+  return {
+    facade: inputs.some((input) => input.startsWith(resolve(packageDir, 'src'))),
+    iamport: contains('iamport'),
+    bootpay: contains('bootpay'),
+  }
+}
+
+const none = { modules: false, strings: [] }
+
+describe('tree-shaking: a program carries only the providers it configures', () => {
+  test('iamport only: no Bootpay module and no Bootpay path in the bundle', async () => {
+    const out = await bundle(['iamport'])
+    expect(out.facade).toBe(true)
+    expect(out.iamport).toEqual({ modules: true, strings: providers.iamport.strings })
+    expect(out.bootpay).toEqual(none)
+  })
+
+  test('Bootpay only: no iamport module and no iamport path in the bundle', async () => {
+    const out = await bundle(['bootpay'])
+    expect(out.facade).toBe(true)
+    expect(out.bootpay).toEqual({ modules: true, strings: providers.bootpay.strings })
+    expect(out.iamport).toEqual(none)
+  })
+
+  test('the check bites: a program with both providers carries both', async () => {
+    const out = await bundle(['iamport', 'bootpay'])
+    expect(out.iamport).toEqual({ modules: true, strings: providers.iamport.strings })
+    expect(out.bootpay).toEqual({ modules: true, strings: providers.bootpay.strings })
+  })
+})

@@ -1,0 +1,128 @@
+import {
+  AbortError,
+  BillingKeyExpiredError,
+  type BillingKeyRef,
+  NotFoundError,
+  ValidationError,
+} from '@billingkey/core'
+import { describe, expect, test } from 'vitest'
+import { createBillingKeys } from '../src/index'
+import { providers } from './setup'
+
+describe('createBillingKeys', () => {
+  test('takes any subset of the provider clients, and says which', () => {
+    const { iamport, bootpay } = providers()
+    expect(createBillingKeys({ iamport, bootpay }).providers).toEqual(['iamport', 'bootpay'])
+    expect(createBillingKeys({ bootpay }).providers).toEqual(['bootpay'])
+    expect(createBillingKeys({ iamport, bootpay: undefined }).providers).toEqual(['iamport'])
+  })
+
+  test.each([
+    ['no client at all', {}, 'clients'],
+    ['only undefined clients', { iamport: undefined, bootpay: undefined }, 'clients'],
+    ['not an object', null, 'clients'],
+    ['an unknown provider', { stripe: {} }, 'stripe'],
+    ['a client without an adapter', { iamport: {} }, 'iamport'],
+  ])('refuses %s with a ValidationError', (_, clients, field) => {
+    const create = () => createBillingKeys(clients as never)
+    expect(create).toThrow(ValidationError)
+    expect(create).toThrow(expect.objectContaining({ field }))
+  })
+
+  test('refuses a client in the wrong slot, naming the slot', () => {
+    const { bootpay } = providers()
+    expect(() => createBillingKeys({ iamport: bootpay as never })).toThrow(
+      /createBillingKeys\(\{ iamport \}\) takes the client createIamportClient\(\)/,
+    )
+  })
+})
+
+describe('lookup', () => {
+  test('routes each ref to its provider and returns the shared model', async () => {
+    const { iamport, bootpay, iamportLog, bootpayLog } = providers()
+    const keys = createBillingKeys({ iamport, bootpay })
+
+    const fromIamport = await keys.lookup({ provider: 'iamport', customerUid: 'cust_1' })
+    expect(fromIamport).toMatchObject({
+      provider: 'iamport',
+      ref: { provider: 'iamport', customerUid: 'cust_1' },
+      status: 'active',
+      method: 'card',
+      raw: { customer_uid: 'cust_1' },
+    })
+    const byReceipt = await keys.lookup({ provider: 'bootpay', receiptId: 'r_1' })
+    expect(byReceipt).toMatchObject({ provider: 'bootpay', status: 'active' })
+    expect(byReceipt.raw).toMatchObject({ receipt_id: 'r_1' })
+    const byKey = await keys.lookup({ provider: 'bootpay', billingKey: 'bk_1' })
+    expect(byKey.raw).toMatchObject({ billing_key: 'bk_1' })
+
+    expect(iamportLog.requests).toEqual(['GET /subscribe/customers/cust_1'])
+    expect(bootpayLog.requests).toEqual([
+      'GET /v2/subscribe/billing_key/r_1',
+      'GET /v2/billing_key/bk_1',
+    ])
+  })
+
+  test('a ref for a provider that was not configured is a ValidationError naming it, before any request', async () => {
+    const { iamport, iamportLog } = providers()
+    const keys = createBillingKeys({ iamport })
+    const lookup = keys.lookup({ provider: 'bootpay', receiptId: 'r_1' } as never)
+    await expect(lookup).rejects.toThrow(ValidationError)
+    await expect(lookup).rejects.toThrow(/no bootpay client was configured/)
+    await expect(lookup).rejects.toMatchObject({ field: 'ref.provider', provider: 'bootpay' })
+    expect(iamportLog.requests).toEqual([])
+    expect(iamportLog.tokenCalls).toBe(0)
+  })
+
+  test.each<[string, unknown, string]>([
+    ['null', null, 'ref'],
+    ['a string', 'cust_1', 'ref'],
+    ['no provider', { customerUid: 'cust_1' }, 'ref.provider'],
+    ['an unknown provider', { provider: 'stripe', customerUid: 'cust_1' }, 'ref.provider'],
+    ['no id', { provider: 'iamport' }, 'ref.customerUid'],
+    ['an empty id', { provider: 'iamport', customerUid: '' }, 'ref.customerUid'],
+    ['a number id', { provider: 'bootpay', receiptId: 42 }, 'ref.receiptId'],
+    ['two ids', { provider: 'bootpay', receiptId: 'r', billingKey: 'b' }, 'ref'],
+    ["another provider's id", { provider: 'bootpay', customerUid: 'cust_1' }, 'ref.receiptId'],
+  ])('a ref with %s is a ValidationError before any request', async (_, ref, field) => {
+    const { iamport, bootpay, iamportLog, bootpayLog } = providers()
+    const keys = createBillingKeys({ iamport, bootpay })
+    const lookup = keys.lookup(ref as BillingKeyRef)
+    await expect(lookup).rejects.toThrow(ValidationError)
+    await expect(lookup).rejects.toMatchObject({ field })
+    expect([...iamportLog.requests, ...bootpayLog.requests]).toEqual([])
+  })
+
+  test("the provider's own rules apply too (an iamport customer_uid over 80 characters)", async () => {
+    const { iamport, iamportLog } = providers()
+    const lookup = createBillingKeys({ iamport }).lookup({
+      provider: 'iamport',
+      customerUid: 'x'.repeat(81),
+    })
+    await expect(lookup).rejects.toThrow(ValidationError)
+    expect(iamportLog.requests).toEqual([])
+  })
+
+  test('throws the typed error of a failed lookup', async () => {
+    const { iamport, bootpay } = providers()
+    const keys = createBillingKeys({ iamport, bootpay })
+    await expect(keys.lookup({ provider: 'iamport', customerUid: 'missing_1' })).rejects.toThrow(
+      NotFoundError,
+    )
+    await expect(keys.lookup({ provider: 'bootpay', billingKey: 'gone_1' })).rejects.toThrow(
+      BillingKeyExpiredError,
+    )
+  })
+
+  test('an aborted signal stops it before any request', async () => {
+    const { bootpay, bootpayLog } = providers()
+    const signal = AbortSignal.abort()
+    const lookup = createBillingKeys({ bootpay }).lookup(
+      { provider: 'bootpay', receiptId: 'r_1' },
+      { signal },
+    )
+    await expect(lookup).rejects.toThrow(AbortError)
+    expect(bootpayLog.requests).toEqual([])
+    expect(bootpayLog.tokenCalls).toBe(0)
+  })
+})
