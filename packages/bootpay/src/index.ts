@@ -1,3 +1,21 @@
+// The error classes are core's own (one hierarchy across providers), re-exported so a Bootpay
+// user can `instanceof` them without depending on @billingkey/core directly.
+export {
+  AbortError,
+  ApiError,
+  AuthenticationError,
+  BillingKeyError,
+  BillingKeyExpiredError,
+  ConnectionError,
+  isBillingKeyError,
+  NotFoundError,
+  RateLimitError,
+  RejectedError,
+  ResponseError,
+  ServerError,
+  TimeoutError,
+  ValidationError,
+} from '@billingkey/core'
 export {
   type BootpayBasicCredentials,
   type BootpayClient,
