@@ -1,3 +1,20 @@
+// The error classes are core's own (one hierarchy across providers), re-exported so an iamport
+// user can `instanceof` them without depending on @billingkey/core directly.
+export {
+  AbortError,
+  ApiError,
+  AuthenticationError,
+  BillingKeyError,
+  ConnectionError,
+  isBillingKeyError,
+  NotFoundError,
+  RateLimitError,
+  RejectedError,
+  ResponseError,
+  ServerError,
+  TimeoutError,
+  ValidationError,
+} from '@billingkey/core'
 export { isSuperBillingKey, toBillingKey } from './billing-key'
 export {
   createIamportClient,

@@ -136,7 +136,7 @@ describe('billingKeys (the adapter the facade uses)', () => {
   it('lookupMany turns a failed request into an error for each of its refs only', async () => {
     const answer = multiLookup(() => true)
     const fake = fakeIamport((request) =>
-      requestedUids(request).includes('uid_0_' + 'x'.repeat(60))
+      requestedUids(request).includes(`uid_0_${'x'.repeat(60)}`)
         ? json(500, { code: -1, message: 'boom', response: null })
         : answer(request),
     )
