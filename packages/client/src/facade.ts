@@ -50,7 +50,10 @@ export type KeyOf<C extends ProviderClients, R> = R extends { provider: infer P 
   : never
 
 export interface Progress {
-  /** Refs settled so far (each duplicate counts when its shared lookup settles). */
+  /**
+   * Refs settled so far: a bad ref at once, a distinct ref when its lookup settles, and the other
+   * positions of a ref given more than once when its provider's lookups are all done.
+   */
   done: number
   /** Every ref given, duplicates and invalid refs included. */
   total: number
@@ -59,9 +62,16 @@ export interface Progress {
 export interface LookupManyOptions {
   /** The most requests in flight at once, across providers; an iamport chunk is one. Default 8. */
   concurrency?: number
-  /** Aborting stops new requests at once, aborts those in flight, and rejects with `AbortError`. */
+  /**
+   * Aborting stops new requests at once, aborts those in flight, and rejects the call with
+   * `AbortError` (`TimeoutError` when the signal is an `AbortSignal.timeout()`).
+   */
   signal?: AbortSignal
-  /** Called synchronously as refs settle: `done` only grows and ends exactly at `total`. */
+  /**
+   * Called synchronously as refs settle: `done` only grows and ends exactly at `total`. Should it
+   * throw, it is not called again, and the call rejects with that error once the lookups of the
+   * provider under way are done (no other provider's lookups start).
+   */
   onProgress?: (progress: Progress) => void
 }
 
@@ -84,7 +94,8 @@ export interface BillingKeys<C extends ProviderClients> {
    * One result per ref, in input order. A failure (a bad ref, an unknown key, a provider error) is
    * that ref's `{ ok: false, error }`; only an abort rejects the whole call, with `AbortError`.
    * iamport refs go out in multi lookups, Bootpay refs one request each; a ref given twice is
-   * looked up once and its result shared by both positions.
+   * looked up once and its result shared by both positions. Each result's `ref` is the object
+   * given at that position.
    */
   lookupMany<R extends RefOf<C>>(
     refs: readonly R[],
@@ -158,22 +169,32 @@ export function createBillingKeys<C extends ProviderClients>(clients: C): Billin
     })
 
     const total = refs.length
+    // A throwing onProgress must not read as failed lookups inside an adapter: it is kept, and
+    // the call rejects with it once the current provider's lookups are done.
+    let thrown: { error: unknown } | undefined
     const report = (count: number) => {
       done += count
-      onProgress?.({ done, total })
+      if (!onProgress || thrown) return
+      try {
+        onProgress({ done, total })
+      } catch (error) {
+        thrown = { error }
+      }
     }
     report(0)
+    if (thrown) throw thrown.error
 
     // One provider after the other, each with the whole concurrency budget: the bound holds at
-    // every instant, and the total time is the same as splitting the budget between them.
+    // every instant, and the batch takes no longer than with the budget split between them.
     for (const provider of providers) {
       const group = pending[provider]
       if (group.length === 0) continue
       throwIfAborted(signal)
       const groupTotal = group.reduce((sum, { entry }) => sum + entry.indexes.length, 0)
       let reported = 0
+      // `count`: how many of the refs passed just settled (a delta). The other positions of a
+      // duplicate are added once the group is done.
       const onSettled = (count: number) => {
-        // The adapter counts distinct refs; the positions of a duplicate are added below.
         const next = Math.min(reported + count, group.length)
         if (next > reported) report(next - reported)
         reported = next
@@ -202,6 +223,7 @@ export function createBillingKeys<C extends ProviderClients>(clients: C): Billin
         entry.result = results[i] as LookupResult
       })
       report(groupTotal - reported)
+      if (thrown) throw thrown.error
     }
     return settled
   }

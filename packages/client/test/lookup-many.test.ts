@@ -295,6 +295,25 @@ describe('lookupMany', () => {
     expect(bootpayLog.requests).toEqual([])
   })
 
+  test('a throwing onProgress rejects the call with its error, not as failed lookups', async () => {
+    const { iamport, bootpay, bootpayLog } = providers()
+    const refs: BillingKeyRef[] = [
+      { provider: 'iamport', customerUid: 'c-1' },
+      { provider: 'bootpay', billingKey: 'bk-1' },
+    ]
+    const broken = new Error('stdout is closed')
+    const calls: number[] = []
+    const run = createBillingKeys({ iamport, bootpay }).lookupMany(refs, {
+      onProgress: ({ done }) => {
+        calls.push(done)
+        if (done > 0) throw broken
+      },
+    })
+    await expect(run).rejects.toBe(broken)
+    expect(calls).toEqual([0, 1])
+    expect(bootpayLog.requests).toEqual([])
+  })
+
   test('an already-aborted signal rejects before any request', async () => {
     const { iamport, iamportLog } = providers()
     const run = createBillingKeys({ iamport }).lookupMany(
