@@ -1,8 +1,9 @@
 // Writes examples/keys.csv and examples/keys.jsonl (the same keys) from the sandbox's default
 // seed, so `billingkey audit examples/keys.csv` against the embedded sandbox finds them: mostly
-// active keys, and some that need action (expiring, expired, deleted, unknown, not a billing
-// receipt). Run after a build: pnpm --filter @billingkey/cli run examples
+// active keys, and some that need action (expired, deleted, unknown, not a billing receipt). Run after a build: pnpm --filter @billingkey/cli run examples [<directory>]
+// (the tests run it into a scratch directory to check the committed files are current).
 import { mkdirSync, writeFileSync } from 'node:fs'
+import { pathToFileURL } from 'node:url'
 import { sampleRefs } from '@billingkey/sandbox'
 
 const counts = {
@@ -19,7 +20,9 @@ const row = (ref) => ({
   billing_key: ref.billingKey ?? '',
 })
 
-const examples = new URL('../../../examples/', import.meta.url)
+const examples = process.argv[2]
+  ? pathToFileURL(`${process.argv[2]}/`)
+  : new URL('../../../examples/', import.meta.url)
 mkdirSync(examples, { recursive: true })
 writeFileSync(
   new URL('keys.csv', examples),
@@ -37,4 +40,4 @@ writeFileSync(
     })
     .join(''),
 )
-console.log(`wrote ${refs.length} keys to examples/keys.csv and examples/keys.jsonl`)
+console.log(`wrote ${refs.length} keys to keys.csv and keys.jsonl in ${examples.pathname}`)

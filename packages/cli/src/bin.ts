@@ -1,16 +1,20 @@
 #!/usr/bin/env node
+import { EXIT } from './errors'
 import { run } from './run'
 
-// The first SIGINT/SIGTERM stops the run cleanly (in-flight requests aborted, the sandbox closed);
-// a second one ends the process at once.
+// The first SIGINT/SIGTERM stops the run cleanly (lookups aborted, the sandbox closed, the exit
+// code set); a second one ends the process at once.
 const controller = new AbortController()
 const stop = () => {
-  if (controller.signal.aborted) process.exit(130)
+  if (controller.signal.aborted) process.exit(EXIT.interrupted)
   controller.abort()
 }
 process.on('SIGINT', stop)
 process.on('SIGTERM', stop)
 
-process.exitCode = await run(process.argv.slice(2), { signal: controller.signal })
+const code = await run(process.argv.slice(2), { signal: controller.signal })
+// After an interrupt nothing is left to report; don't wait for requests that ignore the abort.
+if (code === EXIT.interrupted) process.exit(code)
+process.exitCode = code
 process.off('SIGINT', stop)
 process.off('SIGTERM', stop)

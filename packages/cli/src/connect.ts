@@ -1,8 +1,5 @@
 import { formatWithOptions } from 'node:util'
-import { createBootpayClient } from '@billingkey/bootpay'
-import { type BillingKeys, createBillingKeys, type ProviderClients } from '@billingkey/client'
-import { createIamportClient } from '@billingkey/iamport'
-import { DEMO_CREDENTIALS, startSandbox } from '@billingkey/sandbox'
+import type { BillingKeys, ProviderClients } from '@billingkey/client'
 import { envConfig } from './env'
 import type { Io, Output } from './io'
 import type { Provider } from './refs'
@@ -18,9 +15,16 @@ export interface Connection {
  * The facade over the providers configured in the environment. With no credentials at all, an
  * embedded sandbox is started on loopback (and closed by `close()`), and one line on stderr says
  * so. With --verbose, the clients log every request to stderr; core redacts what they log.
+ * The packages load here, not at startup, so --help and usage errors stay instant.
  */
 export async function connect(io: Io, options: { verbose: boolean }): Promise<Connection> {
   const config = envConfig(io.env)
+  const [{ createBillingKeys }, { createIamportClient }, { createBootpayClient }] =
+    await Promise.all([
+      import('@billingkey/client'),
+      import('@billingkey/iamport'),
+      import('@billingkey/bootpay'),
+    ])
   const logging = options.verbose
     ? { logger: stderrLogger(io.stderr), logLevel: 'debug' as const }
     : {}
@@ -31,6 +35,7 @@ export async function connect(io: Io, options: { verbose: boolean }): Promise<Co
     })
     return { keys, sandbox: false, close: async () => {} }
   }
+  const { DEMO_CREDENTIALS, startSandbox } = await import('@billingkey/sandbox')
   const server = await startSandbox({ host: '127.0.0.1', port: 0 })
   io.stderr.write(
     `billingkey: no provider credentials in the environment; using the embedded sandbox at ${server.url} (demo data)\n`,

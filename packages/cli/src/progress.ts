@@ -38,7 +38,7 @@ export function progressReporter(
         if (done < total && now() - drawn < REDRAW_MS) return
         drawn = now()
         live = true
-        output.write(`\r\u001b[2K${liveLine(done, total, rate(done), output.columns)}`)
+        output.write(`\r\u001b[2K${liveLine(done, total, rate(done), output.columns || 80)}`)
         return
       }
       const reached = Math.floor((done * 10) / total)

@@ -167,7 +167,7 @@ export function keyBlock(key: Key, now: Date, paint: Paint): string {
   )
   return (
     `${paint('bold', printable(describeRef(key.ref)))}: ${status}\n` +
-    lines.map(([label, value]) => `  ${label.padEnd(9)}${printable(value)}\n`).join('')
+    lines.map(([label, value]) => `  ${label.padEnd(10)}${printable(value)}\n`).join('')
   )
 }
 

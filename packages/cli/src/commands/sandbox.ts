@@ -1,5 +1,5 @@
 import { once } from 'node:events'
-import { formatBanner, type Sandbox, startSandbox } from '@billingkey/sandbox'
+import type { Sandbox } from '@billingkey/sandbox'
 import { integer, parse } from '../args'
 import type { Command } from '../command'
 import { EXIT, UsageError } from '../errors'
@@ -41,6 +41,7 @@ Examples:
       throw new UsageError(`unexpected argument "${printable(positionals[0] ?? '')}"`)
     const port = integer(values.port, 'port', 0, 65_535) ?? 0
     const seed = integer(values.seed, 'seed', 0, Number.MAX_SAFE_INTEGER)
+    const { formatBanner, startSandbox } = await import('@billingkey/sandbox')
     const server = await startSandbox({
       host: '127.0.0.1',
       port,

@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
-import { formatErrors, loadSpec } from '@billingkey/contract'
 import { integer, parse } from '../args'
 import type { Command } from '../command'
 import { EXIT, InputError, UsageError } from '../errors'
@@ -56,6 +55,7 @@ Examples:
         `unknown provider "${printable(provider)}" (expected ${PROVIDERS.join(' or ')})`,
       )
     }
+    const { formatErrors, loadSpec } = await import('@billingkey/contract')
     const spec = loadSpec(provider)
     const ids = spec.operations.map((operation) => operation.operationId)
     if (!ids.includes(operationId)) {
