@@ -157,6 +157,12 @@ describe('parameters (written by the caller)', () => {
       expected: [['query parameter `status`', 'value `"paid"` added (widened)', false]],
     },
     {
+      rule: 'a new enum is a narrowing, so breaking',
+      before: query('status', { type: 'string' }),
+      after: query('status', { type: 'string', enum: ['paid'] }),
+      expected: [['query parameter `status`', 'now limited to `"paid"` (narrowed)', true]],
+    },
+    {
       rule: 'a new format is a narrowing, so breaking',
       before: query('from', { type: 'string' }),
       after: query('from', { type: 'string', format: 'date' }),
@@ -337,6 +343,12 @@ describe('responses (written by the provider, read by the caller)', () => {
       before: ok(object({ status: { type: 'string', enum: ['active'] } })),
       after: ok(object({ status: { type: 'string' } })),
       expected: [['response 200 `status`', 'no longer limited to `"active"` (widened)', true]],
+    },
+    {
+      rule: 'a dropped format is a widening, so breaking',
+      before: ok(object({ at: { type: 'string', format: 'date-time' } })),
+      after: ok(object({ at: { type: 'string' } })),
+      expected: [['response 200 `at`', 'format `date-time` → `none` (widened)', true]],
     },
     {
       rule: 'a null variant added with oneOf is a widening, so breaking',
