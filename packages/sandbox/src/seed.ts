@@ -122,7 +122,6 @@ export function sampleRefs(options: { seed?: number; counts?: SampleCounts } = {
   const seed = options.seed ?? DEFAULT_SEED
   const counts = options.counts ?? DEFAULT_SAMPLE_COUNTS
   const data = createDataSet(seed, 0)
-  const random = deriveRandom(seed, 'samples')
   const refs: SampleRef[] = []
   const take = <T>(
     category: RefCategory,
@@ -152,14 +151,17 @@ export function sampleRefs(options: { seed?: number; counts?: SampleCounts } = {
   )
   take('unknown', unknownUids, unknownUids.length, iamportRef)
 
-  const bootpayRef = (key: BootpayKey): SandboxRef =>
-    random() < 0.5
-      ? { provider: 'bootpay', receiptId: key.receipt_id }
-      : { provider: 'bootpay', billingKey: key.billing_key }
+  // Half the Bootpay refs look a key up by receipt, half by billing key. The id decides, not a draw,
+  // so a ref stays the same whatever counts are asked for.
+  const bootpayRef = (receiptId: string, billingKey: string): SandboxRef =>
+    Number.parseInt(receiptId.slice(-1), 16) % 2 === 0
+      ? { provider: 'bootpay', receiptId }
+      : { provider: 'bootpay', billingKey }
+  const keyRef = (key: BootpayKey) => bootpayRef(key.receipt_id, key.billing_key)
   const keysOf = (category: string) => data.bootpay.keys.filter((k) => k.category === category)
-  take('active', keysOf('active'), counts.bootpay?.active, bootpayRef)
-  take('expired', keysOf('expired'), counts.bootpay?.expired, bootpayRef)
-  take('deleted', keysOf('deleted'), counts.bootpay?.deleted, bootpayRef)
+  take('active', keysOf('active'), counts.bootpay?.active, keyRef)
+  take('expired', keysOf('expired'), counts.bootpay?.expired, keyRef)
+  take('deleted', keysOf('deleted'), counts.bootpay?.deleted, keyRef)
   const knownIds = new Set(data.bootpay.keys.flatMap((k) => [k.receipt_id, k.billing_key]))
   const unknownBootpay = unknownIds(
     counts.bootpay?.unknown ?? 0,
@@ -167,20 +169,12 @@ export function sampleRefs(options: { seed?: number; counts?: SampleCounts } = {
     objectId,
     knownIds,
   )
-  take(
-    'unknown',
-    unknownBootpay,
-    unknownBootpay.length,
-    (id): SandboxRef =>
-      random() < 0.5
-        ? { provider: 'bootpay', receiptId: id }
-        : { provider: 'bootpay', billingKey: id },
-  )
+  take('unknown', unknownBootpay, unknownBootpay.length, (id) => bootpayRef(id, id))
   take('notBilling', data.bootpay.paymentReceipts, counts.bootpay?.notBilling, (receiptId) => ({
     provider: 'bootpay',
     receiptId,
   }))
-  return shuffle(random, refs)
+  return shuffle(deriveRandom(seed, 'samples'), refs)
 }
 
 function unknownIds(
