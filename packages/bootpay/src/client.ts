@@ -140,8 +140,14 @@ export function createBootpayClient(options: BootpayClientOptions): BootpayClien
           provider: 'bootpay',
           operation: 'getAccessToken',
         })
+      // Bootpay hands back the same token for 25 minutes after issuing it, so one may have only
+      // 5 minutes left whatever `expire_in` says: trusting it for at most 5 never sends a dead one.
       const now = Date.now()
-      return { accessToken: access_token, expiresAt: now + expire_in * 1000, serverNow: now }
+      return {
+        accessToken: access_token,
+        expiresAt: now + Math.min(expire_in, 300) * 1000,
+        serverNow: now,
+      }
     },
   })
   const basicAuth = `Basic ${btoa(
