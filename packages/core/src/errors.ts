@@ -101,8 +101,8 @@ export const requestIdOf = (headers: Headers): string | undefined =>
 
 /** Retry-After as milliseconds from now: delta-seconds or an HTTP date (past dates → 0). */
 export function parseRetryAfter(value?: string | null, now = Date.now()): number | undefined {
-  const ms = value ? (Number.isNaN(+value) ? Date.parse(value) - now : +value * 1000) : Number.NaN
-  return Number.isNaN(ms) ? undefined : Math.max(ms, 0)
+  const ms = value ? (+value >= 0 ? +value * 1000 : Date.parse(value) - now) : Number.NaN
+  return ms > 0 ? ms : ms <= 0 ? 0 : undefined
 }
 
 /**
@@ -135,7 +135,7 @@ export function errorFromResponse(input: {
             ? ServerError
             : RejectedError)
   const type = headers.get('content-type')?.split(';')[0] || 'untyped'
-  const size = typeof body === 'string' ? `, ${new TextEncoder().encode(body).length} bytes` : ''
+  const size = typeof body === 'string' ? `, ${body.length} characters` : ''
   return new Class(
     `${prefix(input)}HTTP ${status}${statusText && ` ${statusText}`}${message ? `: ${message}` : ` (${type} body${size})`}`,
     {

@@ -1,15 +1,17 @@
 export const REDACTED = '[REDACTED]'
 
-// Credentials, tokens and card/identity fields of both providers' requests and responses.
-const KEYS =
-  'authorization|x-imptokenheader|(set-)?cookie|imp_(key|secret)|(private|secret|client)_key|(access_)?token|password|card_(number|no|pw|expire_year|expire_month)|expiry|birth|pwd_2digit|cvc|(card_|cash_receipt_)?identity_no|bank_account'
+// Credentials, tokens and card/identity fields of both providers' requests and responses, matched
+// anywhere in a key (x-imptokenheader, imp_secret, card_pw, cash_receipt_identity_no …): hiding
+// a harmless field is cheap, missing a secret one is not.
+const SECRETS =
+  'authorization|cookie|token|secret|password|imp_key|private_key|client_key|card_|expiry|birth|pwd|cvc|identity_no|bank_account'
 
-const SECRET_KEY = new RegExp(`^(${KEYS})$`, 'i')
+const SECRET_KEY = new RegExp(SECRETS, 'i')
 
 // `key=value` (forms, queries), `"key":"value"` (JSON text) and `Key: value` (headers); a
 // header's scheme word goes with its value so `Bearer <token>` is hidden whole.
 const SECRET_PAIR = new RegExp(
-  `((${KEYS})"?\\s*[:=]\\s*)("[^"]*"?|((bearer|basic)\\s+)?[^\\s&,;}"]*)`,
+  `([\\w-]*(${SECRETS})[\\w-]*"?\\s*[:=]\\s*)("[^"]*"?|((bearer|basic)\\s+)?[^\\s&,;}"]*)`,
   'gi',
 )
 

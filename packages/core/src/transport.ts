@@ -91,14 +91,9 @@ export function createTransport(options: TransportOptions): Transport {
         const headers = new Headers(options.headers)
         for (const [name, value] of request.headers) headers.set(name, value)
         if (authorization) headers.set('authorization', authorization)
+        // Looked up per call, and never called as a method: Workers reject fetch with a `this`.
         const fetcher = options.fetch ?? fetch
-        const outgoing = new Request(url, {
-          method,
-          headers,
-          body,
-          signal: controller.signal,
-          redirect: request.redirect,
-        })
+        const outgoing = new Request(url, { method, headers, body, signal: controller.signal })
         sent = 1
         // The body is read inside the attempt's timeout: a stalled or broken body fails it.
         response = await race(

@@ -41,11 +41,17 @@ describe('isSecretKey', () => {
     'billing_key',
     'receipt_id',
     'application_id',
-    'tokenizer',
+    'merchant_uid',
+    'channel_key',
     'pg',
     'message',
   ])('%s is not', (key) => {
     expect(isSecretKey(key)).toBe(false)
+  })
+
+  it('matches anywhere in a key, so new fields of the same kind are hidden too', () => {
+    for (const key of ['refresh_token', 'client_secret', 'card_cvc', 'card_name', 'Set-Cookie'])
+      expect(isSecretKey(key)).toBe(true)
   })
 })
 
