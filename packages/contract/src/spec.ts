@@ -1,6 +1,6 @@
 import { resolve } from 'node:path'
 import type Ajv2020 from 'ajv/dist/2020.js'
-import type { ValidateFunction } from 'ajv/dist/2020.js'
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js'
 import {
   deref,
   escapeToken,
@@ -100,6 +100,7 @@ class OpenApiSpec implements Spec {
   private readonly strict: Ajv2020
   private readonly coercing: Ajv2020
   private readonly validators = new Map<string, ValidateFunction>()
+  private locations: WeakMap<object, string> | undefined
 
   constructor(
     readonly document: JsonObject,
@@ -347,11 +348,98 @@ class OpenApiSpec implements Spec {
   }
 
   private run(ajv: Ajv2020, pointer: string, value: unknown, prefix: string): ValidationIssue[] {
+    return this.attempt(ajv, pointer, value, prefix).issues
+  }
+
+  /** Validates and explains; `depth` is how deep into the value Ajv's failures lie. */
+  private attempt(ajv: Ajv2020, pointer: string, value: unknown, prefix: string) {
     const validate = this.compiled(
       `${ajv === this.strict ? 'strict' : 'coercing'} ${pointer}`,
       () => ajv.compile(refTo(pointer)),
     )
-    return validate(value) ? [] : issuesOf(validate.errors ?? [], prefix)
+    const errors = validate(value) ? [] : (validate.errors ?? [])
+    return {
+      issues: this.explain(ajv, errors, prefix),
+      depth: Math.max(0, ...errors.map((e) => e.instancePath.split('/').length)),
+    }
+  }
+
+  /**
+   * Ajv reports the failures of every branch of a failed `oneOf`/`anyOf`, most of them about
+   * shapes the value was never meant to have (a found key checked against the error envelope).
+   * Where the composition stands alone in its schema, the value is validated against each branch
+   * by itself and only the closest branch is reported, followed by the composition's own line.
+   * The closest branch declares the most of the value's properties (a key with a wrong
+   * `card_type` is still a key, not a super key lacking `channelGroupId`), then faults the fewest
+   * values, then fails deepest. Ajv reports a branch's failures right before the composition's,
+   * so those are the ones replaced.
+   */
+  private explain(ajv: Ajv2020, errors: readonly ErrorObject[], prefix: string): ValidationIssue[] {
+    const issues: ValidationIssue[] = []
+    for (const error of errors) {
+      const branches = this.compositionAt(error)
+      if (branches !== undefined) {
+        const at = `${prefix}${error.instancePath}`
+        while (issues.length > 0 && isWithin(issues.at(-1)?.pointer ?? '', at)) issues.pop()
+        issues.push(...this.closestBranch(ajv, branches, error.data, at))
+      }
+      issues.push(...issuesOf([error], prefix))
+    }
+    return issues
+  }
+
+  /** The failures of the branch closest to the value (see `explain`). */
+  private closestBranch(ajv: Ajv2020, branches: string, value: unknown, at: string) {
+    const properties = isObject(value) ? Object.keys(value) : []
+    const candidates = (valueAt(this.document, branches) as unknown[]).map((_, index) => {
+      const branch = `${branches}/${index}`
+      const known = this.declared(branch)
+      const { issues, depth } = this.attempt(ajv, branch, value, at)
+      const faults = new Set(issues.filter((i) => !isComposition(i)).map((i) => i.pointer))
+      return { issues, score: [properties.filter((p) => known.has(p)).length, -faults.size, depth] }
+    })
+    return candidates.reduce((best, next) => (outranks(next.score, best.score) ? next : best))
+      .issues
+  }
+
+  /** The pointer of a failed composition's branch list, when nothing else in its schema can fail. */
+  private compositionAt(error: ErrorObject): string | undefined {
+    if (error.keyword !== 'oneOf' && error.keyword !== 'anyOf') return undefined
+    // a oneOf that failed because several branches matched has no branch failures to sort out
+    if (error.params.passingSchemas) return undefined
+    const alone = Object.keys(error.parentSchema ?? {}).every(
+      (key) => key === error.keyword || ANNOTATIONS.has(key) || key.startsWith('x-'),
+    )
+    return alone && Array.isArray(error.schema) ? this.pointers().get(error.schema) : undefined
+  }
+
+  /** The property names a schema declares, through `$ref`s and `allOf`. */
+  private declared(pointer: string): Set<string> {
+    const schema = valueAt(this.document, pointer)
+    if (!isObject(schema)) return new Set()
+    const { value, pointer: at } = deref(this.document, { value: schema, pointer })
+    const all = Array.isArray(value.allOf) ? value.allOf : []
+    return new Set([
+      ...Object.keys(isObject(value.properties) ? value.properties : {}),
+      ...all.flatMap((_, index) => [...this.declared(`${at}/allOf/${index}`)]),
+    ])
+  }
+
+  /** The JSON pointer of every object and array in the document, by identity (Ajv's verbose
+   * errors hand back the document's own schema objects). */
+  private pointers(): WeakMap<object, string> {
+    if (!this.locations) {
+      const locations = new WeakMap<object, string>()
+      const visit = (value: unknown, pointer: string) => {
+        if (typeof value !== 'object' || value === null || locations.has(value)) return
+        locations.set(value, pointer)
+        for (const [key, child] of Object.entries(value))
+          visit(child, `${pointer}/${escapeToken(key)}`)
+      }
+      visit(this.document, '')
+      this.locations = locations
+    }
+    return this.locations
   }
 
   private compiled(key: string, compile: () => ValidateFunction): ValidateFunction {
@@ -368,6 +456,36 @@ class OpenApiSpec implements Spec {
     }
     return validate
   }
+}
+
+/** Keywords that never fail validation. */
+const ANNOTATIONS = new Set([
+  'title',
+  'description',
+  '$comment',
+  'default',
+  'deprecated',
+  'readOnly',
+  'writeOnly',
+  'examples',
+  'example',
+  'discriminator',
+  'externalDocs',
+  'xml',
+])
+
+/** Compares scores position by position: the first difference decides. */
+function outranks(score: number[], than: number[]): boolean {
+  const index = score.findIndex((value, i) => value !== than[i])
+  return index >= 0 && (score[index] ?? 0) > (than[index] ?? 0)
+}
+
+function isComposition(issue: ValidationIssue): boolean {
+  return isObject(issue.expected) && ('oneOf' in issue.expected || 'anyOf' in issue.expected)
+}
+
+function isWithin(pointer: string, at: string): boolean {
+  return pointer === at || pointer.startsWith(`${at}/`)
 }
 
 function result(errors: ValidationIssue[]): ValidationResult {

@@ -155,6 +155,37 @@ describe('validateResponse', () => {
     })
   })
 
+  it('reports only the oneOf branch the value got furthest into', () => {
+    const body = { code: 0, message: null, response: { ...key, card_type: '1' } }
+    expect(mini.validateResponse('getKey', 200, body).errors).toEqual([
+      {
+        pointer: '/response/card_type',
+        message: 'must be integer or null',
+        expected: { type: ['integer', 'null'] },
+      },
+      {
+        pointer: '/response/card_type',
+        message: 'must be equal to one of the allowed values',
+        expected: { enum: [0, 1, null] },
+      },
+      {
+        pointer: '/response',
+        message: 'must match exactly one schema in oneOf',
+        expected: { oneOf: ['Key', 'SuperKey', 'null'] },
+      },
+    ])
+    // beside other keywords, a oneOf's branches cannot be told apart from them: all are reported
+    const document = parsedMini()
+    document.components.schemas.Envelope.properties.response.type = ['object', 'null']
+    expect(pointers(loadSpec(document).validateResponse('getKey', 200, body))).toEqual([
+      '/response/card_type',
+      '/response/card_type',
+      '/response/channelGroupId',
+      '/response',
+      '/response',
+    ])
+  })
+
   it('reports enum, format and range failures with the expected value', () => {
     const result = mini.validateResponse('getKey', 200, {
       code: 0,
