@@ -150,9 +150,9 @@ export function createBootpayClient(options: BootpayClientOptions): BootpayClien
       }
     },
   })
-  const basicAuth = `Basic ${btoa(
-    String.fromCharCode(...new TextEncoder().encode(`${clientKey}:${secretKey}`)),
-  )}`
+  const basicAuth =
+    basic &&
+    `Basic ${btoa(String.fromCharCode(...new TextEncoder().encode(`${clientKey}:${secretKey}`)))}`
   const isTokenCall = (request: Request) => request.url.endsWith('/v2/request/token')
 
   const api = createClient<paths>({
@@ -168,7 +168,7 @@ export function createBootpayClient(options: BootpayClientOptions): BootpayClien
       log: createLog(options.logger, options.logLevel),
       isIdempotent: (request) => request.method !== 'POST' || isTokenCall(request),
       authorize: async (request, signal) =>
-        isTokenCall(request) ? undefined : basic ? basicAuth : `Bearer ${await tokens.get(signal)}`,
+        isTokenCall(request) ? undefined : basicAuth || `Bearer ${await tokens.get(signal)}`,
       // A Basic key pair cannot be refreshed: its 401 is final.
       onUnauthorized: (_, authorization) => {
         tokens.invalidate(authorization.slice(7))
