@@ -75,8 +75,10 @@ export function issuesOf(errors: readonly ErrorObject[], prefix: string): Valida
 }
 
 function issueOf(error: ErrorObject, prefix: string): ValidationIssue {
-  const at = `${prefix}${error.instancePath}`
-  const { params, schema, parentSchema } = error
+  const { params, schema, parentSchema, propertyName } = error
+  // a failure inside `propertyNames` is about a name of the object at instancePath
+  const name = propertyName ?? (error.keyword === 'propertyNames' ? params.propertyName : undefined)
+  const at = `${prefix}${error.instancePath}${name === undefined ? '' : `/${escapeToken(name)}`}`
   switch (error.keyword) {
     case 'required':
       return {

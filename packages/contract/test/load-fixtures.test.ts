@@ -73,7 +73,8 @@ describe('loadFixtures', () => {
     expect(message).toContain(`${join(dir, 'shape.json')} is not a fixture:`)
     for (const line of [
       '/request/rawQuery: is not documented here',
-      '/request/headers: property name must be valid',
+      '/request/headers/Authorization: must match pattern "^[a-z0-9-]+$" (expected pattern "^[a-z0-9-]+$")',
+      '/request/headers/Authorization: property name must be valid',
       '/response/status: must be integer',
       '/client/expect/value: must be equal to constant (expected const true)',
     ]) {
