@@ -181,8 +181,11 @@ export function createBillingKeys<C extends ProviderClients>(clients: C): Billin
         thrown = { error }
       }
     }
+    const rethrow = () => {
+      if (thrown) throw thrown.error
+    }
     report(0)
-    if (thrown) throw thrown.error
+    rethrow()
 
     // One provider after the other, each with the whole concurrency budget: the bound holds at
     // every instant, and the batch takes no longer than with the budget split between them.
@@ -223,7 +226,7 @@ export function createBillingKeys<C extends ProviderClients>(clients: C): Billin
         entry.result = results[i] as LookupResult
       })
       report(groupTotal - reported)
-      if (thrown) throw thrown.error
+      rethrow()
     }
     return settled
   }
