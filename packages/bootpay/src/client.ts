@@ -216,29 +216,26 @@ export function createBootpayClient(options: BootpayClientOptions): BootpayClien
             ? await client.getBillingKeyByReceipt(ref.receiptId, options)
             : await client.getBillingKey(ref.billingKey, options),
         ),
-      lookupMany: async (refs, { signal, concurrency = 8, onSettled } = {}) => {
-        let settled = 0
-        return mapWithConcurrency(
+      lookupMany: async (refs, { signal, concurrency = 8, onSettled } = {}) =>
+        mapWithConcurrency(
           refs,
           concurrency,
           async (ref): Promise<LookupResult<BootpayBillingKey>> => {
+            let result: LookupResult<BootpayBillingKey>
             try {
-              return { ref, ok: true, key: await client.billingKeys.lookup(ref, { signal }) }
+              result = { ref, ok: true, key: await client.billingKeys.lookup(ref, { signal }) }
             } catch (e) {
               // Only the caller's abort ends the batch; any other failure is this ref's result.
               if (signal?.aborted) throw e
-              return {
-                ref,
-                ok: false,
-                error: toBillingKeyError(e, { provider: 'bootpay', operation: 'lookup' }),
-              }
-            } finally {
-              onSettled?.(++settled)
+              const error = toBillingKeyError(e, { provider: 'bootpay', operation: 'lookup' })
+              result = { ref, ok: false, error }
             }
+            // How many refs just settled (not a running total), as every adapter reports it.
+            onSettled?.(1)
+            return result
           },
           signal,
-        )
-      },
+        ),
     },
     getAccessToken: (options = {}) =>
       run('getAccessToken', async () => {
