@@ -21,17 +21,20 @@ export interface TestSandbox {
 }
 
 /**
- * A fresh sandbox per test, on an injected clock, with every response checked against the spec:
- * a test fails if the sandbox sent anything off-contract.
+ * A fresh sandbox per test, on an injected clock (from `start`, default START), with every
+ * response checked against the spec: a test fails if the sandbox sent anything off-contract.
  */
-export function useSandbox(options: Omit<SandboxOptions, 'now' | 'log'> = {}): TestSandbox {
+export function useSandbox(
+  options: Omit<SandboxOptions, 'now' | 'log'> & { start?: () => number } = {},
+): TestSandbox {
+  const { start = () => START, ...sandboxOptions } = options
   const context = { clock: { now: START }, log: [] as string[] } as TestSandbox
   beforeEach(async () => {
-    context.clock.now = START
+    context.clock.now = start()
     context.log = []
     context.sandbox = await startSandbox({
       validateResponses: true,
-      ...options,
+      ...sandboxOptions,
       now: () => context.clock.now,
       log: (line) => context.log.push(line),
     })
