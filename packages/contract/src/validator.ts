@@ -103,6 +103,8 @@ function issueOf(error: ErrorObject, prefix: string): ValidationIssue {
         message: `must be ${[schema].flat().join(' or ')}`,
         expected: { type: schema },
       }
+    case 'not':
+      return { pointer: at, message: 'must not match this schema', expected: { not: schema } }
     case 'oneOf':
     case 'anyOf':
       return {

@@ -90,6 +90,11 @@ describe('loadSpec', () => {
     expect(() => loadSpec(document).validateResponse('getKey', 200, {})).toThrow(
       /cannot compile the schema .*unknown keyword: "nullable"/,
     )
+    const formatted = parsedMini()
+    formatted.components.schemas.Key.properties.inserted.format = 'unix-time'
+    expect(() => loadSpec(formatted).validate('/components/schemas/Key', key)).toThrow(
+      /unknown format "unix-time"/,
+    )
   })
 
   it('compiles a validator once per operation and part', () => {
@@ -198,6 +203,13 @@ describe('validateResponse', () => {
       expected: { enum: [0, 1, null] },
     })
     expect(pointers(result)).toContain('/response/inserted')
+    const document = parsedMini()
+    document.components.schemas.Error.properties.code.not = { const: 0 }
+    expect(
+      loadSpec(document).validateResponse('getKey', 404, { code: 0, message: '' }).errors,
+    ).toEqual([
+      { pointer: '/code', message: 'must not match this schema', expected: { not: { const: 0 } } },
+    ])
     expect(mini.validateResponse('countKeys', 200, -1).errors).toEqual([
       { pointer: '', message: 'must be >= 0', expected: { minimum: 0 } },
     ])
