@@ -1,4 +1,9 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type ServerResponse,
+} from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { formatErrors, loadSpec, type Spec } from '@billingkey/contract'
@@ -171,16 +176,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       return line(reply.status, ` ${operationId} fault=${fault.kind}`)
     }
 
-    const reply = answer(
-      emulator,
-      spec,
+    const reply = answer(emulator, spec, {
       operationId,
-      match.params,
+      params: match.params,
       pathname,
       rawQuery,
-      request,
-      body,
-    )
+      headers: request.headers,
+      raw: body,
+    })
     send(response, reply)
     if (options.validateResponses) {
       const result = spec.validateResponse(operationId, reply.status, reply.body)
@@ -254,14 +257,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 function answer(
   emulator: Emulator,
   spec: Spec,
-  operationId: string,
-  params: Record<string, string>,
-  pathname: string,
-  rawQuery: string,
-  request: IncomingMessage,
-  raw: Buffer | undefined,
+  request: {
+    operationId: string
+    params: Record<string, string>
+    pathname: string
+    rawQuery: string
+    headers: IncomingHttpHeaders
+    raw: Buffer | undefined
+  },
 ): Reply {
-  const { headers } = request
+  const { operationId, params, pathname, rawQuery, headers, raw } = request
   if (!emulator.publicOperations.has(operationId) && !emulator.authorized(headers)) {
     return emulator.unauthorized()
   }
@@ -285,6 +290,7 @@ function answer(
   })
   if (!verdict.valid) return emulator.invalid(verdict, declared)
   const handler = emulator.handlers[operationId]
+  // The specs ship with @billingkey/contract, which may be newer than this package.
   if (!handler) return emulator.failure(501, `${operationId} is not emulated by the sandbox`)
   return handler({ operationId, params, query: new URLSearchParams(rawQuery), headers, body })
 }
