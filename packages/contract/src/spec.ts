@@ -15,8 +15,9 @@ import {
 } from './document'
 import {
   createAjv,
-  issuesOf,
+  issueOf,
   refTo,
+  unique,
   type ValidationIssue,
   type ValidationResult,
 } from './validator'
@@ -90,8 +91,6 @@ const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'tr
 /** Header parameters that OpenAPI tells tools to ignore: the security scheme and the content
  * negotiation own them. */
 const IGNORED_HEADERS = new Set(['accept', 'content-type', 'authorization'])
-
-const valid: ValidationResult = Object.freeze({ valid: true, errors: [] })
 
 class OpenApiSpec implements Spec {
   readonly operations: readonly OperationInfo[]
@@ -168,14 +167,14 @@ class OpenApiSpec implements Spec {
     const content = isObject(response.value.content) ? response.value.content : {}
     const mediaType = Object.keys(content).find(isJson) ?? Object.keys(content)[0]
     if (mediaType === undefined) {
-      if (body === undefined || body === null || body === '') return valid
+      if (body === undefined || body === null || body === '') return result([])
       return result([{ pointer: '', message: `must be empty: HTTP ${key} documents no body` }])
     }
     return result(this.check(`${response.pointer}/content/${escapeToken(mediaType)}`, body, ''))
   }
 
   validate(schemaPointer: string, value: unknown): ValidationResult {
-    valueAt(this.document, schemaPointer)
+    valueAt(this.document, schemaPointer) // says "nothing at <pointer>" before Ajv's ref error does
     return result(this.run(this.strict, schemaPointer, value, ''))
   }
 
@@ -300,7 +299,9 @@ class OpenApiSpec implements Spec {
         additionalProperties: location !== 'query',
       }),
     )
-    return validate(values) ? [] : issuesOf(validate.errors ?? [], `/${location}`)
+    // pointers follow the request's own fields: /path, /query, /headers, /body
+    const prefix = location === 'header' ? '/headers' : `/${location}`
+    return validate(values) ? [] : this.explain(this.coercing, validate.errors ?? [], prefix)
   }
 
   private bodyIssues(
@@ -383,9 +384,9 @@ class OpenApiSpec implements Spec {
         while (issues.length > 0 && isWithin(issues.at(-1)?.pointer ?? '', at)) issues.pop()
         issues.push(...this.closestBranch(ajv, branches, error.data, at))
       }
-      issues.push(...issuesOf([error], prefix))
+      issues.push(issueOf(error, prefix))
     }
-    return issues
+    return unique(issues)
   }
 
   /** The failures of the branch closest to the value (see `explain`). */
@@ -489,7 +490,7 @@ function isWithin(pointer: string, at: string): boolean {
 }
 
 function result(errors: ValidationIssue[]): ValidationResult {
-  return errors.length === 0 ? valid : { valid: false, errors }
+  return { valid: errors.length === 0, errors }
 }
 
 function isJson(mediaType: string): boolean {

@@ -66,15 +66,15 @@ function extensions(value: unknown, found = new Set<string>()): Set<string> {
 
 /** Turns Ajv's errors into issues whose pointers lead to the value to fix. */
 export function issuesOf(errors: readonly ErrorObject[], prefix: string): ValidationIssue[] {
-  const issues = new Map<string, ValidationIssue>()
-  for (const error of errors) {
-    const issue = issueOf(error, prefix)
-    issues.set(`${issue.pointer} ${issue.message}`, issue)
-  }
-  return [...issues.values()]
+  return unique(errors.map((error) => issueOf(error, prefix)))
 }
 
-function issueOf(error: ErrorObject, prefix: string): ValidationIssue {
+/** Drops repeated issues: `allOf` branches often require the same property. */
+export function unique(issues: ValidationIssue[]): ValidationIssue[] {
+  return [...new Map(issues.map((issue) => [`${issue.pointer} ${issue.message}`, issue])).values()]
+}
+
+export function issueOf(error: ErrorObject, prefix: string): ValidationIssue {
   const { params, schema, parentSchema, propertyName } = error
   // a failure inside `propertyNames` is about a name of the object at instancePath
   const name = propertyName ?? (error.keyword === 'propertyNames' ? params.propertyName : undefined)

@@ -300,8 +300,8 @@ describe('validateRequest', () => {
 
   it('matches header names case-insensitively and ignores Authorization', () => {
     expect(list('key_id[]=a', { 'X-TIER': 'gold' }).valid).toBe(true)
-    expect(pointers(list('key_id[]=a', {}))).toEqual(['/header/x-tier'])
-    expect(pointers(list('key_id[]=a', { 'x-tier': 'g' }))).toEqual(['/header/x-tier'])
+    expect(pointers(list('key_id[]=a', {}))).toEqual(['/headers/x-tier'])
+    expect(pointers(list('key_id[]=a', { 'x-tier': 'g' }))).toEqual(['/headers/x-tier'])
   })
 
   it('decodes path parameters before validating them', () => {
