@@ -9,9 +9,10 @@ const SECRETS =
 const SECRET_KEY = new RegExp(SECRETS, 'i')
 
 // `key=value` (forms, queries), `"key":"value"` (JSON text) and `Key: value` (headers); a
-// header's scheme word goes with its value so `Bearer <token>` is hidden whole.
+// header's scheme word goes with its value so `Bearer <token>` is hidden whole. The key's tail is
+// bounded so that a long run of word characters (a base64 blob in an error page) stays linear.
 const SECRET_PAIR = new RegExp(
-  `([\\w-]*(${SECRETS})[\\w-]*"?\\s*[:=]\\s*)("[^"]*"?|((bearer|basic)\\s+)?[^\\s&,;}"]*)`,
+  `((${SECRETS})[\\w-]{0,32}"?\\s*[:=]\\s*)("[^"]*"?|((bearer|basic)\\s+)?[^\\s&,;}"]*)`,
   'gi',
 )
 

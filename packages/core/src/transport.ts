@@ -57,7 +57,8 @@ export function createTransport(options: TransportOptions): Transport {
   const { baseDelayMs = 500, maxDelayMs = 8_000, maxRetryAfterMs = 60_000 } = options.retry ?? {}
 
   return async (input, init) => {
-    const request = new Request(input, init)
+    // openapi-fetch hands over a Request of its own; every Request costs an AbortSignal.
+    const request = input instanceof Request && !init ? input : new Request(input, init)
     const { method, url, signal } = request
     const where = `${provider} ${method} ${url}`
     const fields = { provider, method, url }

@@ -108,7 +108,7 @@ describe('errorFromResponse', () => {
     const error = from(response, html)
     expect(error).toBeInstanceOf(ServerError)
     expect(error.message).toBe(
-      `bootpay getBillingKey failed: HTTP 502 Bad Gateway (text/html body, ${html.length} bytes)`,
+      `bootpay getBillingKey failed: HTTP 502 Bad Gateway (text/html body, ${html.length} characters)`,
     )
     expect(error).toMatchObject({ status: 502, requestId: '8a1b2c3d4e5f-ICN', body: html })
   })
@@ -184,12 +184,12 @@ describe('toBillingKeyError', () => {
   })
 
   it.each([
-    [new TypeError('fetch failed'), ConnectionError],
-    [new DOMException('This operation was aborted', 'AbortError'), AbortError],
-    [new DOMException('The operation timed out.', 'TimeoutError'), TimeoutError],
-    [new Error('something else'), BillingKeyError],
-    ['a string', BillingKeyError],
-  ])('wraps %o as %o, keeping it as the cause', (thrown, Class) => {
+    ['a TypeError from fetch', new TypeError('fetch failed'), ConnectionError],
+    ['an AbortError', new DOMException('This operation was aborted', 'AbortError'), AbortError],
+    ['a TimeoutError', new DOMException('The operation timed out.', 'TimeoutError'), TimeoutError],
+    ['any other Error', new Error('something else'), BillingKeyError],
+    ['a thrown string', 'a string', BillingKeyError],
+  ])('wraps %s as %o, keeping it as the cause', (_, thrown, Class) => {
     const error = toBillingKeyError(thrown, details)
     expect(error.constructor).toBe(Class)
     expect(error.cause).toBe(thrown)

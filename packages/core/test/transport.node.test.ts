@@ -79,7 +79,7 @@ describe('the transport over a real socket', () => {
     })
     expect(error).toBeInstanceOf(ServerError)
     expect(error.message).toBe(
-      `bootpay getBillingKey failed: HTTP 502 Bad Gateway (text/html body, ${body.length} bytes)`,
+      `bootpay getBillingKey failed: HTTP 502 Bad Gateway (text/html body, ${body.length} characters)`,
     )
   })
 

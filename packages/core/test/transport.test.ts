@@ -413,7 +413,8 @@ describe('tokens through the transport', () => {
     expect(
       fetch.calls.slice(1).every((c) => c.request.headers.get('authorization') === 'tok'),
     ).toBe(true)
-  })
+    // Some 3,000 Requests and Responses: seconds on a loaded machine, never a hang.
+  }, 60_000)
 
   it('fails without a request, and without retrying, when authorize() fails', async () => {
     const fetch = mockFetch(() => ok())
