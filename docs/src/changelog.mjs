@@ -1,5 +1,5 @@
 // The spec changelog: what changed between two versions of a spec, and which changes break users.
-// The rules are documented in docs/README.md ("Spec changelog"); each one has a test in
+// The rules are in docs/README.md ("What counts as breaking"); each one has a test in
 // test/changelog.test.ts.
 import { listOperations, resolve } from './spec.mjs'
 
@@ -226,6 +226,9 @@ function diffRequired(ctx, direction, where, was, is) {
 function diffSchema(ctx, direction, where, path, oldRaw, newRaw, ancestors) {
   const oldSchema = resolve(ctx.before, oldRaw)
   const newSchema = resolve(ctx.after, newRaw)
+  // A recursive schema is compared once per path; the depth bound ends the rarer cycles that
+  // merging allOf/oneOf fields can build out of ever new schemas.
+  if (ancestors.length > maxDepth) return
   if (ancestors.some(([a, b]) => a === oldSchema && b === newSchema)) return
   const inner = [...ancestors, /** @type {[unknown, unknown]} */ ([oldSchema, newSchema])]
   const a = view(ctx.before, oldSchema)
@@ -260,6 +263,8 @@ function diffSchema(ctx, direction, where, path, oldRaw, newRaw, ancestors) {
     diffSchema(ctx, direction, where, `${path}[]`, a.items, b.items, inner)
   }
 }
+
+const maxDepth = 32
 
 const join = (/** @type {string} */ path, /** @type {string} */ name) =>
   path ? `${path}.${name}` : name
@@ -355,6 +360,19 @@ function intersect(a, b) {
   return new Set([...a].filter((item) => b.has(item)))
 }
 
+/** @type {SchemaView} what no schema (or `true`, or `{}`) allows: anything */
+const anything = {
+  types: null,
+  values: null,
+  format: undefined,
+  properties: new Map(),
+  required: new Set(),
+  items: undefined,
+}
+
+/** @type {WeakMap<object, SchemaView>} the schemas flattened so far: each one is flattened once */
+const views = new WeakMap()
+
 /**
  * @param {Spec} spec
  * @param {any} raw
@@ -362,16 +380,21 @@ function intersect(a, b) {
  */
 function view(spec, raw) {
   const schema = resolve(spec, raw)
-  if (!schema || typeof schema !== 'object') {
-    return {
-      types: null,
-      values: null,
-      format: undefined,
-      properties: new Map(),
-      required: new Set(),
-      items: undefined,
-    }
+  if (!schema || typeof schema !== 'object') return anything
+  let known = views.get(schema)
+  if (!known) {
+    known = flatten(spec, schema)
+    views.set(schema, known)
   }
+  return known
+}
+
+/**
+ * @param {Spec} spec
+ * @param {Record<string, any>} schema
+ * @returns {SchemaView}
+ */
+function flatten(spec, schema) {
   /** @type {unknown[] | undefined} */
   const listed = schema.const !== undefined ? [schema.const] : schema.enum
   /** @type {Set<string> | null} */
@@ -384,7 +407,7 @@ function view(spec, raw) {
   else if (types?.size === 1 && types.has('null')) values = new Set()
 
   /** @type {SchemaView} */
-  const result = {
+  let result = {
     types,
     values,
     format: schema.format,
@@ -392,32 +415,92 @@ function view(spec, raw) {
     required: new Set(schema.required ?? []),
     items: schema.items,
   }
-  const absorb = (/** @type {SchemaView} */ part) => {
-    for (const [name, property] of part.properties) {
-      if (!result.properties.has(name)) result.properties.set(name, property)
-    }
-    result.items ??= part.items
-    result.format ??= part.format
-  }
-  for (const part of (schema.allOf ?? []).map((/** @type {any} */ s) => view(spec, s))) {
-    result.types = intersect(result.types, part.types)
-    result.values = intersect(result.values, part.values)
-    for (const name of part.required) result.required.add(name)
-    absorb(part)
-  }
-  /** @type {SchemaView[]} */
-  const variants = (schema.oneOf ?? schema.anyOf ?? []).map((/** @type {any} */ s) => view(spec, s))
+  for (const part of schema.allOf ?? []) result = both(result, view(spec, part))
+  const variants = schema.oneOf ?? schema.anyOf ?? []
   if (variants.length > 0) {
-    result.types = intersect(result.types, union(variants.map((v) => v.types)))
-    result.values = intersect(result.values, union(variants.map((v) => v.values)))
-    // a field is required when every object variant requires it
-    const objects = variants.filter((v) => v.properties.size > 0)
-    for (const name of objects[0]?.required ?? []) {
-      if (objects.every((v) => v.required.has(name))) result.required.add(name)
-    }
-    for (const variant of variants) absorb(variant)
+    result = both(result, either(variants.map((/** @type {any} */ s) => view(spec, s))))
   }
   return result
+}
+
+/**
+ * What two schemas allow together (`allOf`): a field defined by both must satisfy both.
+ * @param {SchemaView} a
+ * @param {SchemaView} b
+ * @returns {SchemaView}
+ */
+function both(a, b) {
+  const properties = new Map(a.properties)
+  for (const [name, schema] of b.properties) {
+    properties.set(
+      name,
+      properties.has(name) ? combine('allOf', properties.get(name), schema) : schema,
+    )
+  }
+  return {
+    types: intersect(a.types, b.types),
+    values: intersect(a.values, b.values),
+    format: a.format ?? b.format,
+    properties,
+    required: new Set([...a.required, ...b.required]),
+    items: a.items && b.items ? combine('allOf', a.items, b.items) : (a.items ?? b.items),
+  }
+}
+
+/**
+ * What one of several schemas allows (`oneOf`, `anyOf`): a field is required when every object
+ * variant requires it.
+ * @param {SchemaView[]} variants
+ * @returns {SchemaView}
+ */
+function either(variants) {
+  /** @type {Map<string, any>} */
+  const properties = new Map()
+  /** @type {any} */
+  let items
+  for (const variant of variants) {
+    for (const [name, schema] of variant.properties) {
+      properties.set(
+        name,
+        properties.has(name) ? combine('anyOf', properties.get(name), schema) : schema,
+      )
+    }
+    if (variant.items) items = items ? combine('anyOf', items, variant.items) : variant.items
+  }
+  const objects = variants.filter((variant) => variant.properties.size > 0)
+  const formats = new Set(variants.map((variant) => variant.format))
+  return {
+    types: union(variants.map((variant) => variant.types)),
+    values: union(variants.map((variant) => variant.values)),
+    format: formats.size === 1 ? [...formats][0] : undefined,
+    properties,
+    required: new Set(
+      [...(objects[0]?.required ?? [])].filter((name) =>
+        objects.every((v) => v.required.has(name)),
+      ),
+    ),
+    items,
+  }
+}
+
+/** @type {Record<'allOf' | 'anyOf', WeakMap<object, WeakMap<object, object>>>} */
+const combined = { allOf: new WeakMap(), anyOf: new WeakMap() }
+
+/**
+ * `{ allOf: [a, b] }` or `{ anyOf: [a, b] }`, the same object for the same pair, so that a cycle
+ * through merged fields meets the same schemas again and ends (see `ancestors` in diffSchema).
+ * @param {'allOf' | 'anyOf'} keyword
+ * @param {any} a
+ * @param {any} b
+ */
+function combine(keyword, a, b) {
+  if (a === b) return a
+  if (typeof a !== 'object' || typeof b !== 'object') return { [keyword]: [a, b] }
+  let byB = combined[keyword].get(a)
+  if (!byB) combined[keyword].set(a, (byB = new WeakMap()))
+  let schema = byB.get(b)
+  if (!schema) byB.set(b, (schema = { [keyword]: [a, b] }))
+  return schema
 }
 
 /**
@@ -444,30 +527,22 @@ export function renderMarkdown(title, diffs) {
       ? 'No breaking changes.'
       : `**${breaking} breaking change${breaking === 1 ? '' : 's'}**: the package needs a major release.`,
   )
-  const section = (/** @type {string} */ heading, /** @type {OperationDiff[]} */ list) => {
-    if (list.length > 0) lines.push('', `### ${heading}`, '')
-    return list
+  /**
+   * @param {string} heading
+   * @param {OperationDiff['status']} status
+   * @param {(diff: OperationDiff) => string[]} render
+   */
+  const section = (heading, status, render) => {
+    const list = diffs.filter((diff) => diff.status === status)
+    if (list.length > 0) lines.push('', `### ${heading}`, '', ...list.flatMap(render))
   }
-  for (const diff of section(
-    'Added operations',
-    diffs.filter((d) => d.status === 'added'),
-  )) {
-    lines.push(`- ${name(diff)}${diff.summary ? `: ${diff.summary}` : ''}`)
-  }
-  for (const diff of section(
-    'Removed operations',
-    diffs.filter((d) => d.status === 'removed'),
-  )) {
-    lines.push(`- ${mark(true)}${name(diff)}`)
-  }
-  for (const diff of section(
-    'Changed operations',
-    diffs.filter((d) => d.status === 'changed'),
-  )) {
-    lines.push(`- ${name(diff)}`)
-    for (const change of diff.changes) {
-      lines.push(`  - ${mark(change.breaking)}${change.where}: ${change.what}`)
-    }
-  }
+  section('Added operations', 'added', (diff) => [
+    `- ${name(diff)}${diff.summary ? `: ${diff.summary}` : ''}`,
+  ])
+  section('Removed operations', 'removed', (diff) => [`- ${mark(true)}${name(diff)}`])
+  section('Changed operations', 'changed', (diff) => [
+    `- ${name(diff)}`,
+    ...diff.changes.map((change) => `  - ${mark(change.breaking)}${change.where}: ${change.what}`),
+  ])
   return `${lines.join('\n')}\n`
 }

@@ -465,6 +465,59 @@ describe('schemas', () => {
     expect(changes(before, after)).toEqual([['request body `a`', 'now required', true]])
   })
 
+  it('intersects a field defined by several allOf parts (an envelope and its specialization)', () => {
+    const envelope = object({ code: { type: 'integer' }, response: {} })
+    const customer = (fields: Json) => ({
+      allOf: [envelope, object({ response: object(fields) })],
+    })
+    const before = ok(
+      customer({ customer_uid: { type: 'string' }, pg_provider: { type: 'string' } }),
+    )
+    const after = ok(customer({ customer_uid: { type: 'string' } }))
+    expect(changes(before, after)).toEqual([
+      ['response 200 `response.pg_provider`', 'removed', true],
+    ])
+  })
+
+  it('terminates on a recursive schema whose fields are merged from allOf parts', () => {
+    const tree = (leaf: Json) => ({
+      schemas: {
+        Node: {
+          allOf: [
+            object({ leaf, next: { $ref: '#/components/schemas/Node' } }),
+            object({ next: { $ref: '#/components/schemas/Node' } }),
+          ],
+        },
+      },
+    })
+    const op = ok({ $ref: '#/components/schemas/Node' })
+    const diffs = diffSpecs(spec(op, tree({ type: 'string' })), spec(op, tree({ type: 'integer' })))
+    expect(diffs[0]?.changes.map((c) => c.where)).toEqual([
+      'response 200 `leaf`',
+      'response 200 `next.leaf`',
+    ])
+  })
+
+  it('ends at a bounded depth when merged fields build ever new schemas', () => {
+    const node = (leaf: Json) => ({
+      schemas: {
+        Node: {
+          allOf: [
+            object({ leaf, next: { $ref: '#/components/schemas/Node' } }),
+            object({ next: { $ref: '#/components/schemas/Other' } }),
+          ],
+        },
+        Other: { allOf: [object({ next: { $ref: '#/components/schemas/Node' } })] },
+      },
+    })
+    const op = ok({ $ref: '#/components/schemas/Node' })
+    const diffs = diffSpecs(spec(op, node({ type: 'string' })), spec(op, node({ type: 'integer' })))
+    const where = diffs[0]?.changes.map((c) => c.where) ?? []
+    expect(where[0]).toBe('response 200 `leaf`')
+    expect(where.length).toBeGreaterThan(1)
+    expect(where.length).toBeLessThanOrEqual(33)
+  })
+
   it('a field required by every object variant of a oneOf stays required', () => {
     const variants = (required: string[]) => ({
       oneOf: [
