@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import {
   AbortError,
   AuthenticationError,
@@ -506,7 +506,58 @@ describe("the caller's AbortSignal", () => {
   })
 })
 
+describe('logging', () => {
+  it('logs each attempt at debug and each retry at info, with the query redacted', async () => {
+    const { logger, lines } = captureLogger()
+    const fetch = mockFetch((_, n) =>
+      n === 1 ? new Response('', { status: 503, headers: { 'x-request-id': 'r-1' } }) : ok(),
+    )
+    const url = `${URL_}?imp_key=k3y&page=1`
+    await transport(fetch, { log: createLog(logger, 'debug'), random: () => 1 })(url, {
+      headers: { authorization: 'Bearer t0k3n' },
+    })
+    const redacted = `${URL_}?imp_key=[REDACTED]&page=1`
+    const common = { provider: 'iamport', method: 'GET', url: redacted }
+    expect(lines.map((l) => [l.level, l.message.split(' {')[0], l.rest[0]])).toEqual([
+      ['debug', 'billingkey request', { ...common, attempt: 1 }],
+      [
+        'debug',
+        'billingkey response',
+        { ...common, attempt: 1, status: 503, ms: expect.any(Number), requestId: 'r-1' },
+      ],
+      ['info', 'billingkey retry', { ...common, attempt: 1, delayMs: 1 }],
+      ['debug', 'billingkey request', { ...common, attempt: 2 }],
+      [
+        'debug',
+        'billingkey response',
+        { ...common, attempt: 2, status: 200, ms: expect.any(Number) },
+      ],
+    ])
+    expect(JSON.stringify(lines)).not.toMatch(/k3y|t0k3n/)
+  })
+
+  it('names the error of an attempt without a response', async () => {
+    const { logger, lines } = captureLogger()
+    await transport(mockFetch(reset), { log: createLog(logger, 'debug'), maxRetries: 0 })(
+      URL_,
+    ).catch(() => {})
+    expect(lines.at(-1)?.rest[0]).toMatchObject({ status: 'ConnectionError' })
+  })
+})
+
 describe('every fault ends in a typed error or a successful retry', () => {
+  // A rejection nobody awaits would surface here, after the call it belonged to had settled.
+  const unhandled: unknown[] = []
+  const onUnhandled = (reason: unknown) => unhandled.push(reason)
+  beforeAll(() => {
+    process.on('unhandledRejection', onUnhandled)
+  })
+  afterAll(async () => {
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    process.off('unhandledRejection', onUnhandled)
+    expect(unhandled).toEqual([])
+  })
+
   const faults = [
     ['a reset connection', reset, ConnectionError],
     ['no response', never, TimeoutError],
