@@ -496,10 +496,10 @@ const combined = { allOf: new WeakMap(), anyOf: new WeakMap() }
 function combine(keyword, a, b) {
   if (a === b) return a
   if (typeof a !== 'object' || typeof b !== 'object') return { [keyword]: [a, b] }
-  let byB = combined[keyword].get(a)
-  if (!byB) combined[keyword].set(a, (byB = new WeakMap()))
-  let schema = byB.get(b)
-  if (!schema) byB.set(b, (schema = { [keyword]: [a, b] }))
+  const byB = combined[keyword].get(a) ?? new WeakMap()
+  combined[keyword].set(a, byB)
+  const schema = byB.get(b) ?? { [keyword]: [a, b] }
+  byB.set(b, schema)
   return schema
 }
 
