@@ -2,7 +2,7 @@ import { formatWithOptions } from 'node:util'
 import type { BillingKeys, ProviderClients } from '@billingkey/client'
 import { envConfig } from './env'
 import type { Io, Output } from './io'
-import type { Provider } from './refs'
+import { type Failure, PROVIDERS, type Provider } from './refs'
 
 export interface Connection {
   keys: BillingKeys<ProviderClients>
@@ -53,6 +53,24 @@ export async function connect(io: Io, options: { verbose: boolean }): Promise<Co
     }),
   })
   return { keys, sandbox: true, close: () => server.close() }
+}
+
+const VARIABLES: Record<Provider, string> = {
+  iamport: 'IAMPORT_API_KEY, IAMPORT_API_SECRET',
+  bootpay: 'BOOTPAY_APPLICATION_ID, BOOTPAY_PRIVATE_KEY or BOOTPAY_CLIENT_KEY, BOOTPAY_SECRET_KEY',
+}
+
+/**
+ * A line for each provider that refused the credentials: its lookups all failed for a reason
+ * that is not about the keys, so the run has no result to trust (exit 2).
+ */
+export function refusedCredentials(errors: readonly (Failure | undefined)[]): string[] {
+  const providers = new Set(
+    errors.filter((error) => error?.name === 'AuthenticationError').map((error) => error?.provider),
+  )
+  return PROVIDERS.filter((provider) => providers.has(provider)).map(
+    (provider) => `${provider} refused the credentials: check ${VARIABLES[provider]}`,
+  )
 }
 
 /** What to set to use a provider that is not configured. */

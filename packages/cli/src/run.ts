@@ -29,8 +29,9 @@ Exit codes:
   0    done, and every key looked at can be charged (validate: the response is valid)
   1    done, and something needs attention: a key to renew or replace, an unknown key, a failed
        lookup (validate: the response is invalid)
-  2    no result: a usage error, an unreadable or malformed input, bad credentials settings,
-       or a failure of the run itself; the message on stderr says which
+  2    no result to trust: a usage error, an unreadable or malformed input, bad credentials
+       settings, credentials a provider refused, or a failure of the run itself; the message
+       on stderr says which
   130  interrupted (Ctrl-C)
 
 Examples:

@@ -282,6 +282,21 @@ describe('credentials from the environment', () => {
     expect(report.counts.active).toBeGreaterThan(0)
   })
 
+  it('credentials a provider refuses: the report is printed, and the run exits 2', async () => {
+    const { code, stdout, stderr } = await cli(['audit', KEYS_CSV, '--format', 'json'], {
+      env: { ...env, BOOTPAY_PRIVATE_KEY: 'not-the-key' },
+    })
+    expect(code).toBe(2)
+    expect(stderr).toContain(
+      'billingkey audit: bootpay refused the credentials: check BOOTPAY_APPLICATION_ID, BOOTPAY_PRIVATE_KEY or BOOTPAY_CLIENT_KEY, BOOTPAY_SECRET_KEY\n',
+    )
+    expect(stderr).not.toContain('iamport refused')
+    const report: JsonReport = JSON.parse(stdout)
+    const bootpay = report.needsAction.filter((entry) => entry.ref.provider === 'bootpay')
+    expect(bootpay.every((entry) => entry.error?.name === 'AuthenticationError')).toBe(true)
+    expect(stdout + stderr).not.toContain('not-the-key')
+  })
+
   it('--verbose logs requests to stderr without a secret or a token', async () => {
     const { code, stderr } = await cli(
       ['audit', KEYS_CSV, '--verbose', '--format', 'json', '--concurrency', '2'],

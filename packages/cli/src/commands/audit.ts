@@ -2,7 +2,7 @@ import { access, constants, stat, writeFile } from 'node:fs/promises'
 import { dirname, extname, resolve } from 'node:path'
 import { choice, integer, parse } from '../args'
 import type { Command } from '../command'
-import { connect, notConfigured } from '../connect'
+import { connect, notConfigured, refusedCredentials } from '../connect'
 import { ENV_HELP } from '../env'
 import { EXIT, InputError, UsageError } from '../errors'
 import { describeFsError, readInput } from '../input'
@@ -59,8 +59,9 @@ Malformed rows: a row that cannot be read (an unknown provider, a missing or ext
 Exit codes:
   0  every key can be charged and nothing needs action
   1  some keys need action (expiring, expired, deleted, not found, or the lookup failed)
-  2  usage error, an unreadable file, a malformed row (the report is still printed), bad
-     credentials settings, or a failure of the run itself
+  2  usage error, an unreadable file, a malformed row, a provider that refused the
+     credentials (the report is still printed for these two), bad credentials settings, or a
+     failure of the run itself
   130  interrupted (Ctrl-C)
 
 ${ENV_HELP}
@@ -144,7 +145,9 @@ Examples:
       await writeFile(resolve(io.cwd, values.out), formatReport(outcome, format, painter(false)))
       io.stderr.write(`billingkey audit: wrote the ${format} report to ${values.out}\n`)
     }
-    if (input.issues.length > 0) return EXIT.usage
+    const refused = refusedCredentials(needsAction.map((entry) => entry.error))
+    for (const line of refused) io.stderr.write(`billingkey audit: ${line}\n`)
+    if (input.issues.length > 0 || refused.length > 0) return EXIT.usage
     return needsAction.length > 0 ? EXIT.attention : EXIT.ok
   },
 }

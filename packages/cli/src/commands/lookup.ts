@@ -1,6 +1,6 @@
 import { choice, parse } from '../args'
 import type { Command } from '../command'
-import { connect, notConfigured } from '../connect'
+import { connect, notConfigured, refusedCredentials } from '../connect'
 import { ENV_HELP } from '../env'
 import { EXIT, InputError, UsageError } from '../errors'
 import { type BillingKeyRef, describeRef, type Failure, type Key, PROVIDERS } from '../refs'
@@ -31,7 +31,8 @@ Options:
 Exit codes:
   0  every key was found and can be charged (active and not past its expiry)
   1  some key was not found, is expired or deleted, or its lookup failed
-  2  usage error, bad credentials settings, or a failure of the run itself
+  2  usage error, bad credentials settings, a provider that refused the credentials, or a
+     failure of the run itself
 
 ${ENV_HELP}
 
@@ -88,6 +89,11 @@ Examples:
           .join('\n'),
       )
     }
+    const refused = refusedCredentials(
+      results.map((result) => (result.ok ? undefined : result.error)),
+    )
+    for (const line of refused) io.stderr.write(`billingkey lookup: ${line}\n`)
+    if (refused.length > 0) return EXIT.usage
     return results.every((result) => result.ok && chargeable(result.key, now))
       ? EXIT.ok
       : EXIT.attention

@@ -2,7 +2,7 @@ import { once } from 'node:events'
 import type { Sandbox } from '@billingkey/sandbox'
 import { integer, parse } from '../args'
 import type { Command } from '../command'
-import { EXIT, UsageError } from '../errors'
+import { EXIT, InputError, UsageError } from '../errors'
 import { printable } from '../text'
 
 const usage = 'billingkey sandbox [--port <port>] [--seed <n>]'
@@ -46,6 +46,13 @@ Examples:
       host: '127.0.0.1',
       port,
       ...(seed !== undefined ? { seed } : {}),
+    }).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'EADDRINUSE') {
+        throw new InputError(
+          `port ${port} is in use: pick another with --port, or 0 for any free one`,
+        )
+      }
+      throw error
     })
     io.stdout.write(`${formatBanner(server)}\n\n${envLines(server)}\nPress Ctrl-C to stop.\n`)
     // Runs until the signal aborts (the bin aborts it on SIGINT/SIGTERM); without one, for good.

@@ -36,7 +36,7 @@ Exit codes:
 
 Examples:
   billingkey validate iamport getBillingKey 200 captured.json
-  billingkey validate bootpay getBillingKeyByReceipt 404 specs/bootpay/fixtures/some-case.json
+  billingkey validate bootpay getBillingKeyByReceipt 400 specs/bootpay/fixtures/getBillingKeyByReceipt-400-rc-not-found.json
 `,
 
   async run(args, io) {

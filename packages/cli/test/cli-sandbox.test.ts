@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest'
+import { cli, start } from './helpers'
+
+describe('sandbox', () => {
+  it.each(['SIGINT', 'SIGTERM'] as const)(
+    'serves both providers in the foreground until %s, then stops cleanly with exit 0',
+    async (signal) => {
+      const sandbox = start(['sandbox', '--port', '0', '--seed', '7'])
+      await sandbox.waitFor('stdout', /Press Ctrl-C to stop\.\n/)
+      const { stdout } = sandbox.output()
+      expect(stdout).toMatch(
+        /^billingkey sandbox listening on http:\/\/127\.0\.0\.1:\d+ \(seed 7\)$/m,
+      )
+      const env = Object.fromEntries(
+        [...stdout.matchAll(/export (.+)$/gm)].flatMap((match) =>
+          (match[1] as string).split(' ').map((pair) => pair.split('=') as [string, string]),
+        ),
+      )
+      expect(Object.keys(env).sort()).toEqual([
+        'BOOTPAY_APPLICATION_ID',
+        'BOOTPAY_BASE_URL',
+        'BOOTPAY_PRIVATE_KEY',
+        'IAMPORT_API_KEY',
+        'IAMPORT_API_SECRET',
+        'IAMPORT_BASE_URL',
+      ])
+
+      // The printed environment is enough to use it from another process.
+      const lookup = await cli(['lookup', 'iamport', 'nobody_here'], { env })
+      expect(lookup.stderr).toBe('')
+      expect(lookup.code).toBe(1)
+      expect(lookup.stdout).toContain('iamport customer_uid=nobody_here: not found')
+
+      sandbox.child.kill(signal)
+      const result = await sandbox.done
+      expect(result.code).toBe(0)
+      expect(result.stderr).toBe('billingkey sandbox: stopped\n')
+    },
+  )
+
+  it('a port in use is exit 2', async () => {
+    const first = start(['sandbox'])
+    await first.waitFor('stdout', /Press Ctrl-C/)
+    const port = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(
+      first.output().stdout,
+    )?.[1] as string
+    try {
+      const second = await cli(['sandbox', '--port', port])
+      expect(second.code).toBe(2)
+      expect(second.stderr).toBe(
+        `billingkey sandbox: port ${port} is in use: pick another with --port, or 0 for any free one\n`,
+      )
+    } finally {
+      first.child.kill('SIGTERM')
+      await first.done
+    }
+  })
+})
