@@ -41,21 +41,3 @@ export function field(body: unknown, name: string): string | undefined {
   const value = (body as Record<string, unknown> | undefined)?.[name]
   return typeof value === 'string' ? value : undefined
 }
-
-export interface Page<T> {
-  total: number
-  previous: number
-  next: number
-  list: T[]
-}
-
-/** iamport's paging: 1-based, `previous`/`next` are 0 when there is no such page. */
-export function paginate<T>(items: readonly T[], page: number, size: number): Page<T> {
-  const start = (page - 1) * size
-  return {
-    total: items.length,
-    previous: page > 1 ? page - 1 : 0,
-    next: start + size < items.length ? page + 1 : 0,
-    list: items.slice(start, start + size),
-  }
-}

@@ -3,7 +3,7 @@ import type { IncomingHttpHeaders } from 'node:http'
 import { formatErrors } from '@billingkey/contract'
 import { type IamportPg, iamportPg, issuerOf, luhnValid, maskCardNumber } from './catalog'
 import { DEMO_IAMPORT_CREDENTIALS } from './credentials'
-import { type Emulator, type Exchange, field, paginate, type Reply } from './emulator'
+import { type Emulator, type Exchange, field, type Reply } from './emulator'
 import { deriveRandom, digits, hex } from './random'
 import type { SeededIamportKey } from './seed'
 import { DAY, kstYearMonth, unixSeconds } from './time'
@@ -30,7 +30,7 @@ interface CustomerFields {
 }
 
 /** An ordinary billing key: CustomerAnnotation (facts §1.5), as the API sends it. */
-export interface Customer extends CustomerFields, CardFields {
+interface Customer extends CustomerFields, CardFields {
   pg_provider: string
   pg_id: string
   sandbox: boolean
@@ -39,7 +39,7 @@ export interface Customer extends CustomerFields, CardFields {
 }
 
 /** One channel of a super billing key where a key was issued. */
-export interface Channel extends CardFields {
+interface Channel extends CardFields {
   pg_provider: string
   pg_id: string
   inserted: number
@@ -47,7 +47,7 @@ export interface Channel extends CardFields {
 }
 
 /** A super billing key (smart routing): one uid, a key at every channel of a group. */
-export interface SuperBillingKey extends CustomerFields {
+interface SuperBillingKey extends CustomerFields {
   channelGroupId: string
   succeededChannels: Channel[]
   failedChannels: { type: 'PG_PROVIDER'; message: string; pg_provider: string; pg_id: string }[]
@@ -96,16 +96,11 @@ function chargingChannel(key: IamportKey): Channel & { sandbox: boolean } {
   return key
 }
 
-export interface IamportEmulator extends Emulator {
-  /** The keys the API currently knows (seeded active keys plus issued ones), by customer_uid. */
-  readonly keys: ReadonlyMap<string, IamportKey>
-}
-
 export function createIamport(options: {
   seed: number
   now: () => number
   data: readonly SeededIamportKey[]
-}): IamportEmulator {
+}): Emulator {
   const { seed, now } = options
   const keys = new Map<string, IamportKey>()
   const seeded = new Map<string, SeededIamportKey>()
@@ -357,7 +352,6 @@ export function createIamport(options: {
 
   return {
     provider: 'iamport',
-    keys,
     publicOperations: new Set(['getToken']),
     handlers,
     authorized(headers: IncomingHttpHeaders) {
@@ -387,8 +381,26 @@ function presentedToken(headers: IncomingHttpHeaders): string | undefined {
  * `customer_uid[]` in the forms SDKs send (facts §1.6): literal `customer_uid[]=`, percent-encoded
  * `customer_uid%5B%5D=` (URLSearchParams decodes keys) and PHP's indexed `customer_uid[0]=`.
  */
-export function customerUids(query: URLSearchParams): string[] {
+function customerUids(query: URLSearchParams): string[] {
   const uids: string[] = []
   for (const [key, value] of query) if (/^customer_uid\[\d*\]$/.test(key)) uids.push(value)
   return uids
+}
+
+interface Page<T> {
+  total: number
+  previous: number
+  next: number
+  list: T[]
+}
+
+/** iamport's paging: 1-based, `previous`/`next` are 0 when there is no such page. */
+function paginate<T>(items: readonly T[], page: number, size: number): Page<T> {
+  const start = (page - 1) * size
+  return {
+    total: items.length,
+    previous: page > 1 ? page - 1 : 0,
+    next: start + size < items.length ? page + 1 : 0,
+    list: items.slice(start, start + size),
+  }
 }

@@ -5,7 +5,7 @@ export type Random = () => number
  * mulberry32: tiny, fast and plenty for test data. Integer arithmetic only, so a seed yields the
  * same sequence on every machine and Node version.
  */
-export function createRandom(seed: number): Random {
+function createRandom(seed: number): Random {
   let state = seed >>> 0
   return () => {
     state = (state + 0x6d2b79f5) >>> 0

@@ -101,11 +101,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const now = options.now ?? Date.now
   const log = options.log
   const data = createDataSet(seed, now())
+  const bootpay = createBootpay({ seed, now, data: data.bootpay })
   const emulators: Record<ProviderName, Emulator> = {
     iamport: createIamport({ seed, now, data: data.iamport }),
-    bootpay: createBootpay({ seed, now, data: data.bootpay }),
+    bootpay,
   }
-  const bootpay = emulators.bootpay as ReturnType<typeof createBootpay>
   const specs: Record<ProviderName, Spec> = {
     iamport: loadSpec('iamport'),
     bootpay: loadSpec('bootpay'),
@@ -209,11 +209,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   const server = createServer((request, response) => {
     handle(request, response).catch((error: unknown) => {
-      if (closing.signal.aborted) return
       if (error instanceof BodyTooLarge) {
         response.writeHead(413, { connection: 'close' }).end()
         return
       }
+      // Closing, or the client went away mid-request: there is no one to answer.
+      if (closing.signal.aborted || request.destroyed) return
       // A bug in the sandbox: say so in the log and answer like a provider's server error.
       log?.(
         `sandbox error on ${request.method} ${request.url?.split('?')[0]}: ${(error as Error).message}`,
