@@ -36,6 +36,8 @@ export interface BootpayKey {
   expireAt: number
   sandbox: boolean
   destroyed: boolean
+  /** The merchant's `metadata` of the issue request, returned as sent. */
+  metadata: Record<string, unknown>
 }
 
 /** A bank-account key between its request (status 41) and its publication. */
@@ -48,6 +50,7 @@ interface PendingBankKey {
   account: string
   username: string
   requestedAt: number
+  metadata: Record<string, unknown>
   consented: boolean
   key?: BootpayKey
 }
@@ -130,7 +133,7 @@ export function createBootpay(options: {
     receipt_id: key.receipt_id,
     subscription_id: key.subscription_id,
     gateway_url: 'https://gw.bootpay.co.kr',
-    metadata: {},
+    metadata: key.metadata,
     pg: key.pg,
     method: METHODS[key.method].method,
     method_symbol: METHODS[key.method].symbol,
@@ -224,6 +227,7 @@ export function createBootpay(options: {
         expireAt: Date.UTC(year, month, 1) - 9 * HOUR - SECOND,
         sandbox: true,
         destroyed: false,
+        metadata: metadataOf(body),
       }
       add(key)
       return ok(subscriptionBilling(key))
@@ -247,6 +251,7 @@ export function createBootpay(options: {
         account: (field(body, 'bank_account') as string).replace(/\D/g, ''),
         username: field(body, 'username') as string,
         requestedAt: now(),
+        metadata: metadataOf(body),
         consented: false,
       }
       pending.set(request.receiptId, request)
@@ -261,7 +266,7 @@ export function createBootpay(options: {
         order_name: request.orderName,
         company_name: '빌링키 샌드박스',
         gateway_url: 'https://gw.bootpay.co.kr',
-        metadata: {},
+        metadata: request.metadata,
         sandbox: true,
         pg: request.pg,
         method: METHODS.bank.method,
@@ -301,6 +306,7 @@ export function createBootpay(options: {
         expireAt: BANK_KEY_EXPIRY,
         sandbox: true,
         destroyed: false,
+        metadata: request.metadata,
       }
       add(request.key)
       return ok(subscriptionBilling(request.key))
@@ -350,4 +356,9 @@ export function createBootpay(options: {
     }),
     truncatedBody: '{"receipt_id":"',
   }
+}
+
+/** `metadata` of a request body (the spec has it an object), `{}` when absent, as Bootpay answers. */
+function metadataOf(body: unknown): Record<string, unknown> {
+  return (body as { metadata?: Record<string, unknown> }).metadata ?? {}
 }

@@ -337,5 +337,6 @@ function seededBootpayKey(
     expireAt,
     sandbox: random() < 0.04,
     destroyed: category === 'deleted',
+    metadata: {},
   }
 }

@@ -195,10 +195,13 @@ describe('Bootpay lookups', () => {
 
 describe('Bootpay card keys', () => {
   it('B-10: issues a card key that both lookups then find', async () => {
-    const issued = await send('POST', '/v2/request/subscribe', { json: card })
+    const issued = await send('POST', '/v2/request/subscribe', {
+      json: { ...card, metadata: { plan: 'pro' } },
+    })
     expect(issued.status).toBe(200)
     expect(issued.body).toMatchObject({
       subscription_id: 'sub_test_1',
+      metadata: { plan: 'pro' },
       pg: '나이스페이먼츠',
       status: 11,
       billing_data: {
@@ -275,13 +278,16 @@ describe('Bootpay card keys', () => {
 
 describe('Bootpay bank keys, two steps', () => {
   it('B-12, B-13: request gives status 41; the first publish is not ready, the next one issues', async () => {
-    const requested = await send('POST', '/v2/request/subscribe/automatic-transfer', { json: bank })
+    const requested = await send('POST', '/v2/request/subscribe/automatic-transfer', {
+      json: { ...bank, metadata: { order: 7 } },
+    })
     expect(requested.status).toBe(200)
     expect(requested.body).toMatchObject({
       status: 41,
       price: 0,
       order_id: 'sub_bank_1',
       sandbox: true,
+      metadata: { order: 7 },
     })
     const receiptId = requested.body.receipt_id
     expect((await byReceipt(receiptId)).body.error_code).toBe('SUBSCRIBE_PUBLISH_NOT_READY')
@@ -306,6 +312,7 @@ describe('Bootpay bank keys, two steps', () => {
         username: '홍길*',
       },
       billing_expire_at: '2099-12-31T23:59:59+09:00',
+      metadata: { order: 7 },
     })
     expect((await byReceipt(receiptId)).body).toEqual(published.body)
     // Publishing again (a retry after a lost answer) returns the same key.
