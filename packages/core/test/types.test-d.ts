@@ -38,6 +38,13 @@ describe('types', () => {
     assertType<BillingKey<'bootpay'>['ref']>({ provider: 'bootpay', customerUid: 'x' })
   })
 
+  it("keeps a provider's key and result assignable to the general ones", () => {
+    expectTypeOf<BillingKey<'iamport', { customer_uid: string }>>().toExtend<BillingKey>()
+    expectTypeOf<
+      LookupResult<BillingKey<'bootpay', { receipt_id: string }>>
+    >().toExtend<LookupResult>()
+  })
+
   it('discriminates a lookup result', () => {
     const result = {} as LookupResult<BillingKey<'bootpay', { receipt_id: string }>>
     if (result.ok) expectTypeOf(result.key.raw.receipt_id).toBeString()
