@@ -5,5 +5,5 @@ import shared from '../vitest.shared'
 // files one after another so that one Chromium at a time shares the machine.
 export default mergeConfig(
   shared,
-  defineConfig({ test: { testTimeout: 60_000, hookTimeout: 120_000, fileParallelism: false } }),
+  defineConfig({ test: { testTimeout: 120_000, hookTimeout: 120_000, fileParallelism: false } }),
 )

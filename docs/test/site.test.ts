@@ -107,6 +107,19 @@ async function open(pathname: string): Promise<{ page: Page; problems: string[] 
   return { page, problems }
 }
 
+/**
+ * Opens a reference page and waits until React has hydrated Redoc's prerendered navigation: before
+ * that, a click on it is the browser's own (a link to a path that does not exist) or nothing.
+ */
+async function openReference(provider: string) {
+  const opened = await open(`${provider}.html`)
+  await opened.page.waitForFunction(() => {
+    const menu = document.querySelector('[data-component-name="Menu/Menu"]')
+    return menu !== null && Object.keys(menu).some((key) => key.startsWith('__reactProps$'))
+  })
+  return opened
+}
+
 it('has specs with operations to check', () => {
   expect(providers.length).toBeGreaterThan(0)
   for (const { provider, operations } of providers) {
@@ -153,7 +166,7 @@ describe('index.html', () => {
 
 describe.each(providers)('the $provider reference', ({ provider, spec, operations }) => {
   it('shows every operation of the spec, with its path, under its tag', async () => {
-    const { page, problems } = await open(`${provider}.html`)
+    const { page, problems } = await openReference(provider)
     await page.screenshot({ path: join(artifacts, `${provider}.png`) })
     const menu = page.locator('[data-component-name="Menu/Menu"]')
     const tags = [...new Set(operations.map((op) => op.operation.tags?.[0]))]
@@ -183,7 +196,7 @@ describe.each(providers)('the $provider reference', ({ provider, spec, operation
     const parameters = operations.flatMap((op) => op.parameters.map((p) => p.name))
     expect(parameters, `${term} is a parameter of ${specPath(provider)}`).toContain(term)
 
-    const { page, problems } = await open(`${provider}.html`)
+    const { page, problems } = await openReference(provider)
     await page.locator('[data-testid="search-trigger"]').click()
     await page.keyboard.type(term as string)
     const hit = page
