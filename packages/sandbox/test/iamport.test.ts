@@ -7,10 +7,12 @@ const context = useSandbox()
 const base = () => context.sandbox.iamport.baseUrl
 const nowSeconds = () => Math.floor(context.clock.now / 1000)
 
+const sample = sampleRefs({ counts: { iamport: { active: 3, deleted: 2, unknown: 2 } } })
 function uids(category: 'active' | 'deleted' | 'unknown', count: number): string[] {
-  return sampleRefs({ counts: { iamport: { [category]: count } } }).map((s) =>
-    s.ref.provider === 'iamport' ? s.ref.customerUid : '',
-  )
+  return sample
+    .filter((s) => s.category === category)
+    .slice(0, count)
+    .map((s) => (s.ref.provider === 'iamport' ? s.ref.customerUid : ''))
 }
 
 async function get(path: string, token?: string, headers: Record<string, string> = {}) {
