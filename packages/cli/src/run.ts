@@ -48,10 +48,11 @@ Examples:
  */
 export async function run(argv: readonly string[], io: Partial<Io> = {}): Promise<number> {
   const streams = defaultIo(io)
-  const [name, ...args] = argv
+  const [first, ...rest] = argv
+  // `billingkey help <command>` is `billingkey <command> --help`
+  const [name, ...args] = first === 'help' && rest.length > 0 ? [...rest, '--help'] : argv
   if (name === '-h' || name === '--help' || name === 'help') {
-    const topic = name === 'help' ? COMMANDS.find((command) => command.name === args[0]) : undefined
-    streams.stdout.write(topic ? topic.help : HELP)
+    streams.stdout.write(HELP)
     return EXIT.ok
   }
   if (name === '-V' || name === '--version') {
@@ -67,8 +68,8 @@ export async function run(argv: readonly string[], io: Partial<Io> = {}): Promis
     )
     return EXIT.usage
   }
-  const options = args.includes('--') ? args.slice(0, args.indexOf('--')) : args
-  if (options.includes('-h') || options.includes('--help')) {
+  const flags = args.includes('--') ? args.slice(0, args.indexOf('--')) : args
+  if (flags.includes('-h') || flags.includes('--help')) {
     streams.stdout.write(command.help)
     return EXIT.ok
   }

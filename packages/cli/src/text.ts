@@ -58,12 +58,13 @@ export function table(columns: Column[], rows: string[][], paint: Paint): string
         return columns[i]?.align === 'right' ? padding + cell : cell + padding
       })
       .join('  ')
+      .trimEnd()
   return [
     paint('bold', line(columns.map((column) => column.header))),
     paint('dim', widths.map((width) => '─'.repeat(width)).join('  ')),
     ...rows.map(line),
   ]
-    .map((text) => `${text.trimEnd()}\n`)
+    .map((text) => `${text}\n`)
     .join('')
 }
 

@@ -1,0 +1,85 @@
+import { join } from 'node:path'
+import { type Sandbox, startSandbox } from '@billingkey/sandbox'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type Io, run } from '../src/index'
+import { repoRoot, sandboxEnv, scratch } from './helpers'
+
+// run(argv, io) as a program embedding the CLI uses it: its own streams, environment and signal.
+
+function streams(tty: { stdout?: boolean; stderr?: boolean } = {}) {
+  const text = { stdout: '', stderr: '' }
+  const io: Partial<Io> = {
+    stdout: { isTTY: tty.stdout ?? false, write: (chunk: string) => (text.stdout += chunk) },
+    stderr: {
+      isTTY: tty.stderr ?? false,
+      columns: 100,
+      write: (chunk: string) => (text.stderr += chunk),
+    },
+    cwd: repoRoot,
+  }
+  return { io, text }
+}
+
+let sandbox: Sandbox
+let env: Record<string, string>
+beforeAll(async () => {
+  sandbox = await startSandbox()
+  env = sandboxEnv(sandbox)
+})
+afterAll(() => sandbox?.close())
+
+describe('run(argv, io)', () => {
+  it('writes to the given streams and resolves to the exit code', async () => {
+    const { io, text } = streams()
+    expect(await run(['--version'], io)).toBe(0)
+    expect(text.stdout).toMatch(/^\d+\.\d+\.\d+/)
+    expect(await run(['help', 'charge'], io)).toBe(2)
+    expect(text.stderr).toContain('billingkey: unknown command "charge"')
+  })
+
+  it('colours the table only on a terminal, and not with NO_COLOR', async () => {
+    const file = join(repoRoot, 'examples/keys.csv')
+    const coloured = streams({ stdout: true })
+    expect(await run(['audit', file], { ...coloured.io, env })).toBe(1)
+    expect(coloured.text.stdout).toContain('\u001b[32mactive\u001b[39m')
+    const plain = streams({ stdout: true })
+    expect(await run(['audit', file], { ...plain.io, env: { ...env, NO_COLOR: '1' } })).toBe(1)
+    expect(plain.text.stdout).not.toContain('\u001b[')
+    expect(plain.text.stdout.replace(/as of \S+/, '')).toBe(
+      coloured.text.stdout.replace(/\u001b\[\d+m/g, '').replace(/as of \S+/, ''),
+    )
+  })
+
+  it('draws a live progress line when stderr is a terminal, and erases it at the end', async () => {
+    const { io, text } = streams({ stderr: true })
+    expect(await run(['audit', join(repoRoot, 'examples/keys.jsonl')], { ...io, env })).toBe(1)
+    expect(text.stderr).toMatch(
+      /\r\u001b\[2K\[[█░]{24}\] {2}\d+\/354 {2}\d+% {2}[\d.]+ keys\/s {2}ETA /,
+    )
+    expect(text.stderr).not.toMatch(/audited \d+\/354 \(/)
+    expect(text.stderr).toMatch(/\r\u001b\[2Kaudited 354 keys in /)
+  })
+
+  it('stops when the signal aborts: exit 130', async () => {
+    const { io, text } = streams()
+    const controller = new AbortController()
+    controller.abort()
+    const dir = scratch({ 'k.csv': 'provider,customer_uid\niamport,c1\n' })
+    expect(await run(['audit', 'k.csv'], { ...io, cwd: dir, env, signal: controller.signal })).toBe(
+      130,
+    )
+    expect(text.stderr).toBe('billingkey audit: interrupted\n')
+  })
+
+  it('--expiring-within widens what counts as expiring', async () => {
+    const { io, text } = streams()
+    const file = join(repoRoot, 'examples/keys.csv')
+    expect(
+      await run(['audit', file, '--format', 'json', '--expiring-within', '3650'], { ...io, env }),
+    ).toBe(1)
+    const report = JSON.parse(text.stdout)
+    expect(report.expiringWithinDays).toBe(3650)
+    expect(report.counts.expiring).toBeGreaterThan(0)
+    expect(report.chargeable).toBe(report.counts.active + report.counts.expiring)
+  })
+})
