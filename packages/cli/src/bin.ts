@@ -4,6 +4,11 @@ import { run } from './run'
 
 // The first SIGINT/SIGTERM stops the run cleanly (lookups aborted, the sandbox closed, the exit
 // code set); a second one ends the process at once.
+// `billingkey audit … | head` closes stdout early: stop writing, but finish the run.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error
+})
+
 const controller = new AbortController()
 const stop = () => {
   if (controller.signal.aborted) process.exit(EXIT.interrupted)

@@ -314,6 +314,20 @@ describe('credentials from the environment', () => {
   })
 })
 
+describe('a reader that goes away', () => {
+  it('stdout closed early (| head) is not a crash: the run finishes with its exit code', async () => {
+    const rows = Array.from({ length: 3000 }, (_, i) => `iamport,nobody_${i}\n`).join('')
+    const dir = scratch({ 'many.csv': `provider,customer_uid\n${rows}` })
+    const run = start(['audit', 'many.csv', '--format', 'csv'], { env, cwd: dir })
+    await run.waitFor('stdout', /^line,/)
+    run.child.stdout?.destroy()
+    const result = await run.done
+    expect(result.stderr).not.toContain('EPIPE')
+    expect(result.stderr).toContain('audited 3000 keys in ')
+    expect(result.code).toBe(1)
+  })
+})
+
 describe('interrupting an audit', () => {
   it('SIGINT aborts the lookups in flight and exits 130', async () => {
     // Every request hangs for a minute, so the audit is surely running when the signal comes.
