@@ -41,10 +41,10 @@ export function parse<const O extends Record<string, OptionSpec>>(
   }
 }
 
-/** A whole number within [min, max] from option `name`, or a UsageError. */
+/** A whole number within [min, max] given as `label` (an option or an argument), or a UsageError. */
 export function integer(
   value: string | undefined,
-  name: string,
+  label: string,
   min: number,
   max: number,
 ): number | undefined {
@@ -52,23 +52,21 @@ export function integer(
   const number = /^\d+$/.test(value) ? Number(value) : Number.NaN
   if (!(number >= min && number <= max)) {
     throw new UsageError(
-      `--${name} must be a whole number from ${min} to ${max}, got "${printable(value)}"`,
+      `${label} must be a whole number from ${min} to ${max}, got "${printable(value)}"`,
     )
   }
   return number
 }
 
-/** One of `choices` from option `name`, or a UsageError. */
+/** One of `choices` given as `label`, or a UsageError. */
 export function choice<T extends string>(
   value: string | undefined,
-  name: string,
+  label: string,
   choices: readonly T[],
 ): T | undefined {
   if (value === undefined) return undefined
   if (!(choices as readonly string[]).includes(value)) {
-    throw new UsageError(
-      `--${name} must be one of ${choices.join(', ')}, got "${printable(value)}"`,
-    )
+    throw new UsageError(`${label} must be one of ${choices.join(', ')}, got "${printable(value)}"`)
   }
   return value as T
 }

@@ -76,7 +76,7 @@ describe('validate', () => {
     ],
     [
       ['iamport', 'getBillingKey', 'ok', IAMPORT_200],
-      '--status must be a whole number from 100 to 599',
+      '<status> must be a whole number from 100 to 599, got "ok"',
     ],
     [
       ['iamport', 'getBillingKey', '302', IAMPORT_200],

@@ -86,9 +86,9 @@ Examples:
     if (file === undefined) throw new UsageError('which file? give a .csv or .jsonl file to audit')
     if (extra.length > 0) throw new UsageError(`one file at a time, got ${positionals.length}`)
     const format =
-      choice(values.format, 'format', REPORT_FORMATS) ?? formatOfPath(values.out) ?? 'table'
-    const concurrency = integer(values.concurrency, 'concurrency', 1, 64)
-    const expiringWithinDays = integer(values['expiring-within'], 'expiring-within', 0, 3650)
+      choice(values.format, '--format', REPORT_FORMATS) ?? formatOfPath(values.out) ?? 'table'
+    const concurrency = integer(values.concurrency, '--concurrency', 1, 64)
+    const expiringWithinDays = integer(values['expiring-within'], '--expiring-within', 0, 3650)
     if (values.out !== undefined) await checkOut(values.out, file, io.cwd)
 
     const input = await readInput(file, io.cwd)

@@ -50,7 +50,7 @@ Examples:
       key: { type: 'string', multiple: true },
       verbose: { type: 'boolean' },
     })
-    const format = choice(values.format, 'format', ['table', 'json'] as const) ?? 'table'
+    const format = choice(values.format, '--format', ['table', 'json'] as const) ?? 'table'
     const refs = refsOf(positionals, values.receipt ?? [], values.key ?? [])
 
     const connection = await connect(io, { verbose: values.verbose === true })

@@ -39,8 +39,8 @@ Examples:
     })
     if (positionals.length > 0)
       throw new UsageError(`unexpected argument "${printable(positionals[0] ?? '')}"`)
-    const port = integer(values.port, 'port', 0, 65_535) ?? 0
-    const seed = integer(values.seed, 'seed', 0, Number.MAX_SAFE_INTEGER)
+    const port = integer(values.port, '--port', 0, 65_535) ?? 0
+    const seed = integer(values.seed, '--seed', 0, Number.MAX_SAFE_INTEGER)
     const { formatBanner, startSandbox } = await import('@billingkey/sandbox')
     const server = await startSandbox({
       host: '127.0.0.1',

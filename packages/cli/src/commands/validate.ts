@@ -63,7 +63,7 @@ Examples:
         `the ${provider} spec has no operation "${printable(operationId)}"; it has ${ids.join(', ')}`,
       )
     }
-    const status = integer(statusText, 'status', 100, 599) as number
+    const status = integer(statusText, '<status>', 100, 599) as number
     if (!spec.responseKey(operationId, status)) {
       throw new UsageError(
         `the ${provider} spec documents no ${status} response for ${operationId}; ` +
