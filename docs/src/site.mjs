@@ -4,7 +4,7 @@ import { listOperations, packageName } from './spec.mjs'
 
 /** @typedef {import('./spec.mjs').Spec} Spec */
 
-export const repository = 'https://github.com/billingkey/billingkey'
+const repository = 'https://github.com/billingkey/billingkey'
 
 /** A key on a rounded square: the site's icon, also used by the reference pages. */
 export const favicon = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32">

@@ -16,7 +16,7 @@ import { parse } from 'yaml'
  * @property {Record<string, any>} operation the Operation Object, unresolved
  */
 
-export const methods = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']
+const methods = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']
 
 /** The spec's location in the repository, relative to its root. */
 export const specPath = (/** @type {string} */ provider) => `specs/${provider}/openapi.yaml`

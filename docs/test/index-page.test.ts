@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest'
+import { languages, renderIndex } from '../src/site.mjs'
+
+describe('languages', () => {
+  it.each([
+    ['Issue an access token (토큰 발급)', { en: 'Issue an access token', ko: '토큰 발급' }],
+    [
+      'access_token 발급 (issue an access token)',
+      { en: 'Issue an access token', ko: 'access_token 발급' },
+    ],
+    [
+      'Issue, look up and delete keys (빌링키 발급·조회·삭제).',
+      { en: 'Issue, look up and delete keys', ko: '빌링키 발급·조회·삭제' },
+    ],
+    ['Look up a key (by receipt_id)', { en: 'Look up a key (by receipt_id)' }],
+    ['빌링키 조회', { en: '빌링키 조회' }],
+    [undefined, { en: '' }],
+  ])('%s', (summary, expected) => {
+    expect(languages(summary)).toEqual(expected)
+  })
+})
+
+describe('renderIndex', () => {
+  it('escapes what it takes from a spec', () => {
+    const html = renderIndex([
+      {
+        provider: 'demo',
+        spec: {
+          openapi: '3.1.0',
+          info: { title: 'Demo <b>API</b>', version: '1.0.0', summary: 'Tom & "Jerry"' },
+          paths: { '/a': { get: { operationId: 'getA', summary: '<script>x</script>' } } },
+        },
+      },
+    ])
+    expect(html).toContain('Demo &lt;b&gt;API&lt;/b&gt;')
+    expect(html).toContain('Tom &amp; &quot;Jerry&quot;')
+    expect(html).toContain('&lt;script&gt;x&lt;/script&gt;')
+    expect(html).not.toContain('<script>')
+    expect(html).toContain('npm install @billingkey/demo')
+    expect(html).toContain('href="demo.html"')
+  })
+})
