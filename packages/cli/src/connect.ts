@@ -6,8 +6,7 @@ import { type Failure, PROVIDERS, type Provider } from './refs'
 
 export interface Connection {
   keys: BillingKeys<ProviderClients>
-  /** true when the run talks to the embedded sandbox */
-  sandbox: boolean
+  /** closes the embedded sandbox, if one was started */
   close(): Promise<void>
 }
 
@@ -33,7 +32,7 @@ export async function connect(io: Io, options: { verbose: boolean }): Promise<Co
       iamport: config.iamport && createIamportClient({ ...config.iamport, ...logging }),
       bootpay: config.bootpay && createBootpayClient({ ...config.bootpay, ...logging }),
     })
-    return { keys, sandbox: false, close: async () => {} }
+    return { keys, close: async () => {} }
   }
   const { DEMO_CREDENTIALS, startSandbox } = await import('@billingkey/sandbox')
   const server = await startSandbox({ host: '127.0.0.1', port: 0 })
@@ -52,7 +51,7 @@ export async function connect(io: Io, options: { verbose: boolean }): Promise<Co
       ...logging,
     }),
   })
-  return { keys, sandbox: true, close: () => server.close() }
+  return { keys, close: () => server.close() }
 }
 
 const VARIABLES: Record<Provider, string> = {

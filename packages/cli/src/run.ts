@@ -5,7 +5,7 @@ import { lookup } from './commands/lookup'
 import { sandbox } from './commands/sandbox'
 import { validate } from './commands/validate'
 import { ENV_HELP } from './env'
-import { EXIT, InputError, UsageError } from './errors'
+import { EXIT, UsageError } from './errors'
 import { defaultIo, type Io } from './io'
 import { printable } from './text'
 
@@ -80,17 +80,14 @@ export async function run(argv: readonly string[], io: Partial<Io> = {}): Promis
       streams.stderr.write(`billingkey ${command.name}: interrupted\n`)
       return EXIT.interrupted
     }
-    const prefix = `billingkey ${command.name}:`
+    // UsageError and InputError say what to fix; anything else is a failure of the run. Errors
+    // of the clients are redacted at the source, so no message here holds a secret.
+    const message = error instanceof Error ? error.message : String(error)
+    streams.stderr.write(`billingkey ${command.name}: ${message}\n`)
     if (error instanceof UsageError) {
       streams.stderr.write(
-        `${prefix} ${error.message}\n\nUsage: ${command.usage}\n` +
-          `Run 'billingkey ${command.name} --help' for more.\n`,
+        `\nUsage: ${command.usage}\nRun 'billingkey ${command.name} --help' for more.\n`,
       )
-    } else if (error instanceof InputError) {
-      streams.stderr.write(`${prefix} ${error.message}\n`)
-    } else {
-      // Errors of the clients are redacted at the source; nothing else here holds a secret.
-      streams.stderr.write(`${prefix} ${error instanceof Error ? error.message : String(error)}\n`)
     }
     return EXIT.usage
   }

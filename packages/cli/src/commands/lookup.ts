@@ -52,13 +52,14 @@ Examples:
     })
     const format = choice(values.format, '--format', ['table', 'json'] as const) ?? 'table'
     const refs = refsOf(positionals, values.receipt ?? [], values.key ?? [])
+    const provider = positionals[0] as BillingKeyRef['provider'] // refsOf checked it
 
     const connection = await connect(io, { verbose: values.verbose === true })
     let results: Awaited<ReturnType<typeof connection.keys.lookupMany>>
     try {
-      const provider = refs[0]?.provider as BillingKeyRef['provider']
-      if (!connection.keys.providers.includes(provider))
+      if (!connection.keys.providers.includes(provider)) {
         throw new InputError(notConfigured(provider))
+      }
       results = await connection.keys.lookupMany(refs, io.signal ? { signal: io.signal } : {})
     } finally {
       await connection.close()
