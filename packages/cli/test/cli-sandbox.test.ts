@@ -38,6 +38,24 @@ describe('sandbox', () => {
     },
   )
 
+  it('--verbose logs each request on stderr, without secrets', async () => {
+    const sandbox = start(['sandbox', '--verbose'])
+    await sandbox.waitFor('stdout', /Press Ctrl-C to stop\.\n/)
+    const baseUrl = /IAMPORT_BASE_URL=(\S+)/.exec(sandbox.output().stdout)?.[1] as string
+    const env = {
+      IAMPORT_API_KEY: 'sandbox_imp_key',
+      IAMPORT_API_SECRET: 'sandbox_imp_secret',
+      IAMPORT_BASE_URL: baseUrl,
+    }
+    expect((await cli(['lookup', 'iamport', 'nobody_here'], { env })).code).toBe(1)
+    await sandbox.waitFor('stderr', /GET \/iamport\/subscribe\/customers/)
+    sandbox.child.kill('SIGTERM')
+    const { code, stderr } = await sandbox.done
+    expect(code).toBe(0)
+    expect(stderr).toMatch(/^POST \/iamport\/users\/getToken → 200/m)
+    expect(stderr).not.toContain('sandbox_imp_secret')
+  })
+
   it('a port in use is exit 2', async () => {
     const first = start(['sandbox'])
     await first.waitFor('stdout', /Press Ctrl-C/)

@@ -14,7 +14,8 @@ describe('examples/', () => {
       cwd: packageDir,
     })
     for (const name of ['keys.csv', 'keys.jsonl']) {
-      expect(readFileSync(join(repoRoot, 'examples', name), 'utf8'), name).toBe(
+      const stale = `examples/${name} is out of date: pnpm --filter @billingkey/cli run examples`
+      expect(readFileSync(join(repoRoot, 'examples', name), 'utf8'), stale).toBe(
         readFileSync(join(dir, name), 'utf8'),
       )
     }

@@ -5,7 +5,7 @@ import type { Command } from '../command'
 import { EXIT, InputError, UsageError } from '../errors'
 import { printable } from '../text'
 
-const usage = 'billingkey sandbox [--port <port>] [--seed <n>]'
+const usage = 'billingkey sandbox [--port <port>] [--seed <n>] [--verbose]'
 
 export const sandbox: Command = {
   name: 'sandbox',
@@ -21,6 +21,8 @@ code) at it.
 Options:
   -p, --port <port>  the port to listen on (default 0: any free port)
       --seed <n>     the seed of the demo data; the same seed gives the same keys
+      --verbose      log each request to stderr: method, path, status, operation
+                     (never headers or bodies)
   -h, --help         show this help
 
 Exit codes:
@@ -36,6 +38,7 @@ Examples:
     const { values, positionals } = parse(args, {
       port: { type: 'string', short: 'p' },
       seed: { type: 'string' },
+      verbose: { type: 'boolean' },
     })
     if (positionals.length > 0)
       throw new UsageError(`unexpected argument "${printable(positionals[0] ?? '')}"`)
@@ -46,6 +49,7 @@ Examples:
       host: '127.0.0.1',
       port,
       ...(seed !== undefined ? { seed } : {}),
+      ...(values.verbose ? { log: (line: string) => io.stderr.write(`${line}\n`) } : {}),
     }).catch((error: NodeJS.ErrnoException) => {
       if (error.code === 'EADDRINUSE') {
         throw new InputError(
