@@ -10,10 +10,10 @@ export interface IssuedToken {
 
 export interface TokenCacheOptions {
   /**
-   * Requests a token. Called without the caller's signal: one caller giving up must not fail
-   * the others waiting on the same request, so the token call's own timeout bounds it.
+   * Requests a token. The signal is the cache's own, not a caller's: one caller giving up must
+   * not fail the others waiting on the same request. It aborts once every waiter has given up.
    */
-  fetchToken: (signal?: AbortSignal) => Promise<IssuedToken>
+  fetchToken: (signal: AbortSignal) => Promise<IssuedToken>
   /** A token this close to expiry is refreshed first. Default 30 000. */
   refreshMarginMs?: number
   /** Default Date.now; tests inject a clock. */
@@ -28,7 +28,12 @@ export interface TokenCacheOptions {
 export class TokenCache {
   #options: TokenCacheOptions
   #token?: { value: string; expiresAt: number }
-  #pending?: Promise<string>
+  #pending?: {
+    promise: Promise<string>
+    controller: AbortController
+    /** Waiters that can still give up; Infinity once one without a signal waits. */
+    waiters: number
+  }
 
   constructor(options: TokenCacheOptions) {
     this.#options = options
@@ -38,10 +43,12 @@ export class TokenCache {
     const { fetchToken, refreshMarginMs = 30_000, now = Date.now } = this.#options
     const token = this.#token
     if (token && now() < token.expiresAt - refreshMarginMs) return Promise.resolve(token.value)
+    if (signal?.aborted) return Promise.reject(signal.reason)
     if (!this.#pending) {
       const sent = now()
+      const controller = new AbortController()
       // The server's lifetime, counted from when the request left: never later than its clock.
-      this.#pending = fetchToken()
+      const promise = fetchToken(controller.signal)
         .then(({ accessToken, expiresAt, serverNow = sent }) => {
           this.#token = { value: accessToken, expiresAt: sent + expiresAt - serverNow }
           return accessToken
@@ -49,8 +56,21 @@ export class TokenCache {
         .finally(() => {
           this.#pending = undefined
         })
+      this.#pending = { promise, controller, waiters: 0 }
     }
-    return signal ? race(this.#pending, signal) : this.#pending
+    const pending = this.#pending
+    if (!signal) {
+      pending.waiters = Number.POSITIVE_INFINITY
+      return pending.promise
+    }
+    pending.waiters++
+    // When the last waiter gives up, nobody needs the token: stop the request too, so an
+    // interrupted program is not kept alive by it.
+    const giveUp = () => {
+      if (--pending.waiters === 0) pending.controller.abort(signal.reason)
+    }
+    signal.addEventListener('abort', giveUp)
+    return race(pending.promise, signal).finally(() => signal.removeEventListener('abort', giveUp))
   }
 
   /** Drops the cached token; with `token`, only if it is still the cached one (after a 401). */

@@ -135,6 +135,50 @@ describe('TokenCache', () => {
     expect(fetchToken).toHaveBeenCalledTimes(1)
   })
 
+  it('aborts the shared request once every waiter has given up, and starts afresh after', async () => {
+    const time = clock()
+    const signals: AbortSignal[] = []
+    const fetchToken = vi.fn(
+      (signal: AbortSignal) =>
+        new Promise<IssuedToken>((resolve, reject) => {
+          signals.push(signal)
+          signal.addEventListener('abort', () => reject(signal.reason))
+          if (signals.length > 1) resolve({ accessToken: 'next', expiresAt: time.now() + MINUTE })
+        }),
+    )
+    const cache = new TokenCache({ fetchToken, now: time.now, refreshMarginMs: 0 })
+    const first = new AbortController()
+    const second = new AbortController()
+    const waiting = [cache.get(first.signal), cache.get(second.signal)]
+    first.abort()
+    expect(signals[0]?.aborted).toBe(false)
+    second.abort()
+    expect(signals[0]?.aborted).toBe(true)
+    for (const waiter of waiting)
+      expect(await rejection(waiter)).toMatchObject({ name: 'AbortError' })
+    expect(await cache.get()).toBe('next')
+    expect(fetchToken).toHaveBeenCalledTimes(2)
+  })
+
+  it('never aborts the shared request while a waiter without a signal needs it', async () => {
+    const time = clock()
+    let seen: AbortSignal | undefined
+    let release: (token: IssuedToken) => void = () => {}
+    const fetchToken = vi.fn((signal: AbortSignal) => {
+      seen = signal
+      return new Promise<IssuedToken>((resolve) => (release = resolve))
+    })
+    const cache = new TokenCache({ fetchToken, now: time.now })
+    const controller = new AbortController()
+    const impatient = cache.get(controller.signal)
+    const patient = cache.get()
+    controller.abort()
+    expect(await rejection(impatient)).toMatchObject({ name: 'AbortError' })
+    expect(seen?.aborted).toBe(false)
+    release({ accessToken: 'kept', expiresAt: time.now() + 30 * MINUTE })
+    expect(await patient).toBe('kept')
+  })
+
   it('rejects at once for an already aborted signal', async () => {
     const time = clock()
     const cache = new TokenCache({ fetchToken: issuer(time), now: time.now })
