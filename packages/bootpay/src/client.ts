@@ -165,7 +165,7 @@ export function createBootpayClient(options: BootpayClientOptions): BootpayClien
       deadlineMs: options.deadlineMs,
       maxRetries: options.maxRetries,
       headers: { accept: 'application/json' },
-      log: createLog(options.logger, options.logLevel),
+      log: options.logger && createLog(options.logger, options.logLevel),
       isIdempotent: (request) => request.method !== 'POST' || isTokenCall(request),
       authorize: async (request, signal) =>
         isTokenCall(request) ? undefined : basicAuth || `Bearer ${await tokens.get(signal)}`,

@@ -7,7 +7,7 @@ import {
   TimeoutError,
   toBillingKeyError,
 } from './errors'
-import { createLog, type Log } from './logger'
+import type { Log } from './logger'
 import { abortError, race, sleep } from './signal'
 
 export interface TransportOptions {
@@ -32,6 +32,7 @@ export interface TransportOptions {
   isIdempotent?: (request: Request) => boolean
   /** Added to every request that does not set them. */
   headers?: Record<string, string>
+  /** Off when absent: a line's fields are not even built then. */
   log?: Log
 }
 
@@ -52,7 +53,7 @@ export function createTransport(options: TransportOptions): Transport {
     deadlineMs = 120_000,
     maxRetries = 2,
     random = Math.random,
-    log = createLog(),
+    log,
   } = options
   const { baseDelayMs = 500, maxDelayMs = 8_000, maxRetryAfterMs = 60_000 } = options.retry ?? {}
 
@@ -83,7 +84,7 @@ export function createTransport(options: TransportOptions): Transport {
       let response: Response | undefined
       let error: BillingKeyError | undefined
       let sent: unknown
-      log('debug', 'billingkey request', { ...fields, attempt })
+      log?.('debug', 'billingkey request', { ...fields, attempt })
       try {
         authorization = await race(
           options.authorize?.(request, controller.signal),
@@ -92,16 +93,16 @@ export function createTransport(options: TransportOptions): Transport {
         const headers = new Headers(options.headers)
         for (const [name, value] of request.headers) headers.set(name, value)
         if (authorization) headers.set('authorization', authorization)
-        // Looked up per call, and never called as a method: Workers reject fetch with a `this`.
-        const fetcher = options.fetch ?? fetch
-        const outgoing = new Request(url, { method, headers, body, signal: controller.signal })
         sent = 1
         // The body is read inside the attempt's timeout: a stalled or broken body fails it.
+        // fetch is looked up per call, and never called as a method (Workers refuse a `this`).
         response = await race(
-          fetcher(outgoing).then(async (raw) => {
-            const bytes = await raw.arrayBuffer()
-            return new Response(bytes.byteLength ? bytes : null, raw)
-          }),
+          (options.fetch ?? fetch)(url, { method, headers, body, signal: controller.signal }).then(
+            async (raw) => {
+              const bytes = await raw.arrayBuffer()
+              return new Response(bytes.byteLength ? bytes : null, raw)
+            },
+          ),
           controller.signal,
         )
       } catch (e) {
@@ -118,7 +119,7 @@ export function createTransport(options: TransportOptions): Transport {
       else if (error && !sent) throw error
 
       const status = response?.status ?? 0
-      log('debug', 'billingkey response', {
+      log?.('debug', 'billingkey response', {
         ...fields,
         attempt,
         status: status || error?.name,
@@ -134,7 +135,7 @@ export function createTransport(options: TransportOptions): Transport {
         const delay = after ?? Math.min(maxDelayMs, baseDelayMs * 2 ** retry) * (0.5 + random() / 2)
         if ((after ?? 0) <= maxRetryAfterMs && Date.now() + delay < deadline) {
           retry++
-          log('info', 'billingkey retry', { ...fields, attempt, delayMs: delay })
+          log?.('info', 'billingkey retry', { ...fields, attempt, delayMs: delay })
           await sleep(delay, signal).catch(() => {
             throw abortError(signal, provider)
           })

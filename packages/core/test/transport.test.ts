@@ -86,6 +86,26 @@ describe('the request', () => {
     })
   })
 
+  it('calls fetch as a function with the URL and an init, building no Request of its own', async () => {
+    const calls: { self: unknown; args: unknown[] }[] = []
+    const fetch = function (this: unknown, ...args: unknown[]) {
+      calls.push({ self: this, args })
+      return Promise.resolve(ok())
+    }
+    await transport(fetch as unknown as Fetch)(URL_, post({ a: 1 }))
+    const [{ self, args }] = calls as [(typeof calls)[0]]
+    expect(self).toBeUndefined()
+    expect(args).toEqual([
+      URL_,
+      {
+        method: 'POST',
+        headers: expect.any(Headers),
+        body: expect.any(ArrayBuffer),
+        signal: expect.any(AbortSignal),
+      },
+    ])
+  })
+
   it('takes a URL and init like fetch does', async () => {
     const fetch = mockFetch(() => ok())
     await transport(fetch)(new URL(URL_), { method: 'DELETE' })

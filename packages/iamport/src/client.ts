@@ -207,7 +207,7 @@ export function createIamportClient(options: IamportClientOptions): IamportClien
       timeoutMs: options.timeoutMs,
       deadlineMs: options.deadlineMs,
       maxRetries: options.maxRetries,
-      log: createLog(options.logger, options.logLevel),
+      log: options.logger && createLog(options.logger, options.logLevel),
       headers: { accept: 'application/json' },
       authorize: async (request, signal) =>
         isTokenCall(request) ? undefined : `Bearer ${await tokens.get(signal)}`,
