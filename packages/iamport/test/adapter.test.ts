@@ -1,3 +1,4 @@
+import { loadSpec } from '@billingkey/contract'
 import {
   AbortError,
   type IamportRef,
@@ -6,7 +7,7 @@ import {
   ValidationError,
 } from '@billingkey/core'
 import { describe, expect, it } from 'vitest'
-import { type BillingKeyAnnotation, toBillingKey } from '../src'
+import { type BillingKeyAnnotation, type CustomerAnnotation, toBillingKey } from '../src'
 import {
   client,
   customer,
@@ -60,6 +61,25 @@ describe('toBillingKey', () => {
     const key = toBillingKey(customer('a', { card_type }) as BillingKeyAnnotation)
     expect(key.method).toBe('card')
     expect(key.card?.kind).toBe(kind)
+  })
+
+  it('reads card fields the Swagger does not require, when left out, as null', () => {
+    const { card_code, card_number, card_type, ...raw } = body(
+      'getBillingKey-200',
+    ) as CustomerAnnotation
+    expect(
+      loadSpec('iamport').validateResponse('getBillingKey', 200, {
+        code: 0,
+        message: null,
+        response: raw,
+      }).errors,
+    ).toEqual([])
+    expect(toBillingKey(raw as BillingKeyAnnotation).card).toEqual({
+      issuer: '신한카드',
+      issuerCode: null,
+      maskedNumber: null,
+      kind: null,
+    })
   })
 
   it('has no card and an unknown method when the PG exposes no card data (paypal_v2)', () => {

@@ -33,9 +33,10 @@ describe('types', () => {
 
   it('card fields are nullable, card_type is 0 | 1 | null', () => {
     expectTypeOf<CustomerAnnotation['card_name']>().toEqualTypeOf<string | null>()
-    expectTypeOf<CustomerAnnotation['card_code']>().toEqualTypeOf<string | null>()
-    expectTypeOf<CustomerAnnotation['card_number']>().toEqualTypeOf<string | null>()
-    expectTypeOf<CustomerAnnotation['card_type']>().toEqualTypeOf<0 | 1 | null>()
+    // Not required by the Swagger, so they may be missing as well as null.
+    expectTypeOf<CustomerAnnotation['card_code']>().toEqualTypeOf<string | null | undefined>()
+    expectTypeOf<CustomerAnnotation['card_number']>().toEqualTypeOf<string | null | undefined>()
+    expectTypeOf<CustomerAnnotation['card_type']>().toEqualTypeOf<0 | 1 | null | undefined>()
     expectTypeOf<CustomerAnnotation['sandbox']>().toEqualTypeOf<boolean>()
     expectTypeOf<CustomerAnnotation['inserted']>().toEqualTypeOf<number>()
   })
@@ -47,7 +48,7 @@ describe('types', () => {
       expectTypeOf(key.channelGroupId).toEqualTypeOf<string>()
     } else {
       expectTypeOf(key).toEqualTypeOf<CustomerAnnotation>()
-      expectTypeOf(key.card_type).toEqualTypeOf<0 | 1 | null>()
+      expectTypeOf(key.card_type).toEqualTypeOf<0 | 1 | null | undefined>()
     }
   })
 
