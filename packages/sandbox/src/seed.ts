@@ -19,7 +19,24 @@ import { BANK_KEY_EXPIRY, DAY, kstEndOfDay, unixSeconds } from './time'
 export const DEFAULT_SEED = 20240528
 
 /** How many keys the data set holds per provider (besides Bootpay's non-billing receipts). */
-export const DATA_SET_SIZE = { iamport: 2500, bootpay: 2500 } as const
+export const DATA_SET_SIZE = { iamport: 2500, bootpay: 2560 } as const
+
+/**
+ * Bootpay card keys that expire within a month of the sandbox clock at start. They are drawn from
+ * their own id stream after the others, so adding them changed no id or category drawn before.
+ */
+const EXPIRING_BOOTPAY_KEYS = 60
+/** The Bootpay keys drawn from the main id stream: active, expired and deleted. */
+const DRAWN_BOOTPAY_KEYS = DATA_SET_SIZE.bootpay - EXPIRING_BOOTPAY_KEYS
+
+/**
+ * Expiring keys expire at the end of a day (KST) this many days after the clock at start: an audit
+ * within a couple of days of the start counts them as expiring within its default 30 days, and
+ * not yet expired.
+ */
+const EXPIRING_WITHIN_DAYS = { min: 3, max: 27 } as const
+
+export type BootpayCategory = 'active' | 'expiring' | 'expired' | 'deleted'
 
 export interface SeededIamportKey {
   key: IamportKey
@@ -31,7 +48,7 @@ export interface SeededIamportKey {
 export interface DataSet {
   iamport: SeededIamportKey[]
   bootpay: {
-    keys: (BootpayKey & { category: 'active' | 'expired' | 'deleted' })[]
+    keys: (BootpayKey & { category: BootpayCategory })[]
     /** Receipts of ordinary payments: looking one up as a billing key is RC_NOT_SUBSCRIBE. */
     paymentReceipts: string[]
   }
@@ -60,7 +77,7 @@ export function createDataSet(seed: number, anchor: number): DataSet {
 
   const bootpayIds = deriveRandom(seed, 'bootpay:ids')
   const keys: DataSet['bootpay']['keys'] = []
-  for (let i = 0; i < DATA_SET_SIZE.bootpay; i++) {
+  for (let i = 0; i < DRAWN_BOOTPAY_KEYS; i++) {
     const receiptId = objectId(bootpayIds)
     const billingKey = objectId(bootpayIds)
     const category = weighted(bootpayIds, [
@@ -71,9 +88,27 @@ export function createDataSet(seed: number, anchor: number): DataSet {
     const fields = deriveRandom(seed, `bootpay:${receiptId}`)
     keys.push({ ...seededBootpayKey(fields, receiptId, billingKey, category, anchor), category })
   }
-  const paymentReceipts = Array.from({ length: DATA_SET_SIZE.bootpay / 20 }, () =>
+  const paymentReceipts = Array.from({ length: DRAWN_BOOTPAY_KEYS / 20 }, () =>
     objectId(bootpayIds),
   )
+  const taken = new Set([...keys.flatMap((k) => [k.receipt_id, k.billing_key]), ...paymentReceipts])
+  const expiringIds = deriveRandom(seed, 'bootpay:expiring:ids')
+  const unusedId = () => {
+    let id: string
+    do id = objectId(expiringIds)
+    while (taken.has(id))
+    taken.add(id)
+    return id
+  }
+  while (keys.length < DATA_SET_SIZE.bootpay) {
+    const receiptId = unusedId()
+    const billingKey = unusedId()
+    const fields = deriveRandom(seed, `bootpay:${receiptId}`)
+    keys.push({
+      ...seededBootpayKey(fields, receiptId, billingKey, 'expiring', anchor),
+      category: 'expiring',
+    })
+  }
   return { iamport, bootpay: { keys, paymentReceipts } }
 }
 
@@ -84,12 +119,14 @@ export type SandboxRef =
   | { provider: 'bootpay'; billingKey: string }
 
 /**
- * What the sandbox answers for a ref: `active` keys are found and chargeable; `expired` Bootpay keys
- * are found with an expiry in the past; `deleted` keys are gone (iamport: not found; Bootpay:
- * SUBSCRIBE_BK_EXPIRED); `unknown` refs never existed; `notBilling` Bootpay receipts belong to
- * ordinary payments (RC_NOT_SUBSCRIBE). iamport keys carry no expiry, so it has no `expired`.
+ * What the sandbox answers for a ref: `active` keys are found and chargeable, with an expiry (if
+ * any) at least 60 days after the clock at start; `expiring` Bootpay card keys are found and
+ * chargeable but expire 3 to 27 days after it; `expired` Bootpay keys are found with an expiry in
+ * the past; `deleted` keys are gone (iamport: not found; Bootpay: SUBSCRIBE_BK_EXPIRED); `unknown`
+ * refs never existed; `notBilling` Bootpay receipts belong to ordinary payments (RC_NOT_SUBSCRIBE).
+ * iamport keys carry no expiry, so it has no `expiring` or `expired`.
  */
-export type RefCategory = 'active' | 'expired' | 'deleted' | 'unknown' | 'notBilling'
+export type RefCategory = 'active' | 'expiring' | 'expired' | 'deleted' | 'unknown' | 'notBilling'
 
 export interface SampleRef {
   category: RefCategory
@@ -100,6 +137,7 @@ export interface SampleCounts {
   iamport?: { active?: number; deleted?: number; unknown?: number }
   bootpay?: {
     active?: number
+    expiring?: number
     expired?: number
     deleted?: number
     unknown?: number
@@ -109,7 +147,7 @@ export interface SampleCounts {
 
 export const DEFAULT_SAMPLE_COUNTS = {
   iamport: { active: 40, deleted: 5, unknown: 5 },
-  bootpay: { active: 36, expired: 6, deleted: 5, unknown: 4, notBilling: 3 },
+  bootpay: { active: 36, expiring: 4, expired: 6, deleted: 5, unknown: 4, notBilling: 3 },
 } as const satisfies SampleCounts
 
 /**
@@ -160,6 +198,7 @@ export function sampleRefs(options: { seed?: number; counts?: SampleCounts } = {
   const keyRef = (key: BootpayKey) => bootpayRef(key.receipt_id, key.billing_key)
   const keysOf = (category: string) => data.bootpay.keys.filter((k) => k.category === category)
   take('active', keysOf('active'), counts.bootpay?.active, keyRef)
+  take('expiring', keysOf('expiring'), counts.bootpay?.expiring, keyRef)
   take('expired', keysOf('expired'), counts.bootpay?.expired, keyRef)
   take('deleted', keysOf('deleted'), counts.bootpay?.deleted, keyRef)
   const knownIds = new Set(data.bootpay.keys.flatMap((k) => [k.receipt_id, k.billing_key]))
@@ -292,17 +331,21 @@ function seededBootpayKey(
   random: Random,
   receiptId: string,
   billingKey: string,
-  category: 'active' | 'expired' | 'deleted',
+  category: BootpayCategory,
   anchor: number,
 ): BootpayKey {
-  const bank = category !== 'expired' && random() < 0.2
+  // Bank-account keys never expire, so expired and expiring keys are card keys.
+  const bank = category !== 'expired' && category !== 'expiring' && random() < 0.2
   const requestedAt = anchor - int(random, 40, 3 * 365) * DAY - int(random, 0, DAY)
   const publishedAt = requestedAt + int(random, 2_000, 600_000)
+  const { min, max } = EXPIRING_WITHIN_DAYS
   const expireAt = bank
     ? BANK_KEY_EXPIRY
     : category === 'expired'
       ? kstEndOfDay(int(random, publishedAt + 30 * DAY, anchor - 2 * DAY))
-      : kstEndOfDay(anchor + int(random, 60, 5 * 365) * DAY)
+      : category === 'expiring'
+        ? kstEndOfDay(anchor + int(random, min, max) * DAY)
+        : kstEndOfDay(anchor + int(random, 60, 5 * 365) * DAY)
   const pg = pick(
     random,
     BOOTPAY_PGS.filter((p) => p.bank || !bank),

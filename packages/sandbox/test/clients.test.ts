@@ -234,7 +234,7 @@ describe('@billingkey/client (facade) against the sandbox', () => {
   // What each category of the sample means to an audit (see the facts and the facade's README).
   const expected = {
     active: i.active + b.active,
-    expiring: 0,
+    expiring: b.expiring,
     expired: b.expired + b.deleted, // SUBSCRIBE_BK_EXPIRED does not say which of the two it was
     deleted: 0,
     notFound: i.deleted + i.unknown + b.unknown + b.notBilling,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { DATA_SET_SIZE, DEFAULT_SEED, type SampleRef, sampleRefs } from '../src/index'
 import { createDataSet } from '../src/seed'
-import { basicAuth, call, iamportToken, START, useSandbox } from './helpers'
+import { basicAuth, call, DAY, iamportToken, START, useSandbox } from './helpers'
 
 const small = {
   iamport: { active: 2, deleted: 1, unknown: 1 },
@@ -39,6 +39,17 @@ describe('sampleRefs', () => {
     expect(byCategory('bootpay', 'notBilling')).toEqual([
       { provider: 'bootpay', receiptId: '3773034f6320d11c309ea41f' },
     ])
+    // Expiring keys came later, from an id stream of their own: no ref above changed with them.
+    expect(sampleRefs({ seed: DEFAULT_SEED, counts: { bootpay: { expiring: 2 } } })).toEqual([
+      {
+        category: 'expiring',
+        ref: { provider: 'bootpay', billingKey: 'be122cb4aa006557f4514a9c' },
+      },
+      {
+        category: 'expiring',
+        ref: { provider: 'bootpay', billingKey: '6a9ddb01df54abe2cc4d3f49' },
+      },
+    ])
   })
 
   it('is the same list for the same arguments, and another for another seed', () => {
@@ -52,11 +63,11 @@ describe('sampleRefs', () => {
   it('gives the counts asked for, without duplicates; more of a category keeps the fewer', () => {
     const counts = {
       iamport: { active: 30, deleted: 10, unknown: 10 },
-      bootpay: { active: 30, expired: 10, deleted: 10, unknown: 10, notBilling: 10 },
+      bootpay: { active: 30, expiring: 10, expired: 10, deleted: 10, unknown: 10, notBilling: 10 },
     }
     const refs = sampleRefs({ counts })
-    expect(refs).toHaveLength(120)
-    expect(new Set(refs.map((r) => JSON.stringify(r.ref))).size).toBe(120)
+    expect(refs).toHaveLength(130)
+    expect(new Set(refs.map((r) => JSON.stringify(r.ref))).size).toBe(130)
     for (const provider of ['iamport', 'bootpay'] as const) {
       for (const [category, count] of Object.entries(counts[provider])) {
         expect(
@@ -75,6 +86,7 @@ describe('sampleRefs', () => {
       'bootpay active',
       'bootpay deleted',
       'bootpay expired',
+      'bootpay expiring',
       'bootpay notBilling',
       'bootpay unknown',
       'iamport active',
@@ -108,6 +120,8 @@ describe('the data set', () => {
       )
     expect(bootpayShare('expired')).toBeCloseTo(0.12, 1)
     expect(bootpayShare('deleted')).toBeCloseTo(0.12, 1)
+    expect(bootpayShare('expiring')).toBeGreaterThan(0.01)
+    expect(bootpayShare('expiring')).toBeLessThan(0.05)
     expect(data.bootpay.keys.some((k) => k.method === 'bank')).toBe(true)
     expect(data.bootpay.paymentReceipts.length).toBeGreaterThan(0)
   })
@@ -142,6 +156,19 @@ describe('the data set', () => {
       else expect(key.expireAt).toBeGreaterThan(START)
     }
   })
+
+  it('has card keys expiring within 30 days of the clock, and no other key expiring that soon', () => {
+    const days = (key: { expireAt: number }) => (key.expireAt - START) / DAY
+    const expiring = data.bootpay.keys.filter((k) => k.category === 'expiring')
+    expect(expiring.length).toBeGreaterThan(0)
+    for (const key of expiring) {
+      expect(key.method).toBe('card')
+      expect(days(key)).toBeGreaterThan(2)
+      expect(days(key)).toBeLessThan(28)
+    }
+    const others = data.bootpay.keys.filter((k) => k.category === 'active')
+    expect(Math.min(...others.map(days))).toBeGreaterThan(30)
+  })
 })
 
 describe('every sample category answers as documented', () => {
@@ -149,7 +176,7 @@ describe('every sample category answers as documented', () => {
   const refs = sampleRefs({
     counts: {
       iamport: { active: 8, deleted: 4, unknown: 4 },
-      bootpay: { active: 8, expired: 4, deleted: 4, unknown: 4, notBilling: 4 },
+      bootpay: { active: 8, expiring: 4, expired: 4, deleted: 4, unknown: 4, notBilling: 4 },
     },
   })
 
@@ -174,6 +201,7 @@ describe('every sample category answers as documented', () => {
     })
     const expected = {
       active: { status: 200 },
+      expiring: { status: 200 },
       expired: { status: 200 },
       deleted: { error_code: 'SUBSCRIBE_BK_EXPIRED' },
       unknown: { error_code: 'RC_NOT_FOUND' },
@@ -184,6 +212,8 @@ describe('every sample category answers as documented', () => {
       const expiry = Date.parse(answer.body.billing_expire_at ?? answer.body.expire_at)
       if (category === 'expired') expect(expiry).toBeLessThan(START)
       else expect(expiry).toBeGreaterThan(START)
+      if (category === 'expiring') expect(expiry).toBeLessThan(START + 30 * DAY)
+      if (category === 'active') expect(expiry).toBeGreaterThan(START + 30 * DAY)
     } else {
       expect(answer.body.error_code).toBe(expected.error_code)
     }
