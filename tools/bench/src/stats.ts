@@ -33,3 +33,13 @@ export function summarize(samples: readonly number[]): Summary {
     max: sorted.at(-1) as number,
   }
 }
+
+/** The same summary in another unit: every statistic times `factor`. */
+export const scale = (s: Summary, factor: number): Summary => ({
+  n: s.n,
+  median: s.median * factor,
+  p25: s.p25 * factor,
+  p75: s.p75 * factor,
+  min: s.min * factor,
+  max: s.max * factor,
+})

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { quantile, summarize } from '../src/stats'
+import { quantile, scale, summarize } from '../src/stats'
 
 describe('quantile', () => {
   it.each([
@@ -30,5 +30,18 @@ describe('summarize', () => {
 
   it('takes the mean of the middle two for an even count', () => {
     expect(summarize([4, 1, 3, 2]).median).toBe(2.5)
+  })
+})
+
+describe('scale', () => {
+  it('converts every statistic and keeps the count', () => {
+    expect(scale(summarize([1000, 2000, 3000]), 1e-3)).toEqual({
+      n: 3,
+      median: 2,
+      p25: 1.5,
+      p75: 2.5,
+      min: 1,
+      max: 3,
+    })
   })
 })
