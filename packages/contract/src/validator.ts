@@ -29,10 +29,19 @@ const OPENAPI_KEYWORDS = ['discriminator', 'xml', 'externalDocs', 'example']
  * and both appear where Ajv reads schemas. `coerce` is for values that arrive as strings (path,
  * query, header, form fields): they are converted by the schema's `type`, and a single value
  * fills an array.
+ *
+ * Schemas are not checked against the JSON Schema meta-schema (`validateSchema: false`). For the
+ * document that check covered only its root, whose fields are annotations here: the meta-schema
+ * does not descend into `paths` or `components`, so it never saw the spec's schemas. Those are
+ * checked where they are compiled, in strict mode: a malformed or unknown keyword, an unknown
+ * format or an undeclared `required` property throws then. The other schemas Ajv compiles are the
+ * wrappers this package builds. Skipping the check spares compiling the meta-schema in every Ajv,
+ * the largest part of loading a spec.
  */
 export function createAjv(document: JsonObject, coerce: boolean): Ajv2020 {
   const ajv = new Ajv2020({
     strict: true,
+    validateSchema: false,
     allowUnionTypes: true,
     allErrors: true,
     verbose: true,

@@ -97,6 +97,24 @@ describe('loadSpec', () => {
     )
   })
 
+  it('fails loudly on a malformed keyword where the schema is compiled (no meta-schema pass)', () => {
+    const listed = parsedMini()
+    listed.components.schemas.Key.required = 'key_id'
+    expect(() => loadSpec(listed).validate('/components/schemas/Key', key)).toThrow(
+      /cannot compile the schema .*required value must be \["array"\]/,
+    )
+    const typo = parsedMini()
+    typo.components.schemas.Key.properties.card_type.type = ['integr', 'null']
+    expect(() =>
+      loadSpec(typo).validateResponse('getKey', 200, { code: 0, response: key }),
+    ).toThrow(/cannot compile the schema .*type must be JSONType/)
+    const pattern = parsedMini()
+    pattern.components.schemas.KeyId.pattern = '(unclosed'
+    expect(() => loadSpec(pattern).validateRequest('getKey', { path: '/keys/k1' })).toThrow(
+      /cannot compile the schema .*Invalid regular expression/,
+    )
+  })
+
   it('compiles a validator once per operation and part', () => {
     const compile = vi.spyOn(Ajv2020.prototype, 'compile')
     const spec = loadSpec(parsedMini())
