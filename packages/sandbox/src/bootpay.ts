@@ -97,11 +97,15 @@ export function createBootpay(options: {
   data: DataSet['bootpay']
 }): BootpayEmulator {
   const { now } = options
-  const byReceipt = new Map<string, BootpayKey>()
-  const byKey = new Map<string, BootpayKey>()
+  // Entries, not keys: a seeded key's fields are made on its first lookup (see SeededBootpayKey).
+  const byReceipt = new Map<string, { readonly key: BootpayKey }>()
+  const byKey = new Map<string, { readonly key: BootpayKey }>()
   const paymentReceipts = new Set(options.data.paymentReceipts)
   const pending = new Map<string, PendingBankKey>()
-  for (const key of options.data.keys) add(key)
+  for (const entry of options.data.keys) {
+    byReceipt.set(entry.receiptId, entry)
+    byKey.set(entry.billingKey, entry)
+  }
   // Ids of keys issued at run time come from the seed too, so a replayed test issues the same ids.
   const ids = deriveRandom(options.seed, 'bootpay:issued')
   const newId = () => {
@@ -115,8 +119,9 @@ export function createBootpay(options: {
   let current: { value: string; issuedAt: number } | undefined
 
   function add(key: BootpayKey) {
-    byReceipt.set(key.receipt_id, key)
-    byKey.set(key.billing_key, key)
+    const entry = { key }
+    byReceipt.set(key.receipt_id, entry)
+    byKey.set(key.billing_key, entry)
   }
 
   const error = (code: keyof typeof ERROR_STATUS, message: string): Reply => ({
@@ -169,7 +174,7 @@ export function createBootpay(options: {
     getBillingKeyByReceipt({ params }) {
       // The spec names the segment `id`: it is shared with DELETE, which takes a billing key.
       const receiptId = params.id as string
-      const key = byReceipt.get(receiptId)
+      const key = byReceipt.get(receiptId)?.key
       if (key) return key.destroyed ? destroyedKey() : ok(subscriptionBilling(key))
       if (paymentReceipts.has(receiptId)) {
         return error('RC_NOT_SUBSCRIBE', '정기결제 빌링키 발급 영수증이 아닙니다.')
@@ -181,7 +186,7 @@ export function createBootpay(options: {
     },
 
     getBillingKey({ params }) {
-      const key = byKey.get(params.billing_key as string)
+      const key = byKey.get(params.billing_key as string)?.key
       if (!key) return unknown(params.billing_key as string)
       if (key.destroyed) return destroyedKey()
       // The by-key shape differs (facts §2.5): expire_at, integer sandbox, status 1, no receipt.
@@ -313,7 +318,7 @@ export function createBootpay(options: {
     },
 
     deleteBillingKey({ params }) {
-      const key = byKey.get(params.id as string)
+      const key = byKey.get(params.id as string)?.key
       if (!key) return unknown(params.id as string)
       if (expired(key)) return destroyedKey()
       key.destroyed = true

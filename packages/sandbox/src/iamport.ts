@@ -102,11 +102,12 @@ export function createIamport(options: {
   data: readonly SeededIamportKey[]
 }): Emulator {
   const { seed, now } = options
-  const keys = new Map<string, IamportKey>()
+  // Entries, not keys: a seeded key's fields are made on its first lookup (see SeededIamportKey).
+  const keys = new Map<string, { readonly key: IamportKey }>()
   const seeded = new Map<string, SeededIamportKey>()
   for (const entry of options.data) {
-    seeded.set(entry.key.customer_uid, entry)
-    if (!entry.deleted) keys.set(entry.key.customer_uid, entry.key)
+    seeded.set(entry.uid, entry)
+    if (!entry.deleted) keys.set(entry.uid, entry)
   }
 
   // One token per API key, as the real server keeps it: a new one only once the last has expired.
@@ -143,14 +144,14 @@ export function createIamport(options: {
 
     getBillingKeys({ query }) {
       const requested = [...new Set(customerUids(query))]
-      const found = requested.flatMap((uid) => keys.get(uid) ?? [])
+      const found = requested.flatMap((uid) => keys.get(uid)?.key ?? [])
       if (found.length === 0) return notFound(requested)
       return envelope(found, found.length < requested.length ? 207 : 200)
     },
 
     getBillingKey({ params }) {
       const uid = params.customer_uid as string
-      const key = keys.get(uid)
+      const key = keys.get(uid)?.key
       return key ? envelope(key) : notFound([uid])
     },
 
@@ -199,7 +200,7 @@ export function createIamport(options: {
         const [provider = 'nice', mid] = (field(body, 'pg') ?? 'nice').split('.')
         const pg = iamportPg(provider)
         if (!pg) return failure(200, `${provider}: 등록되지 않은 PG사입니다.`)
-        const previous = keys.get(uid)
+        const previous = keys.get(uid)?.key
         key = {
           customer_uid: uid,
           pg_provider: pg.provider,
@@ -212,13 +213,13 @@ export function createIamport(options: {
           updated: at,
         }
       }
-      keys.set(uid, key)
+      keys.set(uid, { key })
       return envelope(key)
     },
 
     deleteBillingKey({ params }) {
       const uid = params.customer_uid as string
-      const key = keys.get(uid)
+      const key = keys.get(uid)?.key
       if (!key) return notFound([uid])
       keys.delete(uid)
       return envelope(key)
@@ -270,7 +271,13 @@ export function createIamport(options: {
         impUid: `imps_${digits(random, 12)}`,
       })
     }
-    return { ...entry, channel, charges: charges.reverse() }
+    return {
+      key: entry.key,
+      plan: entry.plan,
+      deleted: entry.deleted,
+      channel,
+      charges: charges.reverse(),
+    }
   }
 
   function paymentsOf(uid: string) {

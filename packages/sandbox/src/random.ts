@@ -47,16 +47,29 @@ export function weighted<T>(random: Random, items: readonly (readonly [T, number
   return (items[items.length - 1] as readonly [T, number])[0]
 }
 
+const HEX_DIGITS = '0123456789abcdef'
+const DECIMAL_DIGITS = '0123456789'
+const codes: number[] = []
+
+/**
+ * `length` characters of `alphabet`, one draw each. Built from character codes rather than by
+ * concatenation: a flat string, cheaper to hash as a Map key than a rope of one-character pieces,
+ * and the data set makes thousands of ids at start.
+ */
+function draw(random: Random, length: number, alphabet: string): string {
+  codes.length = length
+  for (let i = 0; i < length; i++) {
+    codes[i] = alphabet.charCodeAt(Math.floor(random() * alphabet.length))
+  }
+  return String.fromCharCode(...codes)
+}
+
 export function hex(random: Random, length: number): string {
-  let out = ''
-  for (let i = 0; i < length; i++) out += Math.floor(random() * 16).toString(16)
-  return out
+  return draw(random, length, HEX_DIGITS)
 }
 
 export function digits(random: Random, length: number): string {
-  let out = ''
-  for (let i = 0; i < length; i++) out += Math.floor(random() * 10).toString()
-  return out
+  return draw(random, length, DECIMAL_DIGITS)
 }
 
 /** Fisher–Yates, in place. */

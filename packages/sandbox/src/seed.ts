@@ -38,17 +38,32 @@ const EXPIRING_WITHIN_DAYS = { min: 3, max: 27 } as const
 
 export type BootpayCategory = 'active' | 'expiring' | 'expired' | 'deleted'
 
+/**
+ * A seeded key: its id and category are drawn with the data set; its fields (`key`, `plan`) are
+ * generated from the id's own stream when first read, then kept. A run reads a few hundred of the
+ * thousands of keys, and the values are the same whenever and in whatever order they are read.
+ */
 export interface SeededIamportKey {
-  key: IamportKey
+  readonly uid: string
   /** Issued and later deleted: the API no longer knows it, but its payment history remains. */
-  deleted: boolean
-  plan: Plan
+  readonly deleted: boolean
+  readonly key: IamportKey
+  readonly plan: Plan
+}
+
+/** A seeded Bootpay key: ids and category drawn with the data set, `key` made when first read. */
+export interface SeededBootpayKey {
+  readonly receiptId: string
+  readonly billingKey: string
+  readonly category: BootpayCategory
+  /** Made once and kept: the emulator marks this object destroyed when the key is deleted. */
+  readonly key: BootpayKey
 }
 
 export interface DataSet {
   iamport: SeededIamportKey[]
   bootpay: {
-    keys: (BootpayKey & { category: BootpayCategory })[]
+    keys: SeededBootpayKey[]
     /** Receipts of ordinary payments: looking one up as a billing key is RC_NOT_SUBSCRIBE. */
     paymentReceipts: string[]
   }
@@ -60,7 +75,8 @@ export interface DataSet {
  * to `anchor`, the sandbox clock at start, so "expired" means expired now.
  *
  * Ids are drawn from their own stream and each record's fields from a stream named after its id,
- * so adding a field changes no id. Changing how ids are drawn breaks committed example files.
+ * so adding a field changes no id, and fields can be generated lazily (see SeededIamportKey).
+ * Changing how ids are drawn breaks committed example files.
  */
 export function createDataSet(seed: number, anchor: number): DataSet {
   const iamportIds = deriveRandom(seed, 'iamport:ids')
@@ -71,8 +87,7 @@ export function createDataSet(seed: number, anchor: number): DataSet {
     const deleted = iamportIds() < 0.1
     if (uids.has(uid)) continue
     uids.add(uid)
-    const fields = deriveRandom(seed, `iamport:${uid}`)
-    iamport.push({ key: seededIamportKey(fields, uid, anchor), plan: pick(fields, PLANS), deleted })
+    iamport.push(lazyIamportKey(seed, uid, deleted, anchor))
   }
 
   const bootpayIds = deriveRandom(seed, 'bootpay:ids')
@@ -85,13 +100,12 @@ export function createDataSet(seed: number, anchor: number): DataSet {
       ['expired', 12],
       ['deleted', 12],
     ] as const)
-    const fields = deriveRandom(seed, `bootpay:${receiptId}`)
-    keys.push({ ...seededBootpayKey(fields, receiptId, billingKey, category, anchor), category })
+    keys.push(lazyBootpayKey(seed, receiptId, billingKey, category, anchor))
   }
   const paymentReceipts = Array.from({ length: DRAWN_BOOTPAY_KEYS / 20 }, () =>
     objectId(bootpayIds),
   )
-  const taken = new Set([...keys.flatMap((k) => [k.receipt_id, k.billing_key]), ...paymentReceipts])
+  const taken = new Set([...keys.flatMap((k) => [k.receiptId, k.billingKey]), ...paymentReceipts])
   const expiringIds = deriveRandom(seed, 'bootpay:expiring:ids')
   const unusedId = () => {
     let id: string
@@ -103,13 +117,60 @@ export function createDataSet(seed: number, anchor: number): DataSet {
   while (keys.length < DATA_SET_SIZE.bootpay) {
     const receiptId = unusedId()
     const billingKey = unusedId()
-    const fields = deriveRandom(seed, `bootpay:${receiptId}`)
-    keys.push({
-      ...seededBootpayKey(fields, receiptId, billingKey, 'expiring', anchor),
-      category: 'expiring',
-    })
+    keys.push(lazyBootpayKey(seed, receiptId, billingKey, 'expiring', anchor))
   }
   return { iamport, bootpay: { keys, paymentReceipts } }
+}
+
+function lazyIamportKey(
+  seed: number,
+  uid: string,
+  deleted: boolean,
+  anchor: number,
+): SeededIamportKey {
+  let fields: { key: IamportKey; plan: Plan } | undefined
+  const made = () => {
+    if (!fields) {
+      const random = deriveRandom(seed, `iamport:${uid}`)
+      fields = { key: seededIamportKey(random, uid, anchor), plan: pick(random, PLANS) }
+    }
+    return fields
+  }
+  return {
+    uid,
+    deleted,
+    get key() {
+      return made().key
+    },
+    get plan() {
+      return made().plan
+    },
+  }
+}
+
+function lazyBootpayKey(
+  seed: number,
+  receiptId: string,
+  billingKey: string,
+  category: BootpayCategory,
+  anchor: number,
+): SeededBootpayKey {
+  let key: BootpayKey | undefined
+  return {
+    receiptId,
+    billingKey,
+    category,
+    get key() {
+      key ??= seededBootpayKey(
+        deriveRandom(seed, `bootpay:${receiptId}`),
+        receiptId,
+        billingKey,
+        category,
+        anchor,
+      )
+      return key
+    },
+  }
 }
 
 /** A reference to a key, shaped like `@billingkey/core`'s BillingKeyRef. */
@@ -177,8 +238,8 @@ export function sampleRefs(options: { seed?: number; counts?: SampleCounts } = {
 
   const iamportRef = (customerUid: string): SandboxRef => ({ provider: 'iamport', customerUid })
   const uidsOf = (deleted: boolean) =>
-    data.iamport.filter((k) => k.deleted === deleted).map((k) => k.key.customer_uid)
-  const known = new Set(data.iamport.map((k) => k.key.customer_uid))
+    data.iamport.filter((k) => k.deleted === deleted).map((k) => k.uid)
+  const known = new Set(data.iamport.map((k) => k.uid))
   take('active', uidsOf(false), counts.iamport?.active, iamportRef)
   take('deleted', uidsOf(true), counts.iamport?.deleted, iamportRef)
   const unknownUids = unknownIds(
@@ -195,13 +256,13 @@ export function sampleRefs(options: { seed?: number; counts?: SampleCounts } = {
     Number.parseInt(receiptId.slice(-1), 16) % 2 === 0
       ? { provider: 'bootpay', receiptId }
       : { provider: 'bootpay', billingKey }
-  const keyRef = (key: BootpayKey) => bootpayRef(key.receipt_id, key.billing_key)
+  const keyRef = (key: SeededBootpayKey) => bootpayRef(key.receiptId, key.billingKey)
   const keysOf = (category: string) => data.bootpay.keys.filter((k) => k.category === category)
   take('active', keysOf('active'), counts.bootpay?.active, keyRef)
   take('expiring', keysOf('expiring'), counts.bootpay?.expiring, keyRef)
   take('expired', keysOf('expired'), counts.bootpay?.expired, keyRef)
   take('deleted', keysOf('deleted'), counts.bootpay?.deleted, keyRef)
-  const knownIds = new Set(data.bootpay.keys.flatMap((k) => [k.receipt_id, k.billing_key]))
+  const knownIds = new Set(data.bootpay.keys.flatMap((k) => [k.receiptId, k.billingKey]))
   const unknownBootpay = unknownIds(
     counts.bootpay?.unknown ?? 0,
     deriveRandom(seed, 'bootpay:unknown'),

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import type { BootpayKey } from '../src/bootpay'
 import { DEFAULT_SEED, DEMO_BOOTPAY_CREDENTIALS } from '../src/index'
 import { createDataSet } from '../src/seed'
 import { basicAuth, bootpayToken, call, MINUTE, START, useSandbox } from './helpers'
@@ -7,11 +8,13 @@ const context = useSandbox()
 const base = () => context.sandbox.bootpay.baseUrl
 const data = createDataSet(DEFAULT_SEED, START)
 const keysOf = (category: string, method?: 'card' | 'bank') =>
-  data.bootpay.keys.filter((k) => k.category === category && (!method || k.method === method))
-const activeCard = keysOf('active', 'card')[0] as (typeof data.bootpay.keys)[number]
-const activeBank = keysOf('active', 'bank')[0] as (typeof data.bootpay.keys)[number]
-const expired = keysOf('expired')[0] as (typeof data.bootpay.keys)[number]
-const deleted = keysOf('deleted')[0] as (typeof data.bootpay.keys)[number]
+  data.bootpay.keys
+    .filter((k) => k.category === category && (!method || k.key.method === method))
+    .map((k) => k.key)
+const activeCard = keysOf('active', 'card')[0] as BootpayKey
+const activeBank = keysOf('active', 'bank')[0] as BootpayKey
+const expired = keysOf('expired')[0] as BootpayKey
+const deleted = keysOf('deleted')[0] as BootpayKey
 const UNKNOWN = '000000000000000000000000'
 
 const tokenRequest = (json: unknown) => call(`${base()}/v2/request/token`, { json })

@@ -122,7 +122,7 @@ describe('the data set', () => {
     expect(bootpayShare('deleted')).toBeCloseTo(0.12, 1)
     expect(bootpayShare('expiring')).toBeGreaterThan(0.01)
     expect(bootpayShare('expiring')).toBeLessThan(0.05)
-    expect(data.bootpay.keys.some((k) => k.method === 'bank')).toBe(true)
+    expect(data.bootpay.keys.some((k) => k.key.method === 'bank')).toBe(true)
     expect(data.bootpay.paymentReceipts.length).toBeGreaterThan(0)
   })
 
@@ -143,31 +143,45 @@ describe('the data set', () => {
     const uids = data.iamport.map((k) => k.key.customer_uid)
     expect(new Set(uids).size).toBe(uids.length)
     expect(uids.every((uid) => uid.length <= 80)).toBe(true)
-    const ids = data.bootpay.keys.flatMap((k) => [k.receipt_id, k.billing_key])
+    const ids = data.bootpay.keys.flatMap((k) => [k.receiptId, k.billingKey])
     expect(new Set([...ids, ...data.bootpay.paymentReceipts]).size).toBe(
       ids.length + data.bootpay.paymentReceipts.length,
     )
   })
 
   it('places times relative to the clock: expired keys expired before it, others after', () => {
-    for (const key of data.bootpay.keys) {
+    for (const { category, key } of data.bootpay.keys) {
       expect(key.publishedAt).toBeLessThan(START)
-      if (key.category === 'expired') expect(key.expireAt).toBeLessThan(START)
+      if (category === 'expired') expect(key.expireAt).toBeLessThan(START)
       else expect(key.expireAt).toBeGreaterThan(START)
     }
   })
 
   it('has card keys expiring within 30 days of the clock, and no other key expiring that soon', () => {
     const days = (key: { expireAt: number }) => (key.expireAt - START) / DAY
-    const expiring = data.bootpay.keys.filter((k) => k.category === 'expiring')
+    const expiring = data.bootpay.keys.filter((k) => k.category === 'expiring').map((k) => k.key)
     expect(expiring.length).toBeGreaterThan(0)
     for (const key of expiring) {
       expect(key.method).toBe('card')
       expect(days(key)).toBeGreaterThan(2)
       expect(days(key)).toBeLessThan(28)
     }
-    const others = data.bootpay.keys.filter((k) => k.category === 'active')
-    expect(Math.min(...others.map(days))).toBeGreaterThan(30)
+    const active = data.bootpay.keys.filter((k) => k.category === 'active').map((k) => k.key)
+    expect(Math.min(...active.map(days))).toBeGreaterThan(30)
+  })
+
+  it('makes the same keys whatever order they are read in, and keeps each one made', () => {
+    const other = createDataSet(DEFAULT_SEED, START)
+    const reversed = [...other.iamport].reverse().map((k) => [k.key, k.plan])
+    expect(reversed.reverse()).toEqual(data.iamport.map((k) => [k.key, k.plan]))
+    expect([...other.bootpay.keys].reverse().map((k) => k.key)).toEqual(
+      [...data.bootpay.keys].reverse().map((k) => k.key),
+    )
+    for (const k of data.bootpay.keys.slice(0, 50)) {
+      expect(k.key).toBe(k.key)
+      expect([k.key.receipt_id, k.key.billing_key]).toEqual([k.receiptId, k.billingKey])
+    }
+    expect(data.iamport.every((k) => k.key.customer_uid === k.uid)).toBe(true)
   })
 })
 
