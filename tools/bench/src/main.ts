@@ -10,6 +10,7 @@ import { overhead } from './comparisons/overhead'
 import { throughput } from './comparisons/throughput'
 import { tokens } from './comparisons/tokens'
 import { type Machine, render, type Section } from './report'
+import { only, settings } from './settings'
 
 const comparisons: Record<string, () => Promise<Section>> = {
   overhead,
@@ -21,10 +22,11 @@ const comparisons: Record<string, () => Promise<Section>> = {
   load,
 }
 
-const only = process.env.BENCH_ONLY?.split(',').filter(Boolean)
 const unknown = only?.filter((name) => !(name in comparisons))
 if (unknown?.length) {
-  throw new Error(`BENCH_ONLY: no comparison ${unknown.join(', ')} (${Object.keys(comparisons)})`)
+  throw new Error(
+    `BILLINGKEY_BENCH_ONLY: no comparison ${unknown.join(', ')} (${Object.keys(comparisons)})`,
+  )
 }
 
 const machine: Machine = {
@@ -51,7 +53,6 @@ for (const [name, run] of Object.entries(comparisons)) {
 
 if (!only) {
   const file = fileURLToPath(new URL('../../../BENCHMARKS.md', import.meta.url))
-  const settings = {}
   writeFileSync(file, render({ machine, loadAtEnd: loadavg(), settings, sections }))
   // Biome formats Markdown too (aligned tables): the file passes `biome ci` as written.
   const biome = fileURLToPath(new URL('../../../node_modules/.bin/biome', import.meta.url))

@@ -72,9 +72,10 @@ export function render({ machine, loadAtEnd, settings, sections }: Document): st
     [
       '```sh',
       'pnpm install',
-      'pnpm bench            # builds what it needs (turbo), runs every comparison, writes BENCHMARKS.md',
-      'BENCH_LOAD_SECONDS=5 pnpm bench      # a shorter sandbox load test',
-      'BENCH_ONLY=overhead,tokens pnpm bench # some comparisons only, printed instead of written',
+      'pnpm bench  # builds what it needs (turbo), runs every comparison, writes BENCHMARKS.md',
+      'BILLINGKEY_BENCH_LOAD_SECONDS=5 pnpm bench       # a shorter sandbox load test (default 30)',
+      'BILLINGKEY_BENCH_BULK_ROUNDS=1 pnpm bench        # fewer rounds of the 10,000-ref bulk lookup (default 3)',
+      'BILLINGKEY_BENCH_ONLY=overhead,tokens pnpm bench # some comparisons only, printed, BENCHMARKS.md untouched',
       '```',
     ].join('\n'),
     `Settings of this run: ${Object.entries(settings)

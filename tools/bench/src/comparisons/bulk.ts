@@ -4,6 +4,7 @@ import { createIamportClient } from '@billingkey/iamport'
 import { DEMO_CREDENTIALS, type SampleCounts, sampleRefs } from '@billingkey/sandbox'
 import { compare } from '../harness'
 import { num, type Section, spread, table } from '../report'
+import { settings } from '../settings'
 import { startServer } from '../spawn'
 import { scale, summarize } from '../stats'
 
@@ -16,7 +17,7 @@ export const BULK_COUNTS: SampleCounts = {
   bootpay: { active: 1911, expired: 294, deleted: 295, notBilling: 125, unknown: 2375 },
 }
 
-const ROUNDS = Number(process.env.BENCH_BULK_ROUNDS ?? 3)
+const ROUNDS = settings.BILLINGKEY_BENCH_BULK_ROUNDS
 
 export async function bulk(): Promise<Section> {
   const refs = sampleRefs({ counts: BULK_COUNTS }).map(({ ref }) => ref)
@@ -94,7 +95,7 @@ export async function bulk(): Promise<Section> {
           ],
         ],
       ),
-      `Settings: ${ROUNDS} rounds per variant (\`BENCH_BULK_ROUNDS\`), interleaved, no warm-up round (each round is ${num(refs.length, 0)} lookups); the sandbox in its own process.`,
+      `Settings: ${ROUNDS} rounds per variant (\`BILLINGKEY_BENCH_BULK_ROUNDS\`), interleaved, no warm-up round (each round is ${num(refs.length, 0)} lookups); the sandbox in its own process.`,
     ].join('\n\n'),
   }
 }

@@ -1,11 +1,12 @@
 import { DEMO_CREDENTIALS, sampleRefs } from '@billingkey/sandbox'
 import { num, type Section, table, verdict } from '../report'
+import { settings } from '../settings'
 import { startServer } from '../spawn'
 import { quantile } from '../stats'
 import { BULK_COUNTS } from './bulk'
 
 const CONCURRENCY = 256
-const SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 30)
+const SECONDS = settings.BILLINGKEY_BENCH_LOAD_SECONDS
 /** The first part of the run, after which memory should stay flat. */
 const WARMUP_SECONDS = Math.min(5, SECONDS / 3)
 /** Allowed growth of resident memory from the end of the warm-up to the end of the run. */
@@ -163,7 +164,7 @@ export async function load(): Promise<Section> {
           ],
         ],
       ),
-      `Requests sent by the load generator: ${num(sent, 0)}. Settings: \`BENCH_LOAD_SECONDS=${SECONDS}\`, concurrency ${CONCURRENCY}, memory growth tolerance ${TOLERANCE * 100}% (GC timing moves the resident size by a few MB).`,
+      `Requests sent by the load generator: ${num(sent, 0)}. Settings: \`BILLINGKEY_BENCH_LOAD_SECONDS=${SECONDS}\`, concurrency ${CONCURRENCY}, memory growth tolerance ${TOLERANCE * 100}% (GC timing moves the resident size by a few MB).`,
     ].join('\n\n'),
   }
 }
