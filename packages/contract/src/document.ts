@@ -15,15 +15,18 @@ export interface Located<T = JsonObject> {
 }
 
 /**
- * The copy of `specs/<provider>/openapi.yaml` that the build writes to the package's `specs/`
+ * The JSON copy of `specs/<provider>/openapi.yaml` that the build writes to the package's `specs/`
  * folder. `src/` and `dist/` sit at the same depth, so the path holds for the sources under test
  * and for both builds (tsup's shims give the CJS build an `import.meta.url`).
  */
 export function providerSpecPath(provider: ProviderName): string {
-  return fileURLToPath(new URL(`../specs/${provider}.yaml`, import.meta.url))
+  return fileURLToPath(new URL(`../specs/${provider}.json`, import.meta.url))
 }
 
-/** Reads a YAML or JSON file (JSON is YAML 1.2) and names the file in any error. */
+/**
+ * Reads a YAML or JSON file and names the file in any error. A `.json` file skips the YAML parser,
+ * which is a hundred times slower on a spec of this size.
+ */
 export function readDocument(file: string): unknown {
   let text: string
   try {
@@ -32,7 +35,7 @@ export function readDocument(file: string): unknown {
     throw new Error(`Cannot read the OpenAPI document ${file}: ${(error as Error).message}`)
   }
   try {
-    return parse(text)
+    return file.endsWith('.json') ? JSON.parse(text) : parse(text)
   } catch (error) {
     throw new Error(`${file} is not valid YAML or JSON: ${(error as Error).message}`)
   }
