@@ -1,6 +1,7 @@
 // Writes examples/keys.csv and examples/keys.jsonl (the same keys) from the sandbox's default
 // seed, so `billingkey audit examples/keys.csv` against the embedded sandbox finds them: mostly
-// active keys, and some that need action (expired, deleted, unknown, not a billing receipt). Run after a build: pnpm --filter @billingkey/cli run examples [<directory>]
+// active keys, and some that need action (expiring, expired, deleted, unknown, not a billing
+// receipt). Run after a build: pnpm --filter @billingkey/cli run examples [<directory>]
 // (the tests run it into a scratch directory to check the committed files are current).
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { pathToFileURL } from 'node:url'
@@ -8,7 +9,7 @@ import { sampleRefs } from '@billingkey/sandbox'
 
 const counts = {
   iamport: { active: 170, deleted: 8, unknown: 6 },
-  bootpay: { active: 140, expired: 12, deleted: 8, unknown: 6, notBilling: 4 },
+  bootpay: { active: 140, expiring: 8, expired: 12, deleted: 8, unknown: 6, notBilling: 4 },
 }
 const refs = sampleRefs({ counts }).map(({ ref }) => ref)
 
