@@ -2,7 +2,7 @@
  * The knobs of a run, from the environment. They are named BILLINGKEY_* because turbo passes only
  * those (and CI) through to a task: `BILLINGKEY_BENCH_LOAD_SECONDS=5 pnpm bench`.
  */
-function positive(name: string, fallback: number): number {
+export function positive(name: string, fallback: number): number {
   const raw = process.env[name]
   const value = raw === undefined || raw === '' ? fallback : Number(raw)
   if (!(value > 0)) throw new Error(`${name} must be a positive number, not ${raw}`)
