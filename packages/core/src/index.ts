@@ -33,7 +33,7 @@ export type {
   ClientOptions,
   IamportRef,
   LookupResult,
-  RefOf,
+  ProviderRef,
 } from './model'
 export { isSecretKey, REDACTED, redact, redactHeaders, redactText } from './redact'
 export { type IssuedToken, TokenCache, type TokenCacheOptions } from './token-cache'

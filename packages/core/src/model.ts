@@ -10,14 +10,14 @@ export type BillingKeyRef = IamportRef | BootpayRef
  * The ref type of provider `P`. An indexed map rather than `Extract<…>`, so `BillingKey<'iamport'>`
  * stays assignable to `BillingKey` (TypeScript cannot relate a deferred `Extract` to the union).
  */
-export type RefOf<P extends ProviderName> = { iamport: IamportRef; bootpay: BootpayRef }[P]
+export type ProviderRef<P extends ProviderName> = { iamport: IamportRef; bootpay: BootpayRef }[P]
 
 export type BillingKeyStatus = 'active' | 'expired' | 'deleted'
 
 /** One stored billing key, the same shape whichever provider holds it. */
 export interface BillingKey<P extends ProviderName = ProviderName, Raw = unknown> {
   provider: P
-  ref: RefOf<P>
+  ref: ProviderRef<P>
   status: BillingKeyStatus
   method: 'card' | 'bank' | 'unknown'
   card?: {
@@ -55,14 +55,14 @@ export type LookupResult<K extends { ref: BillingKeyRef } = BillingKey> =
 /** What the facade knows of a provider: each provider client exposes one as `client.billingKeys`. */
 export interface BillingKeyAdapter<P extends ProviderName = ProviderName, Raw = unknown> {
   readonly provider: P
-  lookup(ref: RefOf<P>, options?: { signal?: AbortSignal }): Promise<BillingKey<P, Raw>>
+  lookup(ref: ProviderRef<P>, options?: { signal?: AbortSignal }): Promise<BillingKey<P, Raw>>
   /**
    * One result per ref, in order. May batch. A failure of one ref (or one chunk) is that ref's
    * `{ ok: false }`; only an abort rejects (AbortError), and then no further request starts.
    * `onSettled(count)` reports how many of `refs` just settled (a delta, not a running total).
    */
   lookupMany(
-    refs: readonly RefOf<P>[],
+    refs: readonly ProviderRef<P>[],
     options?: { signal?: AbortSignal; concurrency?: number; onSettled?: (count: number) => void },
   ): Promise<LookupResult<BillingKey<P, Raw>>[]>
 }
