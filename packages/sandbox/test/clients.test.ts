@@ -273,8 +273,8 @@ describe('@billingkey/client (facade) against the sandbox', () => {
 })
 
 describe('the official iamport Node SDK (iamport-rest-client-nodejs) against the sandbox', () => {
-  // The SDK takes a `baseUrl` option; the official Bootpay SDK (@bootpay/backend-js) does not
-  // (only `mode`, choosing among Bootpay's own hosts), so it cannot be pointed at the sandbox.
+  // The SDK takes a `baseUrl` option. The official Bootpay SDK (@bootpay/backend-js) has only
+  // `mode`, but its public API_ENTRYPOINTS table can be pointed here: tools/bench does that.
   const { Iamport, Request } = createRequire(import.meta.url)('iamport-rest-client-nodejs')
 
   it('gets a token and looks keys up, unchanged', async () => {
