@@ -187,10 +187,11 @@ export function createIamportClient(options: IamportClientOptions): IamportClien
     method === 'POST' && url.endsWith('/users/getToken')
 
   const tokens = new TokenCache({
-    fetchToken: async () => {
+    // The cache's signal aborts once every caller waiting on the token has given up.
+    fetchToken: async (signal) => {
       const { access_token, now, expired_at } = await unwrap(
         'getToken',
-        api.POST('/users/getToken', { body: { imp_key: apiKey, imp_secret: apiSecret } }),
+        api.POST('/users/getToken', { body: { imp_key: apiKey, imp_secret: apiSecret }, signal }),
       )
       return { accessToken: access_token, expiresAt: expired_at * 1000, serverNow: now * 1000 }
     },

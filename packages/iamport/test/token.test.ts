@@ -1,4 +1,4 @@
-import { AuthenticationError } from '@billingkey/core'
+import { AbortError, AuthenticationError } from '@billingkey/core'
 import { describe, expect, it } from 'vitest'
 import { client, customer, fakeIamport, isTokenCall, json, ok } from './helpers'
 
@@ -90,6 +90,21 @@ describe('the access token', () => {
     expect(error).toBeInstanceOf(AuthenticationError)
     expect(error).toMatchObject({ operation: 'getBillingKey', status: 401, code: -1 })
     expect(fake.calls()).toHaveLength(2)
+  })
+
+  it("stops the token request once the caller's signal aborts", async () => {
+    const controller = new AbortController()
+    let tokenSignal: AbortSignal | undefined
+    const fetch: typeof globalThis.fetch = async (input, init) => {
+      tokenSignal = init?.signal ?? undefined
+      controller.abort()
+      return new Promise<Response>(() => {})
+    }
+    const error = await client(fetch)
+      .getBillingKey('a', { signal: controller.signal })
+      .catch((e) => e)
+    expect(error).toBeInstanceOf(AbortError)
+    expect(tokenSignal?.aborted).toBe(true)
   })
 
   it('getToken is retried like an idempotent call after a 503', async () => {
