@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import type { Sandbox } from '@billingkey/sandbox'
+import { afterEach } from 'vitest'
 
 export const packageDir = resolve(import.meta.dirname, '..')
 export const repoRoot = resolve(packageDir, '../..')
@@ -52,7 +53,19 @@ export interface Running {
   done: Promise<Result>
 }
 
-/** Starts the built bin with `args`; the environment is `cleanEnv(env)`. */
+/** The children `start` spawned that have not exited yet. */
+const running = new Set<ChildProcess>()
+
+// A test that fails (or times out) before it stops its child would leave a `billingkey sandbox`
+// running for good: whatever a test started and left running is killed when the test ends.
+afterEach(() => {
+  for (const child of running) child.kill('SIGKILL')
+})
+
+/**
+ * Starts the built bin with `args`; the environment is `cleanEnv(env)`. A child still running
+ * when its test ends is killed.
+ */
 export function start(
   args: readonly string[],
   options: { env?: Record<string, string>; cwd?: string } = {},
@@ -62,6 +75,8 @@ export function start(
     env: cleanEnv(options.env),
     stdio: ['ignore', 'pipe', 'pipe'],
   })
+  running.add(child)
+  child.on('exit', () => running.delete(child))
   const text = { stdout: '', stderr: '' }
   const waiters: { stream: 'stdout' | 'stderr'; pattern: RegExp; resolve: () => void }[] = []
   const check = () => {
