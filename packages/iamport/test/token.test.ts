@@ -95,7 +95,7 @@ describe('the access token', () => {
   it("stops the token request once the caller's signal aborts", async () => {
     const controller = new AbortController()
     let tokenSignal: AbortSignal | undefined
-    const fetch: typeof globalThis.fetch = async (input, init) => {
+    const fetch: typeof globalThis.fetch = async (_input, init) => {
       tokenSignal = init?.signal ?? undefined
       controller.abort()
       return new Promise<Response>(() => {})
