@@ -108,12 +108,6 @@ function check(input: unknown, rules: Record<string, RegExp>) {
 /** A path id: at most 128 characters (every recorded id has 24), never '.' or '..'. */
 function id(value: unknown, field: string): string {
   const checked = assertIdentifier(value, { field, maxLength: 128, provider: 'bootpay' })
-  // A lone surrogate has no UTF-8 form: percent-encoding would throw a bare URIError.
-  if (/\p{Cs}/u.test(checked))
-    throw new ValidationError(`${field} must be well-formed Unicode`, {
-      field,
-      provider: 'bootpay',
-    })
   // The api's path serializer refuses them too, but under the spec's parameter name.
   encodePathSegment(checked, field)
   return checked

@@ -12,8 +12,9 @@ const check = (broken: string | false, { field, provider, operation }: Field) =>
 }
 
 /**
- * A non-empty string of at most `maxLength` UTF-16 units, without control characters or
- * surrounding whitespace; else a ValidationError.
+ * A non-empty string of at most `maxLength` UTF-16 units, without control characters,
+ * surrounding whitespace or a lone surrogate; else a ValidationError. (A lone surrogate has no
+ * UTF-8 form: percent-encoding it, for a path or a query, would throw a bare URIError.)
  */
 export function assertIdentifier(value: unknown, options: Field & { maxLength: number }): string {
   check(
@@ -26,7 +27,9 @@ export function assertIdentifier(value: unknown, options: Field & { maxLength: n
           : // biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point
             /[\0-\x1f\x7f-\x9f]/.test(value)
             ? 'contains a control character'
-            : value.trim() !== value && 'starts or ends with whitespace',
+            : value.trim() !== value
+              ? 'starts or ends with whitespace'
+              : /\p{Cs}/u.test(value) && 'must be well-formed Unicode',
     options,
   )
   return value as string

@@ -19,6 +19,8 @@ const options = {
 const unit = fc.constantFrom(
   ...['a', 'Z', '0', '-', '_', '/', '.', '%', '홍', '😀', ' ', '\t', '\n', '\r', '\u0000'],
   ...['\u001f', '\u007f', '\u0085', '\u009f', '\u00a0', '\u2028', '\u3000', '\ufeff'],
+  // Halves of a surrogate pair: alone they are refused, side by side in order they are a character.
+  ...['\ud83d', '\ude00'],
 )
 const identifierLike = fc.oneof(
   fc.string({ unit, maxLength: 12 }),
@@ -37,6 +39,8 @@ describe('assertIdentifier', () => {
     ['a\u0085b', 'customer_uid contains a control character'],
     [' a', 'customer_uid starts or ends with whitespace'],
     ['a\u3000', 'customer_uid starts or ends with whitespace'],
+    ['a\ud800b', 'customer_uid must be well-formed Unicode'],
+    ['\udc00', 'customer_uid must be well-formed Unicode'],
   ])('refuses %o', (value, message) => {
     let error: unknown
     try {
@@ -53,7 +57,7 @@ describe('assertIdentifier', () => {
     })
   })
 
-  it.each(['customer_1234', 'x'.repeat(80), '홍길동-카드', '../etc/passwd', 'a b'])(
+  it.each(['customer_1234', 'x'.repeat(80), '홍길동-카드', '../etc/passwd', 'a b', 'a😀'])(
     'accepts %o',
     (value) => {
       expect(assertIdentifier(value, options)).toBe(value)
@@ -83,7 +87,8 @@ describe('assertIdentifier', () => {
           value.length <= 80 &&
           // biome-ignore lint/suspicious/noControlCharactersInRegex: the rule under test
           !/[\u0000-\u001f\u007f-\u009f]/.test(value) &&
-          value.trim() === value
+          value.trim() === value &&
+          !/\p{Cs}/u.test(value)
         let accepted = true
         try {
           assertIdentifier(value, options)

@@ -180,6 +180,21 @@ describe('billingKeys (the adapter the facade uses)', () => {
     expect(settled).toHaveLength(fake.calls().length)
   })
 
+  it('lookupMany gives a uid with a lone surrogate its ValidationError, not the whole batch', async () => {
+    const fake = fakeIamport(multiLookup(() => true))
+    const results = await client(fake.fetch).billingKeys.lookupMany([
+      ref('a'),
+      ref('b\ud800'),
+      ref('d'),
+    ])
+    expect(requestedUids(fake.calls()[0] as Request)).toEqual(['a', 'd'])
+    expect(results.map((r) => r.ok)).toEqual([true, false, true])
+    expect(!results[1]?.ok && results[1]?.error).toMatchObject({
+      name: 'ValidationError',
+      field: 'customerUid',
+    })
+  })
+
   it('lookupMany reports the invalid refs as settled first', async () => {
     const fake = fakeIamport(multiLookup(() => true))
     const settled: number[] = []
