@@ -126,7 +126,8 @@ function parseCsvInput(text: string, name: string): Input {
 
   const input: Input = { rows: [], issues: [] }
   for (const record of body) {
-    if (record.fields.every((field) => field.trim() === '')) continue
+    // A blank row is skipped; one that breaks the quoting rules is reported however blank.
+    if (!record.problem && record.fields.every((field) => field.trim() === '')) continue
     const values: Partial<Record<Field, string>> = {}
     columns.forEach((column, i) => {
       if (column) values[column] = record.fields[i]

@@ -129,6 +129,14 @@ describe('parseInput (csv)', () => {
     ])
   })
 
+  it('reports a row that breaks the quoting rules even when its fields are blank', () => {
+    const text = `${HEADER}iamport,c1,,\n"" ,,,\n`
+    expect(parseInput(text, 'csv', 'keys.csv')).toEqual({
+      rows: [{ line: 2, ref: { provider: 'iamport', customerUid: 'c1' } }],
+      issues: [{ line: 3, message: 'text after the closing quote of a field' }],
+    })
+  })
+
   it.each([
     ['', 'keys.csv is empty'],
     ['\n\n', 'keys.csv is empty'],
