@@ -64,7 +64,10 @@ describe('audit', () => {
       message: /^deleted or expired at the provider: /,
     })
     expect(gone?.key).toBeUndefined()
-    expect(notSubscribe?.error).toBeDefined()
+    expect(notSubscribe).toMatchObject({
+      ref: refs[6],
+      error: { name: 'NotBillingKeyReceiptError', code: 'RC_NOT_SUBSCRIBE' },
+    })
     expect(failed).toMatchObject({ message: /^ServerError: .*500/ })
     expect(bad).toMatchObject({ ref: refs[8], message: /^ValidationError: / })
     expect(bad?.error).toBeInstanceOf(ValidationError)
