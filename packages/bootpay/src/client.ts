@@ -1,28 +1,23 @@
 import {
   assertIdentifier,
-  type BillingKeyAdapter,
   type CallOptions,
   type ClientOptions,
-  createLog,
+  createCaller,
   createTransport,
   encodePathSegment,
-  type LookupResult,
-  mapWithConcurrency,
   ResponseError,
-  serializePath,
   TokenCache,
+  type Transport,
   toBillingKeyError,
   ValidationError,
 } from '@billingkey/core'
-import createClient, { type Client } from 'openapi-fetch'
+import type { Client } from 'openapi-fetch'
 import { bootpayError } from './errors'
 import type { paths } from './generated/schema'
-import { toBillingKey } from './model'
 import type {
   AccessToken,
   BankBillingKeyRequest,
   BillingKeyInfo,
-  BootpayBillingKey,
   CardBillingKeyRequest,
   DeletedBillingKey,
   Receipt,
@@ -43,10 +38,14 @@ export type BootpayClientOptions = (BootpayTokenCredentials | BootpayBasicCreden
   ClientOptions
 
 export interface BootpayClient {
-  /** The typed openapi-fetch client for the whole spec, with auth, retries and timeouts. */
-  readonly api: Client<paths>
-  /** The adapter the `@billingkey/client` facade uses. */
-  readonly billingKeys: BillingKeyAdapter<'bootpay', SubscriptionBilling | BillingKeyInfo>
+  /** The API root every request goes to, without a trailing slash. */
+  readonly baseUrl: string
+  /**
+   * `fetch` with this client's auth, retries, timeouts and logging, for any Bootpay endpoint:
+   * `createBootpayApi(client)` (from `@billingkey/bootpay/api`) builds the typed openapi-fetch
+   * client for the whole spec on it.
+   */
+  readonly fetch: Transport
   /** A fresh token (`POST /v2/request/token`); only for application_id/private_key clients. */
   getAccessToken(options?: CallOptions): Promise<AccessToken>
   /** `GET /v2/subscribe/billing_key/{receipt_id}`: the key issued on that receipt. */
@@ -149,27 +148,21 @@ export function createBootpayClient(options: BootpayClientOptions): BootpayClien
     `Basic ${btoa(String.fromCharCode(...new TextEncoder().encode(`${clientKey}:${secretKey}`)))}`
   const isTokenCall = (request: Request) => request.url.endsWith('/v2/request/token')
 
-  const api = createClient<paths>({
-    baseUrl: options.baseUrl ?? 'https://api.bootpay.co.kr',
-    pathSerializer: serializePath,
-    fetch: createTransport({
-      provider: 'bootpay',
-      fetch: options.fetch,
-      timeoutMs: options.timeoutMs,
-      deadlineMs: options.deadlineMs,
-      maxRetries: options.maxRetries,
-      headers: { accept: 'application/json' },
-      log: options.logger && createLog(options.logger, options.logLevel),
-      isIdempotent: (request) => request.method !== 'POST' || isTokenCall(request),
-      authorize: async (request, signal) =>
-        isTokenCall(request) ? undefined : basicAuth || `Bearer ${await tokens.get(signal)}`,
-      // A Basic key pair cannot be refreshed: its 401 is final.
-      onUnauthorized: (_, authorization) => {
-        tokens.invalidate(authorization.slice(7))
-        return !basic
-      },
-    }),
+  const baseUrl = (options.baseUrl ?? 'https://api.bootpay.co.kr').replace(/\/+$/, '')
+  const transport = createTransport({
+    ...options,
+    provider: 'bootpay',
+    headers: { accept: 'application/json' },
+    isIdempotent: (request) => request.method !== 'POST' || isTokenCall(request),
+    authorize: async (request, signal) =>
+      isTokenCall(request) ? undefined : basicAuth || `Bearer ${await tokens.get(signal)}`,
+    // A Basic key pair cannot be refreshed: its 401 is final.
+    onUnauthorized: (_, authorization) => {
+      tokens.invalidate(authorization.slice(7))
+      return !basic
+    },
   })
+  const api = createCaller<Pick<Client<paths>, 'GET' | 'POST' | 'DELETE'>>(baseUrl, transport)
 
   /** The payload of a 2xx without `error_code`; anything else as a typed error. */
   async function run<T>(
@@ -200,37 +193,8 @@ export function createBootpayClient(options: BootpayClientOptions): BootpayClien
   }
 
   const client: BootpayClient = {
-    api,
-    billingKeys: {
-      provider: 'bootpay',
-      lookup: async (ref, options) =>
-        toBillingKey(
-          ref,
-          'receiptId' in ref
-            ? await client.getBillingKeyByReceipt(ref.receiptId, options)
-            : await client.getBillingKey(ref.billingKey, options),
-        ),
-      lookupMany: async (refs, { signal, concurrency = 8, onSettled } = {}) =>
-        mapWithConcurrency(
-          refs,
-          concurrency,
-          async (ref): Promise<LookupResult<BootpayBillingKey>> => {
-            let result: LookupResult<BootpayBillingKey>
-            try {
-              result = { ref, ok: true, key: await client.billingKeys.lookup(ref, { signal }) }
-            } catch (e) {
-              // Only the caller's abort ends the batch; any other failure is this ref's result.
-              if (signal?.aborted) throw e
-              const error = toBillingKeyError(e, { provider: 'bootpay', operation: 'lookup' })
-              result = { ref, ok: false, error }
-            }
-            // How many refs just settled (not a running total), as every adapter reports it.
-            onSettled?.(1)
-            return result
-          },
-          signal,
-        ),
-    },
+    baseUrl,
+    fetch: transport,
     getAccessToken: (options = {}) =>
       run('getAccessToken', async () => {
         if (basic)

@@ -16,6 +16,7 @@ export {
   TimeoutError,
   ValidationError,
 } from '@billingkey/core'
+export { createBootpayAdapter } from './adapter'
 export {
   type BootpayBasicCredentials,
   type BootpayClient,

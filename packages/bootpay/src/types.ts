@@ -1,4 +1,4 @@
-import type { BillingKey } from '@billingkey/core'
+import type { BillingKey, BillingKeyAdapter } from '@billingkey/core'
 import type { components } from './generated/schema'
 
 type Schemas = components['schemas']
@@ -22,3 +22,8 @@ export type BootpayErrorCode = Schemas['KnownErrorCode'] | (string & {})
 
 /** The shared model of a Bootpay key; `raw` is the lookup's own answer. */
 export type BootpayBillingKey = BillingKey<'bootpay', SubscriptionBilling | BillingKeyInfo>
+/** What `createBootpayAdapter` returns: the adapter the `@billingkey/client` facade takes. */
+export type BootpayBillingKeyAdapter = BillingKeyAdapter<
+  'bootpay',
+  SubscriptionBilling | BillingKeyInfo
+>

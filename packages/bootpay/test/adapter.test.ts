@@ -6,7 +6,7 @@ import {
   ValidationError,
 } from '@billingkey/core'
 import { describe, expect, it } from 'vitest'
-import { createBootpayClient, NotBillingKeyReceiptError } from '../src/index'
+import { createBootpayAdapter, createBootpayClient, NotBillingKeyReceiptError } from '../src/index'
 import { bootpay, credentials, fixtureBody, json } from './helpers'
 
 const byReceipt = fixtureBody('getBillingKeyByReceipt-200-card')
@@ -21,10 +21,10 @@ const answer = (pathname: string) => {
   return json(pathname.startsWith('/v2/billing_key/') ? byKey : byReceipt)
 }
 
-describe('billingKeys.lookup', () => {
+describe('createBootpayAdapter: lookup', () => {
   it('looks a receipt id up by receipt and a billing key by key', async () => {
     const { fetch, apiCalls } = bootpay((call) => answer(call.url.pathname))
-    const { billingKeys } = createBootpayClient({ ...credentials, fetch })
+    const billingKeys = createBootpayAdapter(createBootpayClient({ ...credentials, fetch }))
     const receiptRef: BootpayRef = { provider: 'bootpay', receiptId: 'r1' }
     const keyRef: BootpayRef = { provider: 'bootpay', billingKey: 'k1' }
     expect(billingKeys.provider).toBe('bootpay')
@@ -46,17 +46,17 @@ describe('billingKeys.lookup', () => {
 
   it('throws the typed error of a failed lookup', async () => {
     const { fetch } = bootpay((call) => answer(call.url.pathname))
-    const { billingKeys } = createBootpayClient({ ...credentials, fetch })
+    const billingKeys = createBootpayAdapter(createBootpayClient({ ...credentials, fetch }))
     await expect(
       billingKeys.lookup({ provider: 'bootpay', billingKey: 'expired-1' }),
     ).rejects.toBeInstanceOf(BillingKeyExpiredError)
   })
 })
 
-describe('billingKeys.lookupMany', () => {
+describe('createBootpayAdapter: lookupMany', () => {
   it('answers each ref in order, failures included, and reports progress', async () => {
     const { fetch } = bootpay((call) => answer(call.url.pathname))
-    const { billingKeys } = createBootpayClient({ ...credentials, fetch })
+    const billingKeys = createBootpayAdapter(createBootpayClient({ ...credentials, fetch }))
     const refs: BootpayRef[] = [
       { provider: 'bootpay', receiptId: 'r1' },
       { provider: 'bootpay', billingKey: 'expired-1' },
@@ -92,7 +92,7 @@ describe('billingKeys.lookupMany', () => {
       inFlight--
       return answer(call.url.pathname)
     })
-    const { billingKeys } = createBootpayClient({ ...credentials, fetch })
+    const billingKeys = createBootpayAdapter(createBootpayClient({ ...credentials, fetch }))
     const refs = Array.from({ length: 12 }, (_, i) => ({
       provider: 'bootpay' as const,
       billingKey: `k${i}`,
@@ -105,7 +105,7 @@ describe('billingKeys.lookupMany', () => {
   it('rejects with AbortError on abort and starts no further lookup', async () => {
     const controller = new AbortController()
     const { fetch, apiCalls } = bootpay((call) => answer(call.url.pathname))
-    const { billingKeys } = createBootpayClient({ ...credentials, fetch })
+    const billingKeys = createBootpayAdapter(createBootpayClient({ ...credentials, fetch }))
     const refs = ['k1', 'k2', 'k3'].map((billingKey) => ({
       provider: 'bootpay' as const,
       billingKey,
@@ -121,7 +121,7 @@ describe('billingKeys.lookupMany', () => {
 
   it('answers an empty list with an empty list, without a request', async () => {
     const { fetch, calls } = bootpay(() => json({}))
-    const { billingKeys } = createBootpayClient({ ...credentials, fetch })
+    const billingKeys = createBootpayAdapter(createBootpayClient({ ...credentials, fetch }))
     await expect(billingKeys.lookupMany([])).resolves.toEqual([])
     expect(calls).toHaveLength(0)
   })

@@ -1,5 +1,6 @@
 import type { BillingKey, BillingKeyAdapter, LookupResult } from '@billingkey/core'
 import { assertType, describe, expectTypeOf, it } from 'vitest'
+import { createBootpayApi } from '../src/api'
 import {
   type AccessToken,
   type BankBillingData,
@@ -12,6 +13,7 @@ import {
   type CardBillingData,
   type CardBillingKeyRequest,
   type components,
+  createBootpayAdapter,
   createBootpayClient,
   type DeletedBillingKey,
   type ErrorBody,
@@ -127,29 +129,32 @@ describe('createBootpayClient', () => {
       .toEqualTypeOf<{ signal?: AbortSignal } | undefined>()
   })
 
-  it('exposes the typed openapi-fetch client', async () => {
-    const { data, error } = await client.api.GET('/v2/billing_key/{billing_key}', {
+  it('createBootpayApi is the openapi-fetch client typed from the spec', async () => {
+    const api = createBootpayApi(client)
+    const { data, error } = await api.GET('/v2/billing_key/{billing_key}', {
       params: { path: { billing_key: 'k' } },
     })
     expectTypeOf(data).toEqualTypeOf<BillingKeyInfo | undefined>()
     expectTypeOf(error).toEqualTypeOf<ErrorBody | undefined>()
     // @ts-expect-error not a path of the spec
-    client.api.GET('/v2/receipt/{receipt_id}')
+    api.GET('/v2/receipt/{receipt_id}')
     // @ts-expect-error the path parameter is required
-    client.api.GET('/v2/billing_key/{billing_key}', { params: { path: {} } })
+    api.GET('/v2/billing_key/{billing_key}', { params: { path: {} } })
   })
 
-  it('exposes a BillingKeyAdapter for the facade', async () => {
-    expectTypeOf(client.billingKeys).toExtend<
+  it('createBootpayAdapter is the BillingKeyAdapter the facade takes', async () => {
+    const adapter = createBootpayAdapter(client)
+    expectTypeOf(client).not.toHaveProperty('billingKeys')
+    expectTypeOf(adapter).toExtend<
       BillingKeyAdapter<'bootpay', SubscriptionBilling | BillingKeyInfo>
     >()
-    const key = await client.billingKeys.lookup({ provider: 'bootpay', receiptId: 'r' })
+    const key = await adapter.lookup({ provider: 'bootpay', receiptId: 'r' })
     expectTypeOf(key).toEqualTypeOf<BootpayBillingKey>()
     expectTypeOf(key).toExtend<BillingKey<'bootpay'>>()
     expectTypeOf(key.raw).toEqualTypeOf<SubscriptionBilling | BillingKeyInfo>()
-    const results = await client.billingKeys.lookupMany([{ provider: 'bootpay', billingKey: 'k' }])
+    const results = await adapter.lookupMany([{ provider: 'bootpay', billingKey: 'k' }])
     expectTypeOf(results).toEqualTypeOf<LookupResult<BootpayBillingKey>[]>()
     // @ts-expect-error an iamport ref is not a Bootpay ref
-    client.billingKeys.lookup({ provider: 'iamport', customerUid: 'c' })
+    adapter.lookup({ provider: 'iamport', customerUid: 'c' })
   })
 })

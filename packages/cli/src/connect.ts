@@ -1,11 +1,11 @@
 import { formatWithOptions } from 'node:util'
-import type { BillingKeys, ProviderClients } from '@billingkey/client'
+import type { BillingKeys, ProviderAdapters } from '@billingkey/client'
 import { envConfig } from './env'
 import type { Io, Output } from './io'
 import { type Failure, PROVIDERS, type Provider } from './refs'
 
 export interface Connection {
-  keys: BillingKeys<ProviderClients>
+  keys: BillingKeys<ProviderAdapters>
   /** closes the embedded sandbox, if one was started */
   close(): Promise<void>
 }
@@ -18,19 +18,26 @@ export interface Connection {
  */
 export async function connect(io: Io, options: { verbose: boolean }): Promise<Connection> {
   const config = envConfig(io.env)
-  const [{ createBillingKeys }, { createIamportClient }, { createBootpayClient }] =
-    await Promise.all([
-      import('@billingkey/client'),
-      import('@billingkey/iamport'),
-      import('@billingkey/bootpay'),
-    ])
+  const [
+    { createBillingKeys },
+    { createIamportAdapter, createIamportClient },
+    { createBootpayAdapter, createBootpayClient },
+  ] = await Promise.all([
+    import('@billingkey/client'),
+    import('@billingkey/iamport'),
+    import('@billingkey/bootpay'),
+  ])
   const logging = options.verbose
     ? { logger: stderrLogger(io.stderr), logLevel: 'debug' as const }
     : {}
   if (config.iamport || config.bootpay) {
-    const keys = createBillingKeys<ProviderClients>({
-      iamport: config.iamport && createIamportClient({ ...config.iamport, ...logging }),
-      bootpay: config.bootpay && createBootpayClient({ ...config.bootpay, ...logging }),
+    const keys = createBillingKeys<ProviderAdapters>({
+      iamport:
+        config.iamport &&
+        createIamportAdapter(createIamportClient({ ...config.iamport, ...logging })),
+      bootpay:
+        config.bootpay &&
+        createBootpayAdapter(createBootpayClient({ ...config.bootpay, ...logging })),
     })
     return { keys, close: async () => {} }
   }
@@ -39,17 +46,21 @@ export async function connect(io: Io, options: { verbose: boolean }): Promise<Co
   io.stderr.write(
     `billingkey: no provider credentials in the environment; using the embedded sandbox at ${server.url} (demo data)\n`,
   )
-  const keys = createBillingKeys<ProviderClients>({
-    iamport: createIamportClient({
-      ...DEMO_CREDENTIALS.iamport,
-      baseUrl: server.iamport.baseUrl,
-      ...logging,
-    }),
-    bootpay: createBootpayClient({
-      ...DEMO_CREDENTIALS.bootpay,
-      baseUrl: server.bootpay.baseUrl,
-      ...logging,
-    }),
+  const keys = createBillingKeys<ProviderAdapters>({
+    iamport: createIamportAdapter(
+      createIamportClient({
+        ...DEMO_CREDENTIALS.iamport,
+        baseUrl: server.iamport.baseUrl,
+        ...logging,
+      }),
+    ),
+    bootpay: createBootpayAdapter(
+      createBootpayClient({
+        ...DEMO_CREDENTIALS.bootpay,
+        baseUrl: server.bootpay.baseUrl,
+        ...logging,
+      }),
+    ),
   })
   return { keys, close: () => server.close() }
 }

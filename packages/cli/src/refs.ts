@@ -1,8 +1,8 @@
-import type { AuditReport, KeyOf, ProviderClients, RefOf } from '@billingkey/client'
+import type { AuditReport, KeyOf, ProviderAdapters, RefOf } from '@billingkey/client'
 
 /** The types of the facade over both providers: core's BillingKeyRef, the keys, the report. */
-export type BillingKeyRef = RefOf<ProviderClients>
-export type Key = KeyOf<ProviderClients, BillingKeyRef>
+export type BillingKeyRef = RefOf<ProviderAdapters>
+export type Key = KeyOf<ProviderAdapters, BillingKeyRef>
 export type Report = AuditReport<Key>
 export type Failure = NonNullable<Report['needsAction'][number]['error']>
 export type Provider = BillingKeyRef['provider']

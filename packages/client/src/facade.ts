@@ -12,38 +12,37 @@ import {
 } from '@billingkey/core'
 import { type AuditReport, type Settled, summarise } from './audit'
 import { is } from './is'
-import { parseRef } from './refs'
+import { factories, howToConfigure, parseRef } from './refs'
 
-/** Anything that exposes a provider's adapter as `billingKeys`: the provider clients themselves. */
-export interface ProviderClient<P extends ProviderName = ProviderName> {
-  readonly billingKeys: BillingKeyAdapter<P, unknown>
+/**
+ * The adapters `createBillingKeys` takes: any subset of the providers, each the adapter its
+ * provider package builds on a client (`createIamportAdapter(iamport)`,
+ * `createBootpayAdapter(bootpay)`).
+ */
+export interface ProviderAdapters {
+  iamport?: BillingKeyAdapter<'iamport', unknown> | undefined
+  bootpay?: BillingKeyAdapter<'bootpay', unknown> | undefined
 }
 
-/** The clients `createBillingKeys` takes: any subset of the providers. */
-export interface ProviderClients {
-  iamport?: ProviderClient<'iamport'> | undefined
-  bootpay?: ProviderClient<'bootpay'> | undefined
-}
-
-/** The providers configured in `C`. */
-export type ConfiguredProvider<C extends ProviderClients> = {
-  [P in ProviderName]-?: P extends keyof C
-    ? [NonNullable<C[P]>] extends [never]
+/** The providers configured in `A`. */
+export type ConfiguredProvider<A extends ProviderAdapters> = {
+  [P in ProviderName]-?: P extends keyof A
+    ? [NonNullable<A[P]>] extends [never]
       ? never
       : P
     : never
 }[ProviderName]
 
-/** The refs a facade over `C` accepts: only those of configured providers. */
-export type RefOf<C extends ProviderClients> = Extract<
+/** The refs a facade over `A` accepts: only those of configured providers. */
+export type RefOf<A extends ProviderAdapters> = Extract<
   BillingKeyRef,
-  { provider: ConfiguredProvider<C> }
+  { provider: ConfiguredProvider<A> }
 >
 
 /** The key a lookup of `R` resolves to, with `raw` typed by that provider's adapter. */
-export type KeyOf<C extends ProviderClients, R> = R extends { provider: infer P }
-  ? P extends keyof C & ProviderName
-    ? NonNullable<C[P]> extends { readonly billingKeys: BillingKeyAdapter<P, infer Raw> }
+export type KeyOf<A extends ProviderAdapters, R> = R extends { provider: infer P }
+  ? P extends keyof A & ProviderName
+    ? NonNullable<A[P]> extends BillingKeyAdapter<P, infer Raw>
       ? BillingKey<P, Raw>
       : never
     : never
@@ -82,14 +81,14 @@ export interface AuditOptions extends LookupManyOptions {
   expiringWithinDays?: number
 }
 
-export interface BillingKeys<C extends ProviderClients> {
+export interface BillingKeys<A extends ProviderAdapters> {
   /** The configured providers, in the order `lookupMany` visits them. */
-  readonly providers: readonly ConfiguredProvider<C>[]
+  readonly providers: readonly ConfiguredProvider<A>[]
   /**
    * Looks one key up. Throws `ValidationError` for a bad ref (before any request), `NotFoundError`
    * when the provider does not know the key, and the other typed errors of core.
    */
-  lookup<R extends RefOf<C>>(ref: R, options?: { signal?: AbortSignal }): Promise<KeyOf<C, R>>
+  lookup<R extends RefOf<A>>(ref: R, options?: { signal?: AbortSignal }): Promise<KeyOf<A, R>>
   /**
    * One result per ref, in input order. A failure (a bad ref, an unknown key, a provider error) is
    * that ref's `{ ok: false, error }`; only an abort rejects the whole call, with `AbortError`.
@@ -97,34 +96,31 @@ export interface BillingKeys<C extends ProviderClients> {
    * looked up once and its result shared by both positions. Each result's `ref` is the object
    * given at that position.
    */
-  lookupMany<R extends RefOf<C>>(
+  lookupMany<R extends RefOf<A>>(
     refs: readonly R[],
     options?: LookupManyOptions,
-  ): Promise<LookupResult<KeyOf<C, R>>[]>
+  ): Promise<LookupResult<KeyOf<A, R>>[]>
   /** Looks every ref up and sorts it into exactly one count; lists the keys that need action. */
-  audit<R extends RefOf<C>>(
+  audit<R extends RefOf<A>>(
     refs: readonly R[],
     options?: AuditOptions,
-  ): Promise<AuditReport<KeyOf<C, R>>>
+  ): Promise<AuditReport<KeyOf<A, R>>>
 }
 
 const PROVIDERS: readonly ProviderName[] = ['iamport', 'bootpay']
-const factories: Record<ProviderName, string> = {
-  iamport: 'createIamportClient',
-  bootpay: 'createBootpayClient',
-}
 const DEFAULT_CONCURRENCY = 8
 const DEFAULT_EXPIRING_WITHIN_DAYS = 30
 
 /**
- * One model and one set of calls over the provider clients you pass (any subset):
- * `createBillingKeys({ iamport: createIamportClient(...), bootpay: createBootpayClient(...) })`.
- * The facade only routes refs to each client's `billingKeys` adapter, schedules the requests and
- * summarises the results; it imports no provider code.
+ * One model and one set of calls over the provider adapters you pass (any subset), each built by
+ * its provider package on that provider's client:
+ * `createBillingKeys({ iamport: createIamportAdapter(iamport), bootpay: createBootpayAdapter(bootpay) })`.
+ * The facade only routes refs to the adapters, schedules the requests and summarises the
+ * results; it imports no provider code.
  */
-export function createBillingKeys<C extends ProviderClients>(clients: C): BillingKeys<C> {
-  const adapters = resolveAdapters(clients)
-  const providers = PROVIDERS.filter((p) => adapters[p]) as ConfiguredProvider<C>[]
+export function createBillingKeys<A extends ProviderAdapters>(adapters: A): BillingKeys<A> {
+  const configured = resolveAdapters(adapters)
+  const providers = PROVIDERS.filter((p) => configured[p]) as ConfiguredProvider<A>[]
 
   /** Looks every distinct valid ref up; one entry per distinct ref (or per invalid ref). */
   async function settle(refs: unknown, options: LookupManyOptions = {}): Promise<Settled[]> {
@@ -202,7 +198,7 @@ export function createBillingKeys<C extends ProviderClients>(clients: C): Billin
         if (next > reported) report(next - reported)
         reported = next
       }
-      const adapter = adapters[provider] as BillingKeyAdapter
+      const adapter = configured[provider] as BillingKeyAdapter
       let results: LookupResult[]
       try {
         results = await adapter.lookupMany(
@@ -237,7 +233,7 @@ export function createBillingKeys<C extends ProviderClients>(clients: C): Billin
     async lookup(ref, options) {
       const { ref: parsed } = parseRef(ref, providers)
       throwIfAborted(options?.signal)
-      const adapter = adapters[parsed.provider] as BillingKeyAdapter
+      const adapter = configured[parsed.provider] as BillingKeyAdapter
       return (await adapter.lookup(parsed, options)) as never
     },
 
@@ -273,29 +269,34 @@ export function createBillingKeys<C extends ProviderClients>(clients: C): Billin
   }
 }
 
-function resolveAdapters(clients: unknown): Partial<Record<ProviderName, BillingKeyAdapter>> {
-  if (typeof clients !== 'object' || clients === null) {
+function resolveAdapters(input: unknown): Partial<Record<ProviderName, BillingKeyAdapter>> {
+  if (typeof input !== 'object' || input === null) {
     throw new ValidationError('createBillingKeys takes an object: { iamport?, bootpay? }', {
-      field: 'clients',
+      field: 'adapters',
     })
   }
   const adapters: Partial<Record<ProviderName, BillingKeyAdapter>> = {}
-  for (const [name, client] of Object.entries(clients)) {
+  for (const [name, value] of Object.entries(input)) {
     if (name !== 'iamport' && name !== 'bootpay') {
       throw new ValidationError(
         `createBillingKeys takes { iamport?, bootpay? }; '${name.slice(0, 32)}' is not a provider`,
         { field: name },
       )
     }
-    if (client === undefined) continue
-    const adapter = (client as { billingKeys?: Partial<BillingKeyAdapter> } | null)?.billingKeys
+    if (value === undefined) continue
+    const adapter = value as Partial<BillingKeyAdapter> | null
     if (
       adapter?.provider !== name ||
       typeof adapter.lookup !== 'function' ||
       typeof adapter.lookupMany !== 'function'
     ) {
+      // A provider client (it has the provider's own calls) is the likely mistake: say so.
+      const isClient =
+        typeof (value as { getBillingKey?: unknown } | null)?.getBillingKey === 'function'
       throw new ValidationError(
-        `createBillingKeys({ ${name} }) takes the client ${factories[name]}() from @billingkey/${name} returns (one whose \`billingKeys\` adapter is for ${name})`,
+        `createBillingKeys({ ${name} }) takes the adapter ${factories[name].adapter}() from @billingkey/${name} returns${
+          isClient ? ', not the client itself' : ''
+        }: pass ${howToConfigure(name)}`,
         { field: name, provider: name },
       )
     }
@@ -303,10 +304,8 @@ function resolveAdapters(clients: unknown): Partial<Record<ProviderName, Billing
   }
   if (!adapters.iamport && !adapters.bootpay) {
     throw new ValidationError(
-      'createBillingKeys needs at least one client: { iamport?, bootpay? }',
-      {
-        field: 'clients',
-      },
+      'createBillingKeys needs at least one adapter: { iamport?, bootpay? }',
+      { field: 'adapters' },
     )
   }
   return adapters

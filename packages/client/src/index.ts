@@ -1,9 +1,11 @@
-// The model and the errors a facade user handles, so `@billingkey/client` is the only import.
+// The model, the adapter contract and the errors a facade user handles, so `@billingkey/client`
+// is the only import.
 export {
   AbortError,
   ApiError,
   AuthenticationError,
   type BillingKey,
+  type BillingKeyAdapter,
   BillingKeyError,
   BillingKeyExpiredError,
   type BillingKeyRef,
@@ -37,7 +39,6 @@ export {
   type KeyOf,
   type LookupManyOptions,
   type Progress,
-  type ProviderClient,
-  type ProviderClients,
+  type ProviderAdapters,
   type RefOf,
 } from './facade'

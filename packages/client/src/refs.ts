@@ -12,6 +12,16 @@ const idKinds: Record<ProviderName, readonly ('customerUid' | 'receiptId' | 'bil
   bootpay: ['receiptId', 'billingKey'],
 }
 
+/** How to build each provider's adapter, for the messages that ask for one. */
+export const factories: Record<ProviderName, { adapter: string; client: string }> = {
+  iamport: { adapter: 'createIamportAdapter', client: 'createIamportClient' },
+  bootpay: { adapter: 'createBootpayAdapter', client: 'createBootpayClient' },
+}
+
+/** `bootpay: createBootpayAdapter(createBootpayClient(…))`: what to pass for `provider`. */
+export const howToConfigure = (provider: ProviderName): string =>
+  `${provider}: ${factories[provider].adapter}(${factories[provider].client}(…))`
+
 const example =
   "{ provider: 'iamport', customerUid } or { provider: 'bootpay', receiptId | billingKey }"
 
@@ -35,7 +45,7 @@ export function parseRef(value: unknown, configured: readonly ProviderName[]): P
   }
   if (!configured.includes(provider)) {
     throw new ValidationError(
-      `ref.provider is '${provider}', but no ${provider} client was configured: pass one to createBillingKeys({ ${provider} })`,
+      `ref.provider is '${provider}', but no ${provider} adapter was configured: pass ${howToConfigure(provider)} to createBillingKeys`,
       { field: 'ref.provider', provider },
     )
   }

@@ -6,7 +6,7 @@ import { build } from 'esbuild'
 import { describe, expect, test } from 'vitest'
 
 // A team that installs one provider must not ship the other: the facade reaches providers only
-// through the clients it is given. Bundle small programs the way a user's bundler would and look
+// through the adapters it is given. Bundle small programs the way a user's bundler would and look
 // at what went in (by module path) and what came out (each provider's API paths).
 
 const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), '..')
@@ -18,14 +18,14 @@ const providers = {
   iamport: {
     dir: providerDir('iamport'),
     strings: ['/subscribe/customers', '/users/getToken'],
-    program: `import { createIamportClient } from '@billingkey/iamport'
-export const iamport = createIamportClient({ apiKey: 'key', apiSecret: 'secret' })`,
+    program: `import { createIamportAdapter, createIamportClient } from '@billingkey/iamport'
+export const iamport = createIamportAdapter(createIamportClient({ apiKey: 'key', apiSecret: 'secret' }))`,
   },
   bootpay: {
     dir: providerDir('bootpay'),
     strings: ['/v2/billing_key', '/v2/subscribe/billing_key', '/v2/request/token'],
-    program: `import { createBootpayClient } from '@billingkey/bootpay'
-export const bootpay = createBootpayClient({ applicationId: 'app', privateKey: 'key' })`,
+    program: `import { createBootpayAdapter, createBootpayClient } from '@billingkey/bootpay'
+export const bootpay = createBootpayAdapter(createBootpayClient({ applicationId: 'app', privateKey: 'key' }))`,
   },
 }
 

@@ -199,7 +199,12 @@ describe('lookupMany', () => {
     ])
     expect(results[1]).toMatchObject({
       ok: false,
-      error: { field: 'ref.provider', message: expect.stringMatching(/no bootpay client/) },
+      error: {
+        field: 'ref.provider',
+        message: expect.stringMatching(
+          /no bootpay adapter was configured: pass bootpay: createBootpayAdapter\(/,
+        ),
+      },
     })
     expect(iamportLog.batches).toEqual([['cust-1', 'cust-2']])
   })

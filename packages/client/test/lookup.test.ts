@@ -10,7 +10,7 @@ import { createBillingKeys } from '../src/index'
 import { providers } from './setup'
 
 describe('createBillingKeys', () => {
-  test('takes any subset of the provider clients, and says which', () => {
+  test('takes any subset of the provider adapters, and says which', () => {
     const { iamport, bootpay } = providers()
     expect(createBillingKeys({ iamport, bootpay }).providers).toEqual(['iamport', 'bootpay'])
     expect(createBillingKeys({ bootpay }).providers).toEqual(['bootpay'])
@@ -18,22 +18,62 @@ describe('createBillingKeys', () => {
   })
 
   test.each([
-    ['no client at all', {}, 'clients'],
-    ['only undefined clients', { iamport: undefined, bootpay: undefined }, 'clients'],
-    ['not an object', null, 'clients'],
+    ['no adapter at all', {}, 'adapters'],
+    ['only undefined adapters', { iamport: undefined, bootpay: undefined }, 'adapters'],
+    ['not an object', null, 'adapters'],
     ['an unknown provider', { stripe: {} }, 'stripe'],
-    ['a client without an adapter', { iamport: {} }, 'iamport'],
-  ])('refuses %s with a ValidationError', (_, clients, field) => {
-    const create = () => createBillingKeys(clients as never)
+    ['an empty object for an adapter', { iamport: {} }, 'iamport'],
+    ['null for an adapter', { bootpay: null }, 'bootpay'],
+    [
+      'an adapter without lookupMany',
+      { iamport: { provider: 'iamport', lookup: () => {} } },
+      'iamport',
+    ],
+  ])('refuses %s with a ValidationError', (_, adapters, field) => {
+    const create = () => createBillingKeys(adapters as never)
     expect(create).toThrow(ValidationError)
     expect(create).toThrow(expect.objectContaining({ field }))
   })
 
-  test('refuses a client in the wrong slot, naming the slot', () => {
+  test('refuses an adapter in the wrong slot, naming the slot and the adapter it takes', () => {
     const { bootpay } = providers()
-    expect(() => createBillingKeys({ iamport: bootpay as never })).toThrow(
-      /createBillingKeys\(\{ iamport \}\) takes the client createIamportClient\(\)/,
+    const create = () => createBillingKeys({ iamport: bootpay as never })
+    expect(create).toThrow(ValidationError)
+    expect(create).toThrow(expect.objectContaining({ field: 'iamport', provider: 'iamport' }))
+    expect(create).toThrow(
+      'createBillingKeys({ iamport }) takes the adapter createIamportAdapter() from @billingkey/iamport returns: pass iamport: createIamportAdapter(createIamportClient(…))',
     )
+  })
+
+  test.each([
+    [
+      'iamport',
+      'createBillingKeys({ iamport }) takes the adapter createIamportAdapter() from @billingkey/iamport returns, not the client itself: pass iamport: createIamportAdapter(createIamportClient(…))',
+    ],
+    [
+      'bootpay',
+      'createBillingKeys({ bootpay }) takes the adapter createBootpayAdapter() from @billingkey/bootpay returns, not the client itself: pass bootpay: createBootpayAdapter(createBootpayClient(…))',
+    ],
+  ] as const)(
+    'refuses a %s client passed instead of its adapter, naming the adapter factory, before any request',
+    (name, message) => {
+      const { iamportClient, bootpayClient, iamportLog, bootpayLog } = providers()
+      const client = name === 'iamport' ? iamportClient : bootpayClient
+      const create = () => createBillingKeys({ [name]: client } as never)
+      expect(create).toThrow(ValidationError)
+      expect(create).toThrow(expect.objectContaining({ field: name, provider: name }))
+      expect(create).toThrow(message)
+      expect([...iamportLog.requests, ...bootpayLog.requests]).toEqual([])
+      expect(iamportLog.tokenCalls + bootpayLog.tokenCalls).toBe(0)
+    },
+  )
+
+  test('refuses the former shape, an object carrying the adapter as `billingKeys`', () => {
+    const { iamport } = providers()
+    const create = () => createBillingKeys({ iamport: { billingKeys: iamport } as never })
+    expect(create).toThrow(ValidationError)
+    expect(create).toThrow(expect.objectContaining({ field: 'iamport', provider: 'iamport' }))
+    expect(create).toThrow(/pass iamport: createIamportAdapter\(createIamportClient\(…\)\)$/)
   })
 })
 
@@ -68,7 +108,9 @@ describe('lookup', () => {
     const keys = createBillingKeys({ iamport })
     const lookup = keys.lookup({ provider: 'bootpay', receiptId: 'r_1' } as never)
     await expect(lookup).rejects.toThrow(ValidationError)
-    await expect(lookup).rejects.toThrow(/no bootpay client was configured/)
+    await expect(lookup).rejects.toThrow(
+      "ref.provider is 'bootpay', but no bootpay adapter was configured: pass bootpay: createBootpayAdapter(createBootpayClient(…)) to createBillingKeys",
+    )
     await expect(lookup).rejects.toMatchObject({ field: 'ref.provider', provider: 'bootpay' })
     expect(iamportLog.requests).toEqual([])
     expect(iamportLog.tokenCalls).toBe(0)

@@ -1,6 +1,8 @@
 import {
   type BillingKeyInfo,
   type BootpayBillingKey,
+  type BootpayBillingKeyAdapter,
+  createBootpayAdapter,
   createBootpayClient,
   type SubscriptionBilling,
 } from '@billingkey/bootpay'
@@ -13,8 +15,10 @@ import type {
 } from '@billingkey/core'
 import {
   type BillingKeyAnnotation,
+  createIamportAdapter,
   createIamportClient,
   type IamportBillingKey,
+  type IamportBillingKeyAdapter,
 } from '@billingkey/iamport'
 import { assertType, describe, expectTypeOf, test } from 'vitest'
 import {
@@ -22,6 +26,9 @@ import {
   type BillingKeys,
   type ConfiguredProvider,
   createBillingKeys,
+  type KeyOf,
+  type ProviderAdapters,
+  type BillingKeyAdapter as ReexportedAdapter,
   type RefOf,
 } from '../src/index'
 
@@ -34,28 +41,28 @@ interface BootpayRaw {
   billing_key: string
   billing_expire_at: string
 }
-declare const iamport: { readonly billingKeys: BillingKeyAdapter<'iamport', IamportRaw> }
-declare const bootpay: { readonly billingKeys: BillingKeyAdapter<'bootpay', BootpayRaw> }
+declare const iamport: BillingKeyAdapter<'iamport', IamportRaw>
+declare const bootpay: BillingKeyAdapter<'bootpay', BootpayRaw>
 
 describe('createBillingKeys types', () => {
   test('a ref for a provider that was not configured is a compile error', () => {
     const onlyIamport = createBillingKeys({ iamport })
     expectTypeOf<RefOf<{ iamport: typeof iamport }>>().toEqualTypeOf<IamportRef>()
-    // @ts-expect-error: no bootpay client was configured
+    // @ts-expect-error: no bootpay adapter was configured
     void onlyIamport.lookup({ provider: 'bootpay', receiptId: 'r1' })
-    // @ts-expect-error: no bootpay client was configured
+    // @ts-expect-error: no bootpay adapter was configured
     void onlyIamport.lookupMany([{ provider: 'bootpay', billingKey: 'b1' }])
     // @ts-expect-error: a list typed for both providers does not fit an iamport-only facade
     void onlyIamport.audit([] as BillingKeyRef[])
 
     const onlyBootpay = createBillingKeys({ bootpay })
-    // @ts-expect-error: no iamport client was configured
+    // @ts-expect-error: no iamport adapter was configured
     void onlyBootpay.lookup({ provider: 'iamport', customerUid: 'c1' })
     assertType(onlyBootpay.lookup({ provider: 'bootpay', receiptId: 'r1' }))
     assertType(onlyBootpay.lookup({ provider: 'bootpay', billingKey: 'b1' }))
   })
 
-  test('a possibly-undefined client still counts as configured (checked at run time)', () => {
+  test('a possibly-undefined adapter still counts as configured (checked at run time)', () => {
     const maybe = createBillingKeys({
       iamport: iamport as typeof iamport | undefined,
       bootpay: undefined,
@@ -133,19 +140,51 @@ describe('createBillingKeys types', () => {
     }>()
   })
 
-  test('takes only provider clients', () => {
-    // @ts-expect-error: a Bootpay client in the iamport slot
+  test('takes only provider adapters, each in its own slot', () => {
+    expectTypeOf<ReexportedAdapter>().toEqualTypeOf<BillingKeyAdapter>()
+    assertType<ProviderAdapters>({ iamport, bootpay })
+    // @ts-expect-error: a Bootpay adapter in the iamport slot
     createBillingKeys({ iamport: bootpay })
-    // @ts-expect-error: not a client
+    // @ts-expect-error: an iamport adapter in the Bootpay slot
+    createBillingKeys({ bootpay: iamport })
+    // @ts-expect-error: not an adapter
     createBillingKeys({ iamport: { lookup() {} } })
+    // @ts-expect-error: the former shape, an object carrying the adapter as `billingKeys`
+    createBillingKeys({ iamport: { billingKeys: iamport } })
+  })
+
+  test('a provider client in place of its adapter is a compile error', () => {
+    // @ts-expect-error: an iamport client, not createIamportAdapter(client)
+    createBillingKeys({ iamport: createIamportClient({ apiKey: 'k', apiSecret: 's' }) })
+    // @ts-expect-error: a Bootpay client, not createBootpayAdapter(client)
+    createBillingKeys({ bootpay: createBootpayClient({ applicationId: 'a', privateKey: 'p' }) })
+    createBillingKeys({
+      iamport: createIamportAdapter(createIamportClient({ apiKey: 'k', apiSecret: 's' })),
+      // @ts-expect-error: one slot right does not excuse a client in the other
+      bootpay: createBootpayClient({ applicationId: 'a', privateKey: 'p' }),
+    })
   })
 })
 
-describe('with the real provider clients', () => {
+describe('with the real provider adapters', () => {
+  test('the factories return the adapter types the facade takes', () => {
+    const iamportAdapter = createIamportAdapter(
+      createIamportClient({ apiKey: 'k', apiSecret: 's' }),
+    )
+    const bootpayAdapter = createBootpayAdapter(
+      createBootpayClient({ applicationId: 'a', privateKey: 'p' }),
+    )
+    expectTypeOf(iamportAdapter).toEqualTypeOf<IamportBillingKeyAdapter>()
+    expectTypeOf(bootpayAdapter).toEqualTypeOf<BootpayBillingKeyAdapter>()
+    expectTypeOf<
+      KeyOf<{ iamport: IamportBillingKeyAdapter }, IamportRef>
+    >().toEqualTypeOf<IamportBillingKey>()
+  })
+
   test('key.raw is the generated type of the provider that looked it up', async () => {
     const keys = createBillingKeys({
-      iamport: createIamportClient({ apiKey: 'k', apiSecret: 's' }),
-      bootpay: createBootpayClient({ applicationId: 'a', privateKey: 'p' }),
+      iamport: createIamportAdapter(createIamportClient({ apiKey: 'k', apiSecret: 's' })),
+      bootpay: createBootpayAdapter(createBootpayClient({ applicationId: 'a', privateKey: 'p' })),
     })
     const results = await keys.lookupMany([] as BillingKeyRef[])
     const result = results[0]
@@ -162,10 +201,10 @@ describe('with the real provider clients', () => {
 
   test('one provider configured: the other provider is a compile error', () => {
     const keys = createBillingKeys({
-      bootpay: createBootpayClient({ clientKey: 'c', secretKey: 's' }),
+      bootpay: createBootpayAdapter(createBootpayClient({ clientKey: 'c', secretKey: 's' })),
     })
     expectTypeOf(keys.providers).toEqualTypeOf<readonly 'bootpay'[]>()
-    // @ts-expect-error: no iamport client was configured
+    // @ts-expect-error: no iamport adapter was configured
     void keys.lookup({ provider: 'iamport', customerUid: 'c1' })
   })
 })

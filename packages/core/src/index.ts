@@ -1,3 +1,4 @@
+export { type Call, type Caller, type CallInit, type CallResult, createCaller } from './caller'
 export { mapWithConcurrency } from './concurrency'
 export {
   AbortError,

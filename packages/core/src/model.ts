@@ -52,7 +52,7 @@ export type LookupResult<K extends { ref: BillingKeyRef } = BillingKey> =
   | { ref: K['ref']; ok: true; key: K }
   | { ref: K['ref']; ok: false; error: BillingKeyError }
 
-/** What the facade knows of a provider: each provider client exposes one as `client.billingKeys`. */
+/** What the facade knows of a provider: each provider package builds one, e.g. `createIamportAdapter(client)`. */
 export interface BillingKeyAdapter<P extends ProviderName = ProviderName, Raw = unknown> {
   readonly provider: P
   lookup(ref: ProviderRef<P>, options?: { signal?: AbortSignal }): Promise<BillingKey<P, Raw>>

@@ -7,19 +7,13 @@ import {
   TimeoutError,
   toBillingKeyError,
 } from './errors'
-import type { Log } from './logger'
+import { createLog } from './logger'
+import type { ClientOptions } from './model'
 import { abortError, race, sleep } from './signal'
 
-export interface TransportOptions {
+/** A provider client's `ClientOptions` (its `baseUrl` unused), and how the provider authenticates. */
+export interface TransportOptions extends Omit<ClientOptions, 'baseUrl'> {
   provider: ProviderName
-  /** Default: `globalThis.fetch`, looked up at call time. */
-  fetch?: typeof fetch
-  /** Per attempt, headers and body. Default 30 000. */
-  timeoutMs?: number
-  /** All attempts and backoff sleeps together. Default 120 000. */
-  deadlineMs?: number
-  /** Default 2; 0 disables retries. */
-  maxRetries?: number
   /** Defaults 500 / 8 000 / 60 000. */
   retry?: { baseDelayMs?: number; maxDelayMs?: number; maxRetryAfterMs?: number }
   /** Jitter source in [0, 1); tests inject. */
@@ -32,8 +26,6 @@ export interface TransportOptions {
   isIdempotent?: (request: Request) => boolean
   /** Added to every request that does not set them. */
   headers?: Record<string, string>
-  /** Off when absent: a line's fields are not even built then. */
-  log?: Log
 }
 
 export type Transport = (input: Request | string | URL, init?: RequestInit) => Promise<Response>
@@ -41,10 +33,10 @@ export type Transport = (input: Request | string | URL, init?: RequestInit) => P
 const idempotent = (request: Request) => /^(GET|HEAD|OPTIONS|PUT|DELETE)$/.test(request.method)
 
 /**
- * A fetch for openapi-fetch's `createClient({ fetch })` that adds auth, timeouts, retries and
- * the replay after a 401. It never throws for an HTTP status: it returns the last response, with
- * its body already read. Without a response it throws ConnectionError, TimeoutError or
- * AbortError.
+ * A fetch that adds auth, timeouts, retries, logging and the replay after a 401: a provider
+ * client's `fetch`, under its named methods (createCaller) and its openapi-fetch client. It never
+ * throws for an HTTP status: it returns the last response, with its body already read. Without a
+ * response it throws ConnectionError, TimeoutError or AbortError.
  */
 export function createTransport(options: TransportOptions): Transport {
   const {
@@ -53,8 +45,9 @@ export function createTransport(options: TransportOptions): Transport {
     deadlineMs = 120_000,
     maxRetries = 2,
     random = Math.random,
-    log,
   } = options
+  // Off without a logger: a line's fields are not even built then.
+  const log = options.logger && createLog(options.logger, options.logLevel)
   const { baseDelayMs = 500, maxDelayMs = 8_000, maxRetryAfterMs = 60_000 } = options.retry ?? {}
 
   return async (input, init) => {

@@ -35,15 +35,8 @@ export function assertIdentifier(value: unknown, options: Field & { maxLength: n
   return value as string
 }
 
-export function assertNonEmptyList<T>(value: unknown, options: Field & { max?: number }): T[] {
-  check(
-    !Array.isArray(value)
-      ? 'is not an array'
-      : !value.length
-        ? 'is empty'
-        : value.length > (options.max ?? value.length) && `has more than ${options.max} items`,
-    options,
-  )
+export function assertNonEmptyList<T>(value: unknown, options: Field): T[] {
+  check(!Array.isArray(value) ? 'is not an array' : !value.length && 'is empty', options)
   return value as T[]
 }
 
@@ -61,8 +54,8 @@ export function encodePathSegment(value: string, field = 'path segment'): string
 }
 
 /**
- * openapi-fetch's `pathSerializer` built on encodePathSegment:
- * `createClient({ pathSerializer: serializePath })`.
+ * A `{name}` path template filled through encodePathSegment; createCaller's, and
+ * openapi-fetch's as `createClient({ pathSerializer: serializePath })`.
  */
 export const serializePath = (pathname: string, params: Record<string, unknown>): string =>
   pathname.replace(/\{([^}]+)\}/g, (_, name: string) =>

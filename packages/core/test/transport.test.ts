@@ -3,7 +3,6 @@ import {
   AbortError,
   AuthenticationError,
   ConnectionError,
-  createLog,
   createTransport,
   errorFromResponse,
   type IssuedToken,
@@ -230,7 +229,8 @@ describe('retries', () => {
         maxRetries: 5,
         retry: { baseDelayMs: 2, maxDelayMs: 10 },
         random,
-        log: createLog(logger, 'debug'),
+        logger,
+        logLevel: 'debug',
       })(URL_)
       return lines
         .filter((l) => l.message.startsWith('billingkey retry'))
@@ -252,7 +252,7 @@ describe('retries', () => {
     // A backoff of minutes: only the Retry-After lets this test finish.
     const send = transport(fetch, {
       retry: { baseDelayMs: 600_000, maxDelayMs: 600_000 },
-      log: createLog(logger),
+      logger,
     })
     expect((await send(URL_)).status).toBe(200)
     expect(lines.find((l) => l.message.startsWith('billingkey retry'))?.rest[0]).toMatchObject({
@@ -533,7 +533,7 @@ describe('logging', () => {
       n === 1 ? new Response('', { status: 503, headers: { 'x-request-id': 'r-1' } }) : ok(),
     )
     const url = `${URL_}?imp_key=k3y&page=1`
-    await transport(fetch, { log: createLog(logger, 'debug'), random: () => 1 })(url, {
+    await transport(fetch, { logger, logLevel: 'debug', random: () => 1 })(url, {
       headers: { authorization: 'Bearer t0k3n' },
     })
     const redacted = `${URL_}?imp_key=[REDACTED]&page=1`
@@ -558,9 +558,9 @@ describe('logging', () => {
 
   it('names the error of an attempt without a response', async () => {
     const { logger, lines } = captureLogger()
-    await transport(mockFetch(reset), { log: createLog(logger, 'debug'), maxRetries: 0 })(
-      URL_,
-    ).catch(() => {})
+    await transport(mockFetch(reset), { logger, logLevel: 'debug', maxRetries: 0 })(URL_).catch(
+      () => {},
+    )
     expect(lines.at(-1)?.rest[0]).toMatchObject({ status: 'ConnectionError' })
   })
 })

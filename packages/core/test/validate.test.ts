@@ -104,15 +104,14 @@ describe('assertIdentifier', () => {
 
 describe('assertNonEmptyList', () => {
   it('returns a good list', () => {
-    expect(assertNonEmptyList(['a', 'b'], { field: 'customerUids', max: 2 })).toEqual(['a', 'b'])
+    expect(assertNonEmptyList(['a', 'b'], { field: 'customerUids' })).toEqual(['a', 'b'])
   })
 
   it.each([
     ['a', 'customerUids is not an array'],
     [[], 'customerUids is empty'],
-    [['a', 'b', 'c'], 'customerUids has more than 2 items'],
   ])('refuses %o', (value, message) => {
-    expect(() => assertNonEmptyList(value, { field: 'customerUids', max: 2 })).toThrow(
+    expect(() => assertNonEmptyList(value, { field: 'customerUids' })).toThrow(
       expect.objectContaining({ name: 'ValidationError', message, field: 'customerUids' }),
     )
   })

@@ -4,24 +4,21 @@ import {
   type BillingKeyError,
   type CallOptions,
   type ClientOptions,
-  createLog,
+  createCaller,
   createTransport,
   errorFromResponse,
   mapWithConcurrency,
   NotFoundError,
   ResponseError,
-  serializePath,
   TokenCache,
+  type Transport,
   toBillingKeyError,
   ValidationError,
 } from '@billingkey/core'
-import createClient, { type Client } from 'openapi-fetch'
-import { toBillingKey } from './billing-key'
+import type { Client } from 'openapi-fetch'
 import type {
   BillingKeyAnnotation,
   Envelope,
-  IamportBillingKey,
-  IamportBillingKeyAdapter,
   IssueBillingKeyRequest,
   PagedPaymentAnnotation,
   PagedScheduleAnnotation,
@@ -70,10 +67,14 @@ export interface ListSchedulesOptions extends CallOptions {
 }
 
 export interface IamportClient {
-  /** The typed openapi-fetch client for the whole spec, with auth, retries and timeouts. */
-  readonly api: Client<paths>
-  /** The adapter `@billingkey/client` uses; `lookupMany` batches through `getBillingKeys`. */
-  readonly billingKeys: IamportBillingKeyAdapter
+  /** The API root every request goes to, without a trailing slash. */
+  readonly baseUrl: string
+  /**
+   * `fetch` with this client's auth, retries, timeouts and logging, for any iamport endpoint:
+   * `createIamportApi(client)` (from `@billingkey/iamport/api`) builds the typed openapi-fetch
+   * client for the whole spec on it.
+   */
+  readonly fetch: Transport
   /** A valid access token: the cached one, or a new one when it is about to expire. */
   getToken(options?: CallOptions): Promise<string>
   /** One key; NotFoundError when no key is registered under `customerUid`. */
@@ -108,7 +109,21 @@ export interface IamportClient {
 
 type Exchange<D> = Promise<{ data?: D; error?: unknown; response: Response }>
 type Payload<D> = Extract<D, { code: 0 }> extends { response: infer R } ? R : never
-type Found = Map<string, BillingKeyAnnotation>
+export type Found = Map<string, BillingKeyAnnotation>
+
+/**
+ * The multi lookup over `uids`, in requests whose URL stays within maxUrlLength, at most
+ * `concurrency` at once. `settle` gets each request's keys, or its failure. Rejects only on an
+ * abort, bad options, or when `settle` throws (then no further request starts).
+ */
+export type LookupInChunks = (
+  uids: string[],
+  options: GetBillingKeysOptions,
+  settle: (uids: string[], found: Found | BillingKeyError) => void,
+) => Promise<void>
+
+/** Each client's chunked multi lookup, for its adapter (`createIamportAdapter`). */
+export const lookups = new WeakMap<IamportClient, LookupInChunks>()
 
 const provider = 'iamport'
 const UIDS = 'customer_uid[]'
@@ -165,7 +180,7 @@ const fail = (field: string, rule: string, operation: string): never => {
   throw new ValidationError(`${field} ${rule}`, { field, provider, operation })
 }
 
-function customerUid(value: unknown, operation: string): string {
+export function customerUid(value: unknown, operation: string): string {
   const uid = assertIdentifier(value, { field: 'customerUid', maxLength: 80, provider, operation })
   // Encoding keeps any uid inside its path segment, but "." and ".." segments are resolved by
   // every URL parser even when percent-encoded: such a uid can only be a mistake or an attack.
@@ -183,8 +198,7 @@ export function createIamportClient(options: IamportClientOptions): IamportClien
     assertIdentifier(options[field], { field, maxLength: 1000, provider })
   }
   const baseUrl = (options.baseUrl ?? 'https://api.iamport.kr').replace(/\/+$/, '')
-  const isTokenCall = ({ method, url }: Request) =>
-    method === 'POST' && url.endsWith('/users/getToken')
+  const isTokenCall = ({ url }: Request) => url.endsWith('/users/getToken')
 
   const tokens = new TokenCache({
     // The cache's signal aborts once every caller waiting on the token has given up.
@@ -197,40 +211,23 @@ export function createIamportClient(options: IamportClientOptions): IamportClien
     },
   })
 
-  const api: Client<paths> = createClient<paths>({
-    baseUrl,
-    pathSerializer: serializePath,
-    // `customer_uid[]=a&customer_uid[]=b`: the key repeated with raw brackets, as the Swagger shows.
-    querySerializer: { array: { style: 'form', explode: true } },
-    fetch: createTransport({
-      provider,
-      fetch: options.fetch,
-      timeoutMs: options.timeoutMs,
-      deadlineMs: options.deadlineMs,
-      maxRetries: options.maxRetries,
-      log: options.logger && createLog(options.logger, options.logLevel),
-      headers: { accept: 'application/json' },
-      authorize: async (request, signal) =>
-        isTokenCall(request) ? undefined : `Bearer ${await tokens.get(signal)}`,
-      onUnauthorized: (_request, authorization) => {
-        tokens.invalidate(authorization.slice('Bearer '.length))
-        return true
-      },
-      // getToken is safe to repeat (it returns the same token until expiry); issuing is not.
-      isIdempotent: (request) => request.method !== 'POST' || isTokenCall(request),
-    }),
+  const transport = createTransport({
+    ...options,
+    provider,
+    headers: { accept: 'application/json' },
+    authorize: async (request, signal) =>
+      isTokenCall(request) ? undefined : `Bearer ${await tokens.get(signal)}`,
+    onUnauthorized: (_request, authorization) => {
+      tokens.invalidate(authorization.slice('Bearer '.length))
+      return true
+    },
+    // getToken is safe to repeat (it returns the same token until expiry); issuing is not.
+    isIdempotent: (request) => request.method !== 'POST' || isTokenCall(request),
   })
+  // `customer_uid[]=a&customer_uid[]=b`: the key repeated with raw brackets, as the Swagger shows.
+  const api = createCaller<Pick<Client<paths>, 'GET' | 'POST' | 'DELETE'>>(baseUrl, transport)
 
-  /**
-   * The multi lookup over `uids`, in requests whose URL stays within maxUrlLength, at most
-   * `concurrency` at once. `settle` gets each request's keys, or its failure. Rejects only on an
-   * abort, bad options, or when `settle` throws (then no further request starts).
-   */
-  async function lookupInChunks(
-    uids: string[],
-    { signal, concurrency = 4 }: GetBillingKeysOptions,
-    settle: (uids: string[], found: Found | BillingKeyError) => void,
-  ) {
+  const lookupInChunks: LookupInChunks = async (uids, { signal, concurrency = 4 }, settle) => {
     const operation = 'getBillingKeys'
     const chunks: string[][] = []
     const empty = `${baseUrl}/subscribe/customers`.length
@@ -277,7 +274,8 @@ export function createIamportClient(options: IamportClientOptions): IamportClien
   }
 
   const client: IamportClient = {
-    api,
+    baseUrl,
+    fetch: transport,
 
     getToken: (callOptions) =>
       tokens.get(callOptions?.signal).catch((e) => {
@@ -371,52 +369,7 @@ export function createIamportClient(options: IamportClientOptions): IamportClien
         ? { total: schedules.length, previous: 0, next: 0, list: schedules }
         : schedules
     },
-
-    billingKeys: {
-      provider,
-
-      lookup: async (ref, callOptions) =>
-        toBillingKey(await client.getBillingKey(ref.customerUid, callOptions)),
-
-      async lookupMany(refs, { onSettled, ...callOptions } = {}) {
-        const operation = 'getBillingKeys'
-        // By customer_uid (or by the invalid value itself): the key, or why there is none.
-        const outcomes = new Map<unknown, IamportBillingKey | BillingKeyError>()
-        const uids = new Set<string>()
-        for (const { customerUid: uid } of refs) {
-          try {
-            uids.add(customerUid(uid, operation))
-          } catch (error) {
-            outcomes.set(uid, error as BillingKeyError)
-          }
-        }
-        if (outcomes.size) onSettled?.(outcomes.size)
-        await lookupInChunks([...uids], callOptions, (chunk, found) => {
-          for (const uid of chunk) {
-            try {
-              if (found instanceof Error) throw found
-              const raw = found.get(uid)
-              if (!raw) {
-                throw new NotFoundError(`iamport: no billing key under customer_uid ${uid}`, {
-                  provider,
-                  operation,
-                })
-              }
-              outcomes.set(uid, toBillingKey(raw))
-            } catch (error) {
-              outcomes.set(uid, toBillingKeyError(error, { provider, operation }))
-            }
-          }
-          onSettled?.(chunk.length)
-        })
-        return refs.map((ref) => {
-          const outcome = outcomes.get(ref.customerUid) as IamportBillingKey | BillingKeyError
-          return outcome instanceof Error
-            ? { ref, ok: false, error: outcome }
-            : { ref, ok: true, key: outcome }
-        })
-      },
-    },
   }
+  lookups.set(client, lookupInChunks)
   return client
 }

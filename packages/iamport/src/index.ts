@@ -15,6 +15,7 @@ export {
   TimeoutError,
   ValidationError,
 } from '@billingkey/core'
+export { createIamportAdapter } from './adapter'
 export { isSuperBillingKey, toBillingKey } from './billing-key'
 export {
   createIamportClient,

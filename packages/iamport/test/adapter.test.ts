@@ -7,7 +7,13 @@ import {
   ValidationError,
 } from '@billingkey/core'
 import { describe, expect, it } from 'vitest'
-import { type BillingKeyAnnotation, type CustomerAnnotation, toBillingKey } from '../src'
+import {
+  type BillingKeyAnnotation,
+  type CustomerAnnotation,
+  createIamportAdapter,
+  type IamportClient,
+  toBillingKey,
+} from '../src'
 import {
   client,
   customer,
@@ -110,14 +116,23 @@ describe('toBillingKey', () => {
   })
 })
 
-describe('billingKeys (the adapter the facade uses)', () => {
+describe('createIamportAdapter (the adapter the facade takes)', () => {
+  it('takes only a client made by createIamportClient', () => {
+    const fake = fakeIamport(() => ok(null))
+    const { getBillingKey } = client(fake.fetch)
+    expect(() => createIamportAdapter({ getBillingKey } as unknown as IamportClient)).toThrow(
+      new TypeError('createIamportAdapter takes a createIamportClient client'),
+    )
+    expect(fake.requests).toEqual([])
+  })
+
   it('lookup maps one key, and reports an unknown uid as NotFoundError', async () => {
     const fake = fakeIamport((request) =>
       request.url.endsWith('/known')
         ? ok(customer('known'))
         : json(200, { code: 1, message: '…로 등록된 정보를 찾을 수 없습니다.', response: null }),
     )
-    const { billingKeys } = client(fake.fetch)
+    const billingKeys = createIamportAdapter(client(fake.fetch))
     expect(billingKeys.provider).toBe('iamport')
     await expect(billingKeys.lookup(ref('known'))).resolves.toMatchObject({
       ref: ref('known'),
@@ -128,7 +143,9 @@ describe('billingKeys (the adapter the facade uses)', () => {
 
   it('lookupMany batches through the multi lookup: one result per ref, in order', async () => {
     const fake = fakeIamport(multiLookup((uid) => uid !== 'gone'))
-    const results = await client(fake.fetch).billingKeys.lookupMany(['a', 'gone', 'b'].map(ref))
+    const results = await createIamportAdapter(client(fake.fetch)).lookupMany(
+      ['a', 'gone', 'b'].map(ref),
+    )
     expect(fake.calls()).toHaveLength(1)
     expect(requestedUids(fake.calls()[0] as Request)).toEqual(['a', 'gone', 'b'])
     expect(results.map((r) => [r.ref.customerUid, r.ok])).toEqual([
@@ -143,7 +160,7 @@ describe('billingKeys (the adapter the facade uses)', () => {
 
   it('lookupMany gives a bad ref its ValidationError and still looks the others up', async () => {
     const fake = fakeIamport(multiLookup(() => true))
-    const results = await client(fake.fetch).billingKeys.lookupMany([
+    const results = await createIamportAdapter(client(fake.fetch)).lookupMany([
       ref('a'),
       ref('b\nc'),
       ref('d'),
@@ -162,7 +179,9 @@ describe('billingKeys (the adapter the facade uses)', () => {
     )
     const refs = Array.from({ length: 40 }, (_, i) => ref(`uid_${i}_${'x'.repeat(60)}`))
     const settled: number[] = []
-    const results = await client(fake.fetch, { maxUrlLength: 1000 }).billingKeys.lookupMany(refs, {
+    const results = await createIamportAdapter(
+      client(fake.fetch, { maxUrlLength: 1000 }),
+    ).lookupMany(refs, {
       concurrency: 2,
       onSettled: (count) => settled.push(count),
     })
@@ -182,7 +201,7 @@ describe('billingKeys (the adapter the facade uses)', () => {
 
   it('lookupMany gives a uid with a lone surrogate its ValidationError, not the whole batch', async () => {
     const fake = fakeIamport(multiLookup(() => true))
-    const results = await client(fake.fetch).billingKeys.lookupMany([
+    const results = await createIamportAdapter(client(fake.fetch)).lookupMany([
       ref('a'),
       ref('b\ud800'),
       ref('d'),
@@ -198,9 +217,12 @@ describe('billingKeys (the adapter the facade uses)', () => {
   it('lookupMany reports the invalid refs as settled first', async () => {
     const fake = fakeIamport(multiLookup(() => true))
     const settled: number[] = []
-    await client(fake.fetch).billingKeys.lookupMany([ref(''), ref('a'), ref('x'.repeat(81))], {
-      onSettled: (count) => settled.push(count),
-    })
+    await createIamportAdapter(client(fake.fetch)).lookupMany(
+      [ref(''), ref('a'), ref('x'.repeat(81))],
+      {
+        onSettled: (count) => settled.push(count),
+      },
+    )
     expect(settled).toEqual([2, 1])
   })
 
@@ -208,8 +230,8 @@ describe('billingKeys (the adapter the facade uses)', () => {
     const controller = new AbortController()
     const fake = fakeIamport(multiLookup(() => true))
     const refs = Array.from({ length: 40 }, (_, i) => ref(`uid_${i}_${'x'.repeat(60)}`))
-    const error = await client(fake.fetch, { maxUrlLength: 1000 })
-      .billingKeys.lookupMany(refs, {
+    const error = await createIamportAdapter(client(fake.fetch, { maxUrlLength: 1000 }))
+      .lookupMany(refs, {
         concurrency: 1,
         signal: controller.signal,
         onSettled: () => controller.abort(),

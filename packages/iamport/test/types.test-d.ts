@@ -4,6 +4,7 @@ import {
   type BillingKeyAnnotation,
   type CustomerAnnotation,
   type components,
+  createIamportAdapter,
   createIamportClient,
   type IamportBillingKey,
   isSuperBillingKey,
@@ -11,6 +12,7 @@ import {
   type PagedScheduleAnnotation,
   type SuperBillingKeyAnnotation,
 } from '../src'
+import { createIamportApi, type IamportApi } from '../src/api'
 
 const iamport = createIamportClient({ apiKey: 'k', apiSecret: 's' })
 
@@ -74,27 +76,29 @@ describe('types', () => {
     assertType(iamport.listSchedules('a', { from: new Date(), to: 2, status: 'revoked' }))
   })
 
-  it('billingKeys is the adapter the facade takes, with the key as raw', () => {
-    expectTypeOf(iamport.billingKeys).toEqualTypeOf<
-      BillingKeyAdapter<'iamport', BillingKeyAnnotation>
-    >()
-    expectTypeOf(iamport.billingKeys).toMatchTypeOf<BillingKeyAdapter<'iamport', unknown>>()
+  it('createIamportAdapter is the adapter the facade takes, with the key as raw', () => {
+    const adapter = createIamportAdapter(iamport)
+    expectTypeOf(adapter).toEqualTypeOf<BillingKeyAdapter<'iamport', BillingKeyAnnotation>>()
+    expectTypeOf(adapter).toMatchTypeOf<BillingKeyAdapter<'iamport', unknown>>()
+    expectTypeOf(iamport).not.toHaveProperty('billingKeys')
     expectTypeOf<IamportBillingKey['raw']>().toEqualTypeOf<BillingKeyAnnotation>()
   })
 
-  it('.api is typed from the spec', async () => {
-    const { data } = await iamport.api.GET('/subscribe/customers', {
+  it('createIamportApi is the openapi-fetch client typed from the spec', async () => {
+    const api = createIamportApi(iamport)
+    expectTypeOf(api).toEqualTypeOf<IamportApi>()
+    const { data } = await api.GET('/subscribe/customers', {
       params: { query: { 'customer_uid[]': ['a', 'b'] } },
     })
     if (data?.code === 0 && 'response' in data && Array.isArray(data.response)) {
       expectTypeOf(data.response).toEqualTypeOf<BillingKeyAnnotation[]>()
     }
     // @ts-expect-error customer_uid[] is required
-    assertType(iamport.api.GET('/subscribe/customers', { params: { query: {} } }))
+    assertType(api.GET('/subscribe/customers', { params: { query: {} } }))
     // @ts-expect-error the path needs its customer_uid
-    assertType(iamport.api.GET('/subscribe/customers/{customer_uid}', {}))
+    assertType(api.GET('/subscribe/customers/{customer_uid}', {}))
     assertType(
-      iamport.api.DELETE('/subscribe/customers/{customer_uid}', {
+      api.DELETE('/subscribe/customers/{customer_uid}', {
         params: {
           path: { customer_uid: 'a' },
           query: { reason: 'x', 'extra[requester]': 'admin' },

@@ -1,11 +1,13 @@
 import { createRequire } from 'node:module'
 import {
   BillingKeyExpiredError,
+  createBootpayAdapter,
   createBootpayClient,
   NotBillingKeyReceiptError,
 } from '@billingkey/bootpay'
 import { createBillingKeys } from '@billingkey/client'
 import {
+  createIamportAdapter,
   createIamportClient,
   NotFoundError,
   RejectedError,
@@ -242,7 +244,10 @@ describe('@billingkey/client (facade) against the sandbox', () => {
   }
 
   it('audits the sample refs into the counts their categories promise', async () => {
-    const keys = createBillingKeys({ iamport: iamport(), bootpay: bootpay() })
+    const keys = createBillingKeys({
+      iamport: createIamportAdapter(iamport()),
+      bootpay: createBootpayAdapter(bootpay()),
+    })
     const report = await keys.audit(sample)
     expect(report.total).toBe(sample.length)
     expect(report.counts).toEqual(expected)
@@ -257,8 +262,8 @@ describe('@billingkey/client (facade) against the sandbox', () => {
     ])
     // Five faults in all: a call that met every one of them still has an attempt left.
     const keys = createBillingKeys({
-      iamport: iamport({ maxRetries: 5 }),
-      bootpay: bootpay({ maxRetries: 5 }),
+      iamport: createIamportAdapter(iamport({ maxRetries: 5 })),
+      bootpay: createBootpayAdapter(bootpay({ maxRetries: 5 })),
     })
     const report = await keys.audit(sample)
     expect(report.counts).toEqual(expected)

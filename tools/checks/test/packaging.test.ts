@@ -8,6 +8,13 @@ import { publicPackages, repoRoot, run } from './workspace'
 
 const required = ['license', 'repository', 'engines', 'files', 'exports'] as const
 
+/** Every entry point a public package exports (`@billingkey/iamport`, `@billingkey/iamport/api` …). */
+const entryPoints = publicPackages.flatMap((pkg) =>
+  Object.keys(pkg.manifest.exports as Record<string, unknown>)
+    .filter((subpath) => subpath !== './package.json')
+    .map((subpath) => ({ name: `${pkg.name}${subpath.slice(1)}` })),
+)
+
 describe.each(publicPackages)('$name', (pkg) => {
   it('declares the publishing metadata', () => {
     for (const field of required) expect(pkg.manifest, field).toHaveProperty(field)
@@ -83,7 +90,13 @@ describe('packed tarballs in a scratch project', () => {
     if (scratch) rmSync(scratch, { recursive: true, force: true })
   })
 
-  it.each(publicPackages)(
+  it('covers the subpath entries', () => {
+    expect(entryPoints.map((e) => e.name)).toEqual(
+      expect.arrayContaining(['@billingkey/iamport/api', '@billingkey/bootpay/api']),
+    )
+  })
+
+  it.each(entryPoints)(
     '$name loads with import() and require() with the same exports',
     async (pkg) => {
       const script = `

@@ -41,11 +41,18 @@ describe('size budgets (size-limit, gzip, dependencies included)', async () => {
     passed: boolean
     size: number
   }[]
-  const budgets: { name: string }[] = require('../.size-limit.cjs')
+  const budgets: { name: string; limit: string }[] = require('../.size-limit.cjs')
 
   it('measures every budgeted entry', () => {
     expect(result.stderr).toBe('')
     expect(entries.map((e) => e.name)).toEqual(budgets.map((b) => b.name))
+  })
+
+  it('holds each provider client to 5 kB and the facade to 8 kB', () => {
+    const limit = (name: string) => budgets.find((b) => b.name === name)?.limit
+    expect(limit('@billingkey/iamport: createIamportClient')).toBe('5 kB')
+    expect(limit('@billingkey/bootpay: createBootpayClient')).toBe('5 kB')
+    expect(limit('@billingkey/client: createBillingKeys')).toBe('8 kB')
   })
 
   it.each(entries)('$name stays within its budget ($size bytes)', (entry) => {

@@ -125,8 +125,8 @@ Examples:
       await connection.close()
     }
 
-    // The facade's message for a provider without a client speaks of createBillingKeys(); on the
-    // command line, the fix is an environment variable.
+    // The facade's message for a provider without an adapter speaks of createBillingKeys(); on
+    // the command line, the fix is an environment variable.
     const configured: readonly string[] = connection.keys.providers
     const needsAction = report.needsAction.map((entry) =>
       configured.includes(entry.ref.provider)

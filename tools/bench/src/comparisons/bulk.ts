@@ -1,6 +1,6 @@
-import { createBootpayClient } from '@billingkey/bootpay'
+import { createBootpayAdapter, createBootpayClient } from '@billingkey/bootpay'
 import { createBillingKeys } from '@billingkey/client'
-import { createIamportClient } from '@billingkey/iamport'
+import { createIamportAdapter, createIamportClient } from '@billingkey/iamport'
 import { DEMO_CREDENTIALS, type SampleCounts, sampleRefs } from '@billingkey/sandbox'
 import { compare } from '../harness'
 import { num, type Section, spread, table } from '../report'
@@ -23,14 +23,18 @@ export async function bulk(): Promise<Section> {
   const refs = sampleRefs({ counts: BULK_COUNTS }).map(({ ref }) => ref)
   const sandbox = await startServer('sandbox')
   const keys = createBillingKeys({
-    iamport: createIamportClient({
-      ...DEMO_CREDENTIALS.iamport,
-      baseUrl: `${sandbox.url}/iamport`,
-    }),
-    bootpay: createBootpayClient({
-      ...DEMO_CREDENTIALS.bootpay,
-      baseUrl: `${sandbox.url}/bootpay`,
-    }),
+    iamport: createIamportAdapter(
+      createIamportClient({
+        ...DEMO_CREDENTIALS.iamport,
+        baseUrl: `${sandbox.url}/iamport`,
+      }),
+    ),
+    bootpay: createBootpayAdapter(
+      createBootpayClient({
+        ...DEMO_CREDENTIALS.bootpay,
+        baseUrl: `${sandbox.url}/bootpay`,
+      }),
+    ),
   })
   const requests: Record<string, number[]> = { lookupMany: [], loop: [] }
   /** Counts the requests the sandbox saw during `work`, tokens included. */
