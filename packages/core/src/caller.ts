@@ -25,6 +25,9 @@ export type Caller = Record<'GET' | 'POST' | 'DELETE', Call>
  * repeated (`form`, exploded) and names as written (`customer_uid[]`), values percent-encoded; a
  * JSON body; the `{ data, error, response }` result. A 2xx body that is not JSON rejects with a
  * SyntaxError, as openapi-fetch's does; an empty body is `undefined`.
+ * Not supported, as no named method sends them: objects or nested arrays in a query (openapi-fetch
+ * serialises or refuses them; this stringifies them), and a `{name}` without its param (refused
+ * here with a ValidationError; openapi-fetch sends the braces).
  *
  * `baseUrl` has no trailing slash. `Api` is the openapi-fetch `Client` subset a provider types it
  * as (its paths, from its spec): a test runs both on the same requests to prove they agree.
