@@ -2,17 +2,17 @@ import { ValidationError } from '@billingkey/core'
 import { describe, expect, it } from 'vitest'
 import { createIamportApi } from '../src/api'
 import {
+  bearer,
   client,
   customer,
   fakeIamport,
-  isTokenCall,
   json,
   multiLookup,
   ok,
   requestedUids,
+  revokedFirstToken,
 } from './helpers'
 
-const bearer = (request: Request | undefined) => request?.headers.get('authorization')
 const line = (request: Request) =>
   `${request.method} ${new URL(request.url).pathname} ${bearer(request)}`
 
@@ -48,23 +48,7 @@ describe('createIamportApi', () => {
   })
 
   it('after a 401, fetches a new token and replays the call once', async () => {
-    let issued = 0
-    const requests: Request[] = []
-    const fetch: typeof globalThis.fetch = async (input, init) => {
-      const request = new Request(input, init)
-      requests.push(request)
-      if (isTokenCall(request)) {
-        issued++
-        return ok({
-          access_token: `token-${issued}`,
-          now: 1_700_000_000,
-          expired_at: 1_700_001_800,
-        })
-      }
-      return bearer(request) === 'Bearer token-1'
-        ? json(401, { code: -1, message: 'expired', response: null })
-        : ok(customer('a'))
-    }
+    const { fetch, requests } = revokedFirstToken()
     const { data, response } = await createIamportApi(client(fetch)).GET(
       '/subscribe/customers/{customer_uid}',
       { params: { path: { customer_uid: 'a' } } },

@@ -88,3 +88,26 @@ export const multiLookup = (known: (uid: string) => boolean) => (request: Reques
   if (!found.length) return json(404, { code: 1, message: '<none found>', response: null })
   return ok(found, found.length < uids.length ? 207 : 200)
 }
+
+export const bearer = (request: Request | undefined) => request?.headers.get('authorization')
+
+/**
+ * An iamport that has revoked its first token: each token call issues `token-<n>`, a call with
+ * `Bearer token-1` gets a 401, any other call the key `a`. `requests` records all, in order.
+ */
+export function revokedFirstToken() {
+  let issued = 0
+  const requests: Request[] = []
+  const fetch: typeof globalThis.fetch = async (input, init) => {
+    const request = new Request(input, init)
+    requests.push(request)
+    if (isTokenCall(request)) {
+      issued++
+      return ok({ access_token: `token-${issued}`, now: 1_700_000_000, expired_at: 1_700_001_800 })
+    }
+    return bearer(request) === 'Bearer token-1'
+      ? json(401, { code: -1, message: 'expired', response: null })
+      : ok(customer('a'))
+  }
+  return { fetch, requests }
+}

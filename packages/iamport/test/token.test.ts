@@ -1,8 +1,15 @@
 import { AbortError, AuthenticationError } from '@billingkey/core'
 import { describe, expect, it } from 'vitest'
-import { client, customer, fakeIamport, isTokenCall, json, ok } from './helpers'
-
-const bearer = (request: Request | undefined) => request?.headers.get('authorization')
+import {
+  bearer,
+  client,
+  customer,
+  fakeIamport,
+  isTokenCall,
+  json,
+  ok,
+  revokedFirstToken,
+} from './helpers'
 
 describe('the access token', () => {
   it('is requested with imp_key and imp_secret as JSON', async () => {
@@ -53,23 +60,7 @@ describe('the access token', () => {
   })
 
   it('after a 401, is fetched again and the call replayed once with the new token', async () => {
-    let issued = 0
-    const requests: Request[] = []
-    const fetch: typeof globalThis.fetch = async (input, init) => {
-      const request = new Request(input, init)
-      requests.push(request)
-      if (isTokenCall(request)) {
-        issued++
-        return ok({
-          access_token: `token-${issued}`,
-          now: 1_700_000_000,
-          expired_at: 1_700_001_800,
-        })
-      }
-      return bearer(request) === 'Bearer token-1'
-        ? json(401, { code: -1, message: 'expired', response: null })
-        : ok(customer('a'))
-    }
+    const { fetch, requests } = revokedFirstToken()
     const key = await client(fetch).getBillingKey('a')
     expect(key).toMatchObject({ customer_uid: 'a' })
     expect(requests.map((r) => `${r.method} ${new URL(r.url).pathname} ${bearer(r)}`)).toEqual([
