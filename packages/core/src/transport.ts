@@ -51,7 +51,8 @@ export function createTransport(options: TransportOptions): Transport {
   const { baseDelayMs = 500, maxDelayMs = 8_000, maxRetryAfterMs = 60_000 } = options.retry ?? {}
 
   return async (input, init) => {
-    // openapi-fetch hands over a Request of its own; every Request costs an AbortSignal.
+    // openapi-fetch (the /api entries) hands over a Request of its own, used as it is; the named
+    // methods (createCaller) a URL and init. Every Request costs an AbortSignal.
     const request = input instanceof Request && !init ? input : new Request(input, init)
     const { method, url, signal } = request
     const where = `${provider} ${method} ${url}`
