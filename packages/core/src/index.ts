@@ -1,4 +1,5 @@
 export { type Call, type Caller, type CallInit, type CallResult, createCaller } from './caller'
+export { type SettleChargeOptions, settleCharge } from './charge'
 export { mapWithConcurrency } from './concurrency'
 export {
   AbortError,
@@ -36,6 +37,14 @@ export type {
   LookupResult,
   ProviderRef,
 } from './model'
+export type {
+  ChargeDeclined,
+  ChargePaid,
+  ChargeResult,
+  ChargeUnknown,
+  Payment,
+  PaymentStatus,
+} from './payment'
 export { isSecretKey, REDACTED, redact, redactHeaders, redactText } from './redact'
 export { type IssuedToken, TokenCache, type TokenCacheOptions } from './token-cache'
 export { createTransport, type Transport, type TransportOptions } from './transport'

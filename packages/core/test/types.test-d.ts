@@ -5,6 +5,7 @@ import {
   type BillingKeyAdapter,
   BillingKeyError,
   type BillingKeyRef,
+  type ChargeResult,
   type ClientOptions,
   createLog,
   createTransport,
@@ -87,5 +88,16 @@ describe('types', () => {
     expectTypeOf<ClientOptions['logLevel']>().toEqualTypeOf<
       'debug' | 'info' | 'warn' | 'error' | 'off' | undefined
     >()
+  })
+
+  it('a charge result must be narrowed before its payment reads as paid', () => {
+    const result = {} as ChargeResult<'iamport'>
+    // @ts-expect-error a declined or unknown result has no paid payment
+    assertType<{ status: 'paid' }>(result.payment)
+    // @ts-expect-error only a declined result has a decline code
+    assertType<string | null>(result.code)
+    if (result.outcome === 'paid') expectTypeOf(result.payment.status).toEqualTypeOf<'paid'>()
+    else if (result.outcome === 'declined') expectTypeOf(result.code).toEqualTypeOf<string | null>()
+    else expectTypeOf(result.error).toExtend<BillingKeyError>()
   })
 })
