@@ -45,6 +45,7 @@ export type {
   Payment,
   PaymentStatus,
 } from './payment'
+export { createRateLimiter, type RateLimiter, type RateLimiterOptions } from './rate-limit'
 export { isSecretKey, REDACTED, redact, redactHeaders, redactText } from './redact'
 export { type IssuedToken, TokenCache, type TokenCacheOptions } from './token-cache'
 export { createTransport, type Transport, type TransportOptions } from './transport'

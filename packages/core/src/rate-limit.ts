@@ -1,0 +1,86 @@
+export interface RateLimiterOptions {
+  /** Requests allowed per second, over every call that shares the limiter. */
+  requestsPerSecond: number
+  /** Requests that may start back to back after an idle spell. Default 1: evenly spaced. */
+  burst?: number
+}
+
+export interface RateLimiter {
+  /** The configured rate. */
+  readonly requestsPerSecond: number
+  /**
+   * Resolves when one request may start, first come first served; rejects with the signal's
+   * reason if it aborts first (the place in line is given up).
+   */
+  take(signal?: AbortSignal): Promise<void>
+  /** Holds every request back for `ms` from now: a 429's Retry-After pauses the whole client. */
+  pause(ms: number): void
+  /** How long the current pause still lasts, 0 when none. */
+  pausedForMs(): number
+}
+
+interface Waiter {
+  resolve: () => void
+  signal?: AbortSignal
+  onAbort: () => void
+}
+
+/**
+ * A requests-per-second limit shared by all calls of one client (GCRA: each start pushes the
+ * next allowed start back by 1/rate), with a pause that a 429 sets for everyone.
+ */
+export function createRateLimiter({
+  requestsPerSecond,
+  burst = 1,
+}: RateLimiterOptions): RateLimiter {
+  if (!(requestsPerSecond > 0 && Number.isFinite(requestsPerSecond)) || !(burst >= 1)) {
+    throw new RangeError('requestsPerSecond must be a positive number and burst at least 1')
+  }
+  const interval = 1000 / requestsPerSecond
+  const tolerance = (Math.floor(burst) - 1) * interval
+  let next = 0 // when the next request would start at the exact rate
+  let pausedUntil = 0
+  const queue: Waiter[] = []
+  let timer: ReturnType<typeof setTimeout> | undefined
+
+  const release = () => {
+    clearTimeout(timer)
+    timer = undefined
+    while (queue.length > 0) {
+      const now = Date.now()
+      const at = Math.max(pausedUntil, next - tolerance)
+      if (at > now) {
+        timer = setTimeout(release, at - now)
+        return
+      }
+      next = Math.max(next, now) + interval
+      const waiter = queue.shift() as Waiter
+      waiter.signal?.removeEventListener('abort', waiter.onAbort)
+      waiter.resolve()
+    }
+  }
+
+  return {
+    requestsPerSecond,
+    take: (signal) =>
+      new Promise<void>((resolve, reject) => {
+        if (signal?.aborted) return reject(signal.reason)
+        const waiter: Waiter = {
+          resolve,
+          signal,
+          onAbort: () => {
+            queue.splice(queue.indexOf(waiter), 1)
+            reject(signal?.reason)
+          },
+        }
+        signal?.addEventListener('abort', waiter.onAbort, { once: true })
+        queue.push(waiter)
+        if (!timer) release()
+      }),
+    pause(ms) {
+      pausedUntil = Math.max(pausedUntil, Date.now() + ms)
+      if (queue.length > 0) release()
+    },
+    pausedForMs: () => Math.max(0, pausedUntil - Date.now()),
+  }
+}
