@@ -1,4 +1,13 @@
+import { cpSync } from 'node:fs'
 import { library } from '../../tsup.shared'
+
+// `billingkey audit --example` audits the demo file the package ships: the repository's
+// examples/ is its one source, copied beside dist/ at every build.
+const copyExamples = async () => {
+  for (const name of ['keys.csv', 'keys.jsonl']) {
+    cpSync(`../../examples/${name}`, `examples/${name}`)
+  }
+}
 
 export default [
   // ESM: the programmatic API (run(argv, io)) and the `billingkey` bin over one shared chunk
@@ -13,7 +22,9 @@ export default [
     esbuildOptions(options) {
       options.chunkNames = 'shared'
     },
+    onSuccess: copyExamples,
   }),
   // CommonJS: the programmatic API for require()
-  library({ platform: 'node', format: ['cjs'] }),
+  // (shims: import.meta.url, which finds the shipped example, works in CommonJS too)
+  library({ platform: 'node', format: ['cjs'], shims: true }),
 ]

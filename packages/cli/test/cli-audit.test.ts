@@ -3,7 +3,16 @@ import { join } from 'node:path'
 import { type Sandbox, sampleRefs, startSandbox } from '@billingkey/sandbox'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseCsv } from '../src/csv'
-import { cli, fixtures, type Result, repoRoot, sandboxEnv, scratch, start } from './helpers'
+import {
+  cli,
+  fixtures,
+  packageDir,
+  type Result,
+  repoRoot,
+  sandboxEnv,
+  scratch,
+  start,
+} from './helpers'
 
 const KEYS_CSV = join(repoRoot, 'examples/keys.csv')
 const KEYS_JSONL = join(repoRoot, 'examples/keys.jsonl')
@@ -66,6 +75,50 @@ describe('audit against the embedded sandbox (no credentials set)', () => {
     expect(result.stdout).toMatch(/^ +\d+ +bootpay +(receipt_id|billing_key)=\w+ +expired +/m)
     expect(result.stdout).toMatch(/^ +\d+ +iamport +customer_uid=\S+ +not_found +/m)
     expect(result.stdout).not.toContain('\u001b[')
+  })
+})
+
+// A user who installed the CLI globally has no examples/ directory: the README's first command is
+// `billingkey audit --example`, which audits the copy the package ships.
+describe('audit --example (the demo file shipped with the package)', () => {
+  it("works from any directory, and the shipped file is the repository's examples/keys.csv", async () => {
+    const result = await cli(['audit', '--example'], { cwd: scratch() })
+    expect(result.code).toBe(1)
+    expect(result.stdout).toContain(
+      `Audit of ${exampleRows} keys from ${join(packageDir, 'examples/keys.csv')}`,
+    )
+    expect(result.stdout).toMatch(/^\d+ keys need action:$/m)
+    expect(readFileSync(join(packageDir, 'examples/keys.csv'), 'utf8')).toBe(
+      readFileSync(KEYS_CSV, 'utf8'),
+    )
+  })
+
+  it('uses the embedded sandbox even with credentials set: the demo keys exist only there', async () => {
+    const result = await cli(['audit', '--example', '--format', 'json'], {
+      cwd: scratch(),
+      env: { IAMPORT_API_KEY: 'real_key', IAMPORT_API_SECRET: 'real_secret' },
+    })
+    expect(result.stderr).toMatch(
+      /^billingkey: using the embedded sandbox at http:\/\/127\.0\.0\.1:\d+ \(demo data\)$/m,
+    )
+    expect(result.code).toBe(1)
+    const report = JSON.parse(result.stdout) as JsonReport
+    expect(report.total).toBe(exampleRows)
+    expect(report.counts.error).toBe(0)
+  })
+
+  it('refuses a file and --example together (exit 2)', async () => {
+    const result = await cli(['audit', '--example', 'keys.csv'])
+    expect(result.code).toBe(2)
+    expect(result.stderr).toContain('give a file or --example, not both')
+  })
+
+  it('examples/keys.csv outside the repository names --example in its error', async () => {
+    const result = await cli(['audit', 'examples/keys.csv'], { cwd: scratch() })
+    expect(result.code).toBe(2)
+    expect(result.stderr).toContain(
+      'cannot read examples/keys.csv: no such file; to audit the example shipped with billingkey: billingkey audit --example',
+    )
   })
 })
 

@@ -99,6 +99,14 @@ describe('packed tarballs in a scratch project', () => {
     },
   )
 
+  it("@billingkey/cli: the README's first command works where the package is installed", async () => {
+    const bin = join(project, 'node_modules/.bin/billingkey')
+    const result = await run(bin, ['audit', '--example', '--format', 'json'], { cwd: project })
+    // the demo file holds keys that need action on purpose: exit code 1, the report on stdout
+    expect(result.code, result.stderr).toBe(1)
+    expect((JSON.parse(result.stdout) as { total: number }).total).toBeGreaterThan(300)
+  })
+
   it.each(publicPackages.filter((pkg) => pkg.manifest.bin))(
     '$name bin runs --help',
     async (pkg) => {
