@@ -303,6 +303,54 @@ describe('audit exit codes', () => {
   })
 })
 
+// Ids crafted against the person reading the report: a formula for their spreadsheet, a
+// right-to-left override for their terminal, an id too long for the provider.
+describe('hostile ids', () => {
+  const rows = [
+    'provider,customer_uid,receipt_id,billing_key',
+    'iamport,"=HYPERLINK(""http://evil.example"")",,',
+    'iamport,@SUM(A1),,',
+    'bootpay,,-1+1,',
+    'bootpay,,,txt\u202Eexe.csv',
+    `iamport,${'u'.repeat(81)},,`,
+    `bootpay,,,${'k'.repeat(129)}`,
+  ].join('\n')
+
+  it('csv: a formula is written as quoted text with a leading quote, never as a formula', async () => {
+    const dir = scratch({ 'keys.csv': rows })
+    const { code, stdout } = await cli(['audit', 'keys.csv', '--format', 'csv'], { env, cwd: dir })
+    expect(code).toBe(2)
+    const lines = stdout.split('\r\n')
+    expect(lines[1]).toMatch(/^2,iamport,"'=HYPERLINK\(""http:\/\/evil\.example""\)",,,not_found,/)
+    expect(lines[2]).toMatch(/^3,iamport,"'@SUM\(A1\)",,,not_found,/)
+    expect(lines[3]).toMatch(/^4,bootpay,,"'-1\+1",,not_found,/)
+    for (const line of lines) expect(line).not.toMatch(/(^|,)[=+\-@]/)
+  })
+
+  it('an id longer than the provider allows is a malformed row (exit 2), not a failed lookup', async () => {
+    const dir = scratch({ 'keys.csv': rows })
+    const { code, stdout, stderr } = await cli(['audit', 'keys.csv', '--format', 'json'], {
+      env,
+      cwd: dir,
+    })
+    expect(code).toBe(2)
+    const report: JsonReport = JSON.parse(stdout)
+    expect(report.invalidRows).toEqual([
+      { line: 6, message: 'customer_uid is 81 characters long; iamport allows at most 80' },
+      { line: 7, message: 'billing_key is 129 characters long; bootpay allows at most 128' },
+    ])
+    expect(report.counts.error).toBe(0)
+    expect(stderr).toContain('keys.csv line 6: customer_uid is 81 characters long')
+  })
+
+  it('table: a bidirectional control in an id is shown escaped, not obeyed', async () => {
+    const dir = scratch({ 'keys.csv': rows })
+    const { stdout } = await cli(['audit', 'keys.csv'], { env, cwd: dir })
+    expect(stdout).toContain('billing_key=txt\\u202eexe.csv')
+    expect(stdout).not.toContain('\u202e')
+  })
+})
+
 describe('credentials from the environment', () => {
   it.each([
     [{ IAMPORT_API_KEY: 'k' }, 'IAMPORT_API_KEY is set, but IAMPORT_API_SECRET is not'],
