@@ -78,11 +78,17 @@ export function parseCsv(text: string): CsvRecord[] {
   return records
 }
 
-/** One CSV line (CRLF-terminated, as RFC 4180 and spreadsheets expect). */
+/**
+ * One CSV line (CRLF-terminated, as RFC 4180 and spreadsheets expect). A field that begins with
+ * `=`, `+`, `-`, `@`, a tab or a CR is written as `"'…"`, so a spreadsheet shows it, never runs it.
+ */
 export function csvLine(fields: readonly (string | number | null | undefined)[]): string {
   return `${fields.map((field) => csvField(field == null ? '' : String(field))).join(',')}\r\n`
 }
 
 function csvField(value: string): string {
-  return /[",\r\n]/.test(value) || value !== value.trim() ? `"${value.replace(/"/g, '""')}"` : value
+  // A cell a spreadsheet would run as a formula (OWASP "CSV injection"): a leading ' makes it
+  // text, and the quotes keep it one cell.
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value
+  return /^'|[",\r\n]/.test(safe) || safe !== safe.trim() ? `"${safe.replace(/"/g, '""')}"` : safe
 }

@@ -188,6 +188,11 @@ const ALLOWED: Record<BillingKeyRef['provider'], IdField[]> = {
   bootpay: ['receipt_id', 'billing_key'],
 }
 
+// The longest id each client accepts (packages/iamport/src/client.ts `customerUid`, 80;
+// packages/bootpay/src/client.ts `id`, 128; neither exports it). A longer id is a malformed row
+// (exit 2), not a lookup that fails with a ValidationError (an `error` row, exit 1).
+const MAX_ID_LENGTH: Record<BillingKeyRef['provider'], number> = { iamport: 80, bootpay: 128 }
+
 /** A row's values → a ref, or what is wrong with them. */
 export function toRef(values: Partial<Record<Field, string>>): BillingKeyRef | string {
   const provider = values.provider?.trim().toLowerCase()
@@ -207,7 +212,13 @@ export function toRef(values: Partial<Record<Field, string>>): BillingKeyRef | s
   const id = values[field] as string
   // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting them is the point
   if (/[\u0000-\u001f\u007f-\u009f]/.test(id)) return `${field} contains a control character`
-  if (id.trim() !== id) return `${field} "${id}" has leading or trailing spaces`
+  if (id.trim() !== id) return `${field} "${printable(id)}" has leading or trailing spaces`
+  // What the clients refuse too: a lone surrogate (JSONL "\ud800") and a "." or ".." path segment.
+  if (/\p{Cs}/u.test(id)) return `${field} is not well-formed Unicode (a lone surrogate)`
+  if (/(^|\/)\.\.?(\/|$)/.test(id)) return `${field} must not contain "." or ".." path segments`
+  if (id.length > MAX_ID_LENGTH[provider]) {
+    return `${field} is ${id.length} characters long; ${provider} allows at most ${MAX_ID_LENGTH[provider]}`
+  }
   if (field === 'customer_uid') return { provider: 'iamport', customerUid: id }
   if (field === 'receipt_id') return { provider: 'bootpay', receiptId: id }
   return { provider: 'bootpay', billingKey: id }

@@ -59,6 +59,12 @@ describe('csvLine', () => {
     )
   })
 
+  it('writes a field a spreadsheet would run as a formula as quoted text with a leading quote', () => {
+    expect(
+      csvLine(['=HYPERLINK("http://x","y")', '+1', '-2+3', '@SUM(A1)', '\tx', '\rx', 'a=b', '1-2']),
+    ).toBe(`"'=HYPERLINK(""http://x"",""y"")","'+1","'-2+3","'@SUM(A1)","'\tx","'\rx",a=b,1-2\r\n`)
+  })
+
   it('round-trips through parseCsv', () => {
     const fields = ['x', 'a,b', '"q"', 'l1\r\nl2', ' s ', '한글']
     expect(parseCsv(csvLine(fields))).toEqual([{ line: 1, fields }])

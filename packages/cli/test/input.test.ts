@@ -45,6 +45,19 @@ describe('toRef', () => {
       { provider: 'iamport', customer_uid: '고객_1' },
       { provider: 'iamport', customerUid: '고객_1' },
     ],
+    // the longest ids the clients accept
+    [
+      { provider: 'iamport', customer_uid: 'u'.repeat(80) },
+      { provider: 'iamport', customerUid: 'u'.repeat(80) },
+    ],
+    [
+      { provider: 'bootpay', billing_key: 'k'.repeat(128) },
+      { provider: 'bootpay', billingKey: 'k'.repeat(128) },
+    ],
+    [
+      { provider: 'iamport', customer_uid: 'a..b/.c' },
+      { provider: 'iamport', customerUid: 'a..b/.c' },
+    ],
   ])('%j → %j', (values, ref) => {
     expect(toRef(values)).toEqual(ref)
   })
@@ -77,6 +90,31 @@ describe('toRef', () => {
     [
       { provider: 'iamport', customer_uid: 'c\u001b[31m' },
       'customer_uid contains a control character',
+    ],
+    // ids the clients refuse with a ValidationError: malformed rows (exit 2), not `error` rows
+    [
+      { provider: 'iamport', customer_uid: 'u'.repeat(81) },
+      'customer_uid is 81 characters long; iamport allows at most 80',
+    ],
+    [
+      { provider: 'bootpay', receipt_id: 'r'.repeat(129) },
+      'receipt_id is 129 characters long; bootpay allows at most 128',
+    ],
+    [
+      { provider: 'bootpay', billing_key: 'k'.repeat(129) },
+      'billing_key is 129 characters long; bootpay allows at most 128',
+    ],
+    [
+      { provider: 'iamport', customer_uid: 'a\ud800b' },
+      'customer_uid is not well-formed Unicode (a lone surrogate)',
+    ],
+    [
+      { provider: 'iamport', customer_uid: '../x' },
+      'customer_uid must not contain "." or ".." path segments',
+    ],
+    [
+      { provider: 'bootpay', receipt_id: '.' },
+      'receipt_id must not contain "." or ".." path segments',
     ],
   ])('%j is rejected: %s', (values, message) => {
     expect(toRef(values)).toBe(message)

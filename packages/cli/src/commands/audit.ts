@@ -5,13 +5,14 @@ import type { Command } from '../command'
 import { connect, notConfigured, refusedCredentials } from '../connect'
 import { ENV_HELP } from '../env'
 import { EXIT, InputError, UsageError } from '../errors'
+import { EXAMPLE_FILE } from '../example'
 import { describeFsError, readInput } from '../input'
 import { progressReporter } from '../progress'
 import { formatReport, REPORT_FORMATS, type ReportFormat } from '../report'
 import { colorEnabled, painter, plural } from '../text'
 
 const usage =
-  'billingkey audit <file.csv|file.jsonl> [--format table|json|csv] [--out <file>] ' +
+  'billingkey audit (<file.csv|file.jsonl> | --example) [--format table|json|csv] [--out <file>] ' +
   '[--concurrency <n>] [--expiring-within <days>] [--verbose]'
 
 export const audit: Command = {
@@ -36,6 +37,8 @@ Options:
                               an active key that expires within this many days needs action
                               (default 30)
       --verbose               log every request and response to stderr, secrets redacted
+      --example               audit the example file shipped with billingkey (362 demo keys)
+                              against the embedded sandbox, whatever the environment says
   -h, --help                  show this help
 
 Input: a CSV file with a header row, or a JSONL file with one JSON object per line. Each row has
@@ -68,6 +71,7 @@ ${ENV_HELP}
   If only one provider is configured, rows of the other are reported as errors.
 
 Examples:
+  billingkey audit --example
   billingkey audit keys.csv
   billingkey audit keys.csv --format csv --out audit.csv
   billingkey audit keys.jsonl --format json | jq '.needsAction[] | select(.reason == "expired")'
@@ -81,9 +85,18 @@ Examples:
       concurrency: { type: 'string', short: 'c' },
       'expiring-within': { type: 'string' },
       verbose: { type: 'boolean' },
+      example: { type: 'boolean' },
     })
-    const [file, ...extra] = positionals
-    if (file === undefined) throw new UsageError('which file? give a .csv or .jsonl file to audit')
+    const example = values.example === true
+    if (example && positionals.length > 0) {
+      throw new UsageError('give a file or --example, not both')
+    }
+    const [file = example ? EXAMPLE_FILE : undefined, ...extra] = positionals
+    if (file === undefined) {
+      throw new UsageError(
+        'which file? give a .csv or .jsonl file to audit (or --example to try the demo file)',
+      )
+    }
     if (extra.length > 0) throw new UsageError(`one file at a time, got ${positionals.length}`)
     const format =
       choice(values.format, '--format', REPORT_FORMATS) ?? formatOfPath(values.out) ?? 'table'
@@ -91,7 +104,18 @@ Examples:
     const expiringWithinDays = integer(values['expiring-within'], '--expiring-within', 0, 3650)
     if (values.out !== undefined) await checkOut(values.out, file, io.cwd)
 
-    const input = await readInput(file, io.cwd)
+    const input = await readInput(file, io.cwd).catch((error: unknown) => {
+      // The README's first command names the repository's copy; outside it, point at the shipped one.
+      if (
+        error instanceof InputError &&
+        !example &&
+        /^(\.\/)?examples\/keys\.(csv|jsonl)$/.test(file)
+      ) {
+        error.message +=
+          '; to audit the example shipped with billingkey: billingkey audit --example'
+      }
+      throw error
+    })
     for (const issue of input.issues) {
       io.stderr.write(`billingkey audit: ${file} line ${issue.line}: ${issue.message}\n`)
     }
@@ -101,7 +125,8 @@ Examples:
       )
     }
 
-    const connection = await connect(io, { verbose: values.verbose === true })
+    // The example's keys are the sandbox's demo data: real credentials would only find nothing.
+    const connection = await connect(io, { verbose: values.verbose === true, sandbox: example })
     const progress = progressReporter(io.stderr, {
       live: io.stderr.isTTY === true && values.verbose !== true,
       noun: 'audited',
