@@ -370,7 +370,8 @@ class OpenApiSpec implements Spec {
    * shapes the value was never meant to have (a found key checked against the error envelope).
    * Where the composition stands alone in its schema, the value is validated against each branch
    * by itself and only the closest branch is reported, followed by the composition's own line.
-   * The closest branch declares the most of the value's properties (a key with a wrong
+   * The closest branch is the one whose `const`s hold (a discriminator such as `status: PAID`
+   * picks its branch), then declares the most of the value's properties (a key with a wrong
    * `card_type` is still a key, not a super key lacking `channelGroupId`), then faults the fewest
    * values, then fails deepest. Ajv reports a branch's failures right before the composition's,
    * so those are the ones replaced.
@@ -397,7 +398,15 @@ class OpenApiSpec implements Spec {
       const known = this.declared(branch)
       const { issues, depth } = this.attempt(ajv, branch, value, at)
       const faults = new Set(issues.filter((i) => !isComposition(i)).map((i) => i.pointer))
-      return { issues, score: [properties.filter((p) => known.has(p)).length, -faults.size, depth] }
+      return {
+        issues,
+        score: [
+          -issues.filter((i) => isObject(i.expected) && 'const' in i.expected).length,
+          properties.filter((p) => known.has(p)).length,
+          -faults.size,
+          depth,
+        ],
+      }
     })
     return candidates.reduce((best, next) => (outranks(next.score, best.score) ? next : best))
       .issues
