@@ -55,13 +55,37 @@ function expectedValue({ client, request, response }: Fixture) {
   }
 }
 
+/**
+ * The charge operations the spec documents and the client does not call yet (issue 17 adds them).
+ * Their fixtures carry no client expectation until it does; empty this list as the methods land.
+ */
+const NOT_YET_CALLED = [
+  'chargeBillingKey',
+  'schedulePayments',
+  'unschedulePayments',
+  'getSchedule',
+  'getPayment',
+  'getPayments',
+  'findPayment',
+  'findPaymentByStatus',
+  'findAllPayments',
+  'findAllPaymentsByStatus',
+  'cancelPayment',
+]
+const called = fixtures.filter((f) => !NOT_YET_CALLED.includes(f.operationId))
+
 describe('contract: the client against every iamport fixture', () => {
-  it('has a client expectation in every fixture', () => {
-    expect(fixtures.length).toBeGreaterThan(0)
-    expect(fixtures.filter((f) => !f.client).map((f) => f.file)).toEqual([])
+  it('has a client expectation in every fixture of an operation the client calls', () => {
+    expect(called.length).toBeGreaterThan(0)
+    expect(called.filter((f) => !f.client).map((f) => f.file)).toEqual([])
   })
 
-  it.each(fixtures.map((f) => [f.file, f] as const))('%s', async (_, f) => {
+  it('lists as not yet called only operations that no fixture drives the client through', () => {
+    const driven = new Set(fixtures.filter((f) => f.client).map((f) => f.operationId))
+    expect(NOT_YET_CALLED.filter((id) => driven.has(id))).toEqual([])
+  })
+
+  it.each(called.map((f) => [f.file, f] as const))('%s', async (_, f) => {
     const exchanged: string[] = []
     const fetch: typeof globalThis.fetch = async (input, init) => {
       const request = new Request(input, init)

@@ -43,6 +43,18 @@ describe('types', () => {
     expectTypeOf<CustomerAnnotation['inserted']>().toEqualTypeOf<number>()
   })
 
+  it("the README's example compiles: an absent card_type is read as null", async () => {
+    const { found } = await iamport.getBillingKeys(['hong_1234_a', 'hong_1234_b'])
+    for (const key of found) {
+      if (isSuperBillingKey(key)) continue
+      const cardType: 0 | 1 | null = key.card_type ?? null
+      expectTypeOf(cardType).toEqualTypeOf<0 | 1 | null>()
+      // @ts-expect-error optional as well as nullable: the Swagger does not require it
+      const unread: 0 | 1 | null = key.card_type
+      assertType<unknown>(unread)
+    }
+  })
+
   it('isSuperBillingKey narrows to one of the two', async () => {
     const key = await iamport.getBillingKey('a')
     if (isSuperBillingKey(key)) {
