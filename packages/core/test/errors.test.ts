@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import {
   AbortError,
   ApiError,
@@ -68,6 +68,35 @@ describe('the error hierarchy', () => {
       code: -1,
       response: { card_number: '[REDACTED]', customer_uid: 'c1' },
     })
+  })
+
+  it("recognises another copy of core's errors (the CJS build beside the ESM one)", async () => {
+    vi.resetModules()
+    const other = await import('../src/errors')
+    expect(other.NotFoundError).not.toBe(NotFoundError)
+    const notFound = new other.NotFoundError('gone')
+    const expired = new other.BillingKeyExpiredError('expired')
+    expect(notFound).toBeInstanceOf(NotFoundError)
+    expect(notFound).toBeInstanceOf(ApiError)
+    expect(notFound).toBeInstanceOf(BillingKeyError)
+    expect(notFound).toBeInstanceOf(Error)
+    expect(isBillingKeyError(notFound)).toBe(true)
+    expect(expired).toBeInstanceOf(RejectedError)
+    expect(new NotFoundError('gone')).toBeInstanceOf(other.NotFoundError)
+    expect(other.isBillingKeyError(new ValidationError('bad'))).toBe(true)
+    // and a subclass stays a different class, from either copy
+    expect(notFound).not.toBeInstanceOf(RateLimitError)
+    expect(new other.RateLimitError('slow')).not.toBeInstanceOf(NotFoundError)
+    expect(expired).not.toBeInstanceOf(NotFoundError)
+    expect(new other.ApiError('x')).not.toBeInstanceOf(NotFoundError)
+    expect(new other.ConnectionError('x')).not.toBeInstanceOf(ApiError)
+    expect(toBillingKeyError(notFound, {})).toBe(notFound)
+  })
+
+  it('is not fooled by a look-alike without the brand', () => {
+    class NotFoundError extends Error {}
+    expect(new NotFoundError('x')).not.toBeInstanceOf(ApiError)
+    expect(isBillingKeyError(new NotFoundError('x'))).toBe(false)
   })
 
   it('tells BillingKeyErrors from other values', () => {
