@@ -1,9 +1,10 @@
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { publint } from 'publint'
 import { formatMessage } from 'publint/utils'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { installProject, pack } from './packed'
 import { publicPackages, repoRoot, run } from './workspace'
 
 const required = ['license', 'repository', 'engines', 'files', 'exports'] as const
@@ -56,34 +57,8 @@ describe('packed tarballs in a scratch project', () => {
 
   beforeAll(async () => {
     scratch = mkdtempSync(join(tmpdir(), 'billingkey-smoke-'))
-    const tarballs = join(scratch, 'tarballs')
-    mkdirSync(tarballs)
-    for (const pkg of publicPackages) {
-      const packed = await run('pnpm', ['pack', '--pack-destination', tarballs], { cwd: pkg.dir })
-      expect(packed.code, packed.stderr).toBe(0)
-    }
-    const files = readdirSync(tarballs)
-    const specs = Object.fromEntries(
-      publicPackages.map((pkg) => {
-        const file = files.find((f) =>
-          f.startsWith(`${pkg.name.replace('@', '').replace('/', '-')}-`),
-        )
-        expect(file, `tarball of ${pkg.name}`).toBeDefined()
-        return [pkg.name, `file:${join(tarballs, file as string)}`]
-      }),
-    )
     project = join(scratch, 'project')
-    mkdirSync(project)
-    writeFileSync(
-      join(project, 'package.json'),
-      JSON.stringify({ name: 'smoke', private: true, dependencies: specs, overrides: specs }),
-    )
-    const installed = await run(
-      'npm',
-      ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'],
-      { cwd: project },
-    )
-    expect(installed.code, installed.stderr).toBe(0)
+    await installProject(project, await pack(publicPackages, join(scratch, 'tarballs')))
   })
 
   afterAll(() => {
