@@ -20,29 +20,30 @@ export interface ErrorDetails {
   field?: string
 }
 
-// Shared across copies of core: the ESM and CJS builds loaded in one process (Jest, a mixed
-// monorepo) have two class objects per error, and `instanceof` must accept either build's errors.
-const BRAND = Symbol.for('billingkey.error')
-
-/**
- * Whether `value` is an instance of `Class` or of a subclass, made by this copy of core or by
- * another one: a branded error whose prototype chain holds a class of the same name.
- */
-function isInstance(Class: abstract new (...args: never[]) => unknown, value: unknown): boolean {
-  if (Function.prototype[Symbol.hasInstance].call(Class, value)) return true
-  if (typeof value !== 'object' || value === null || !(BRAND in value)) return false
-  for (let proto = Object.getPrototypeOf(value); proto; proto = Object.getPrototypeOf(proto)) {
-    if (proto.constructor?.name === Class.name) return true
-  }
-  return false
-}
-
 export class BillingKeyError extends Error {
   override name = 'BillingKeyError'
-  /** Every class of the hierarchy inherits this: see `isInstance`. */
+  /**
+   * `instanceof` as usual, and for the errors of another copy of core too (the ESM and CJS builds
+   * loaded in one process, as under Jest): by name, a class up the value's prototype chain is
+   * named like this one, and the chain reaches a BillingKeyError (so a look-alike
+   * `ValidationError` of other code is not one). Every class of the hierarchy inherits it.
+   */
   static override [Symbol.hasInstance](value: unknown): boolean {
-    // biome-ignore lint/complexity/noThisInStatic: `this` is the subclass on the right of instanceof
-    return isInstance(this, value)
+    // The usual check first: a minifier renames classes, so names only serve another copy.
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class right of instanceof
+    if (Function.prototype[Symbol.hasInstance].call(this, value)) return true
+    let found = false
+    for (
+      let proto = Object.getPrototypeOf(Object(value));
+      proto;
+      proto = Object.getPrototypeOf(proto)
+    ) {
+      const name = proto.constructor?.name
+      // biome-ignore lint/complexity/noThisInStatic: `this` is the class right of instanceof
+      found ||= name === this.name
+      if (name === 'BillingKeyError') return found
+    }
+    return false
   }
   declare readonly provider?: ProviderName
   declare readonly operation?: string
@@ -53,7 +54,6 @@ export class BillingKeyError extends Error {
 
   constructor(message: string, { cause, ...details }: ErrorDetails = {}) {
     super(redactText(message), cause === undefined ? undefined : { cause })
-    Object.defineProperty(this, BRAND, { value: true })
     Object.assign(this, redact(details))
   }
 
@@ -115,11 +115,11 @@ export type ApiErrorClass = new (message: string, details?: ErrorDetails) => Api
 export const isBillingKeyError = (e: unknown): e is BillingKeyError => e instanceof BillingKeyError
 
 /**
- * Whether the runtime refused the request for want of a permission (Deno without `--allow-net`
- * throws `NotCapable`, before Deno 2 `PermissionDenied`): final, since no retry grants it.
+ * Whether the runtime refused the request for want of a permission (Deno 2 without `--allow-net`
+ * throws `NotCapable`): final, since no retry grants it.
  */
 export const isPermissionDenied = (e: unknown): boolean =>
-  ['NotCapable', 'PermissionDenied'].includes((e as Error | undefined)?.name as string)
+  (e as Error | undefined)?.name === 'NotCapable'
 
 const prefix = ({ provider, operation }: ErrorDetails) =>
   `${[provider, operation].filter(Boolean).join(' ') || 'request'} failed: `

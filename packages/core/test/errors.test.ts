@@ -93,10 +93,31 @@ describe('the error hierarchy', () => {
     expect(toBillingKeyError(notFound, {})).toBe(notFound)
   })
 
-  it('is not fooled by a look-alike without the brand', () => {
-    class NotFoundError extends Error {}
-    expect(new NotFoundError('x')).not.toBeInstanceOf(ApiError)
-    expect(isBillingKeyError(new NotFoundError('x'))).toBe(false)
+  it('keeps instanceof within one copy when a minifier renamed the classes', async () => {
+    vi.resetModules()
+    const minified = await import('../src/errors')
+    for (const [short, Class] of [
+      ['a', minified.BillingKeyError],
+      ['b', minified.ApiError],
+      ['c', minified.NotFoundError],
+    ] as const) {
+      Object.defineProperty(Class, 'name', { value: short })
+    }
+    const error = new minified.NotFoundError('gone')
+    expect(error).toBeInstanceOf(minified.NotFoundError)
+    expect(error).toBeInstanceOf(minified.ApiError)
+    expect(minified.isBillingKeyError(error)).toBe(true)
+    expect(error).not.toBeInstanceOf(minified.RateLimitError)
+  })
+
+  it('is not fooled by a look-alike of the same name from other code', () => {
+    const lookAlike = new (class ValidationError extends Error {})('x')
+    expect(lookAlike).not.toBeInstanceOf(ValidationError)
+    expect(lookAlike).not.toBeInstanceOf(BillingKeyError)
+    expect(isBillingKeyError(lookAlike)).toBe(false)
+    for (const value of [null, undefined, 0, 'ValidationError', Object.create(null)]) {
+      expect(value).not.toBeInstanceOf(ValidationError)
+    }
   })
 
   it('tells BillingKeyErrors from other values', () => {
