@@ -1,6 +1,7 @@
 import {
   type BillingKeyError,
   ConnectionError,
+  isPermissionDenied,
   type ProviderName,
   parseRetryAfter,
   requestIdOf,
@@ -109,8 +110,9 @@ export function createTransport(options: TransportOptions): Transport {
       if (signal.aborted) throw abortError(signal, provider)
       const reason = controller.signal.reason
       if (reason instanceof TimeoutError) error = reason
-      // authorize() failing is final: the token call has retried already.
-      else if (error && !sent) throw error
+      // authorize() failing is final (the token call has retried already), and so is a runtime
+      // refusing the connection (Deno without --allow-net): no retry grants a permission.
+      else if (error && (!sent || isPermissionDenied(error.cause))) throw error
 
       const status = response?.status ?? 0
       log?.('debug', 'billingkey response', {

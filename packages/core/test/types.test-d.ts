@@ -9,6 +9,7 @@ import {
   type ClientOptions,
   createLog,
   createTransport,
+  isBillingKeyError,
   type Logger,
   type LookupResult,
   NotFoundError,
@@ -69,6 +70,12 @@ describe('types', () => {
     expectTypeOf(new ValidationError('x').field).toEqualTypeOf<string | undefined>()
     expectTypeOf(new NotFoundError('x').provider).toEqualTypeOf<'iamport' | 'bootpay' | undefined>()
     expectTypeOf(new BillingKeyError('x').code).toEqualTypeOf<string | number | undefined>()
+  })
+
+  it('narrows by instanceof and the guard, through the cross-build Symbol.hasInstance', () => {
+    const error = {} as unknown
+    if (error instanceof RateLimitError) expectTypeOf(error).toEqualTypeOf<RateLimitError>()
+    if (isBillingKeyError(error)) expectTypeOf(error).toEqualTypeOf<BillingKeyError>()
   })
 
   it('accepts console and pino-shaped loggers', () => {
