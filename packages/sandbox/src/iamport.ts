@@ -7,12 +7,7 @@ import { type Emulator, type Exchange, field, type Reply } from './emulator'
 import { deriveRandom, digits, hex } from './random'
 import type { SeededIamportKey } from './seed'
 import { DAY, kstYearMonth, unixSeconds } from './time'
-import type {
-  CustomerFields,
-  IamportChannel,
-  IamportKey,
-  IamportSchemas,
-} from './wire'
+import type { CustomerFields, IamportChannel, IamportKey, IamportSchemas } from './wire'
 
 /** A schedule as the search sends it; every seeded one has its time. */
 type Schedule = IamportSchemas['ScheduleResultAnnotation'] & { schedule_at: number }
