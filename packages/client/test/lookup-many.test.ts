@@ -9,8 +9,8 @@ import {
 } from '@billingkey/core'
 import { describe, expect, test } from 'vitest'
 import { createBillingKeys, type Progress } from '../src/index'
+import type { Gauge } from './recording'
 import { providers, SECRETS } from './setup'
-import type { Gauge } from './wire'
 
 // A 10,000-ref batch as a CSV export would give it: both providers interleaved, both Bootpay id
 // kinds, keys of every fate (see wire.ts), refs given twice, and a bad row every 200.
