@@ -84,12 +84,28 @@ export function providers(options: ProviderOptions = {}) {
 }
 
 const samples = sampleRefs({
-  counts: { iamport: { active: 1, unknown: 1 }, bootpay: { active: 8, deleted: 8 } },
+  counts: { iamport: { active: 600, unknown: 8 }, bootpay: { active: 1200, deleted: 8 } },
 })
-function seeded(category: string, field: 'customerUid' | 'receiptId' | 'billingKey'): string {
-  const found = samples.find((s) => s.category === category && field in s.ref)
-  if (!found) throw new Error(`the sample has no ${category} ${field}`)
-  return (found.ref as unknown as Record<string, string>)[field] as string
+
+/** Ids of the sandbox's data set of one category and id kind, in the sample's order. */
+export function seededIds(
+  category: 'active' | 'unknown' | 'deleted',
+  field: 'customerUid' | 'receiptId' | 'billingKey',
+): string[] {
+  return samples.flatMap((s) =>
+    s.category === category && field in s.ref
+      ? [(s.ref as unknown as Record<string, string>)[field] as string]
+      : [],
+  )
+}
+
+function seeded(
+  category: 'active' | 'unknown' | 'deleted',
+  field: 'customerUid' | 'receiptId' | 'billingKey',
+): string {
+  const [id] = seededIds(category, field)
+  if (!id) throw new Error(`the sample has no ${category} ${field}`)
+  return id
 }
 
 /** Ids of the sandbox's data set, by what the sandbox answers for them. */
