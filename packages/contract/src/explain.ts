@@ -2,13 +2,8 @@ import type { ErrorObject } from 'ajv/dist/2020.js'
 import { deref, escapeToken, isObject, type JsonObject, valueAt } from './document'
 import { issueOf, unique, type ValidationIssue } from './issues'
 
-/** Validates `value` against the schema at `pointer` and explains the failures under `prefix`;
- * `depth` is how deep into the value Ajv's failures lie. */
-export type Attempt = (
-  pointer: string,
-  value: unknown,
-  prefix: string,
-) => { issues: ValidationIssue[]; depth: number }
+/** Validates `value` against the schema at `pointer` and explains the failures under `prefix`. */
+export type Attempt = (pointer: string, value: unknown, prefix: string) => ValidationIssue[]
 
 /** Keywords that never fail validation. */
 const ANNOTATIONS = new Set([
@@ -56,16 +51,24 @@ export class Explainer {
   /**
    * The failures of the branch closest to the value: the one that declares the most of the
    * value's properties (a key with a wrong `card_type` is still a key, not a super key lacking
-   * `channelGroupId`), then faults the fewest values, then fails deepest.
+   * `channelGroupId`), then finds fault with the fewest of the values present (a key lacking
+   * fields still has the success envelope's `code: 0`, which the error envelope refuses), then the
+   * first in the document. Missing properties are what gets reported, not evidence against a
+   * branch: a key that shows only fields both kinds of key declare is explained as the first kind.
    */
   private closestBranch(branches: string, value: unknown, at: string, attempt: Attempt) {
     const properties = isObject(value) ? Object.keys(value) : []
     const candidates = (valueAt(this.document, branches) as unknown[]).map((_, index) => {
       const branch = `${branches}/${index}`
       const known = this.declared(branch)
-      const { issues, depth } = attempt(branch, value, at)
-      const faults = new Set(issues.filter((i) => !isComposition(i)).map((i) => i.pointer))
-      return { issues, score: [properties.filter((p) => known.has(p)).length, -faults.size, depth] }
+      const issues = attempt(branch, value, at)
+      const faults = issues.filter((i) => !isComposition(i)).map((i) => i.pointer)
+      const score = [
+        properties.filter((p) => known.has(p)).length,
+        -faultedValues(faults, properties, at),
+        -index,
+      ]
+      return { issues, score }
     })
     return candidates.reduce((best, next) => (outranks(next.score, best.score) ? next : best))
       .issues
@@ -110,6 +113,15 @@ export class Explainer {
     }
     return this.locations
   }
+}
+
+/**
+ * How many of the present `properties` of the value at `at` have a fault at or below them; a fault
+ * of the value itself (its type, say) counts as more than all of them.
+ */
+function faultedValues(faults: string[], properties: string[], at: string): number {
+  if (faults.includes(at)) return properties.length + 1
+  return properties.filter((p) => faults.some((f) => isWithin(f, `${at}/${escapeToken(p)}`))).length
 }
 
 /** Compares scores position by position: the first difference decides. */

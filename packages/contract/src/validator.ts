@@ -27,7 +27,7 @@ export class Validator {
 
   /** The issues of `value` against the schema at `pointer`, with pointers under `prefix`. */
   schema(pointer: string, value: unknown, prefix: string, coerce = false): ValidationIssue[] {
-    return this.attempt(this.ajv(coerce), pointer, value, prefix).issues
+    return this.attempt(this.ajv(coerce), pointer, value, prefix)
   }
 
   /** The issues of `value` against a media type object's schema; one without accepts anything. */
@@ -52,7 +52,7 @@ export class Validator {
     return coerce ? this.coercing : this.strict
   }
 
-  /** Validates and explains; `depth` is how deep into the value Ajv's failures lie. */
+  /** Validates and explains. */
   private attempt(
     ajv: Ajv2020,
     pointer: string,
@@ -64,12 +64,9 @@ export class Validator {
       () => ajv.compile(refTo(pointer)),
     )
     const errors = validate(value) ? [] : (validate.errors ?? [])
-    return {
-      issues: this.explainer.explain(errors, prefix, (branch, v, at) =>
-        this.attempt(ajv, branch, v, at),
-      ),
-      depth: Math.max(0, ...errors.map((e) => e.instancePath.split('/').length)),
-    }
+    return this.explainer.explain(errors, prefix, (branch, v, at) =>
+      this.attempt(ajv, branch, v, at),
+    )
   }
 
   private compiled(key: string, compile: () => ValidateFunction): ValidateFunction {
