@@ -181,7 +181,7 @@ describe('lookupMany', () => {
       iamportLog.requests.length,
     )
     expect(seen.at(-1)?.done).toBe(refs.length)
-  })
+  }, 30_000)
 
   test('a bad or unconfigured ref is its own ValidationError; the rest are looked up', async () => {
     const { iamport, iamportLog } = sandboxProviders()
@@ -253,7 +253,7 @@ describe('lookupMany', () => {
     )
     await createBillingKeys({ iamport, bootpay }).lookupMany(refs, { concurrency: 3 })
     expect(gauge.max).toBe(3)
-  })
+  }, 30_000)
 
   test('an abort mid-batch rejects with AbortError; no request starts after it and those in flight are aborted', async () => {
     const controller = new AbortController()
@@ -287,7 +287,7 @@ describe('lookupMany', () => {
     expect(bootpayLog.aborted).toBeGreaterThan(0)
     expect(iamportLog.requests.length).toBeGreaterThan(0)
     expect(events.at(-1)?.done).toBeLessThan(refs.length)
-  })
+  }, 30_000)
 
   test('an abort during the iamport multi lookups stops before any Bootpay request', async () => {
     const controller = new AbortController()

@@ -19,12 +19,12 @@ describe('createBillingKeys against the sandbox', () => {
   }
 
   test('audits the sample refs into the counts their categories promise', async () => {
-    const { iamport, bootpay, sandbox } = sandboxProviders()
+    const { iamport, bootpay, sandbox } = sandboxProviders({ sandbox: { validateResponses: true } })
     const report = await createBillingKeys({ iamport, bootpay }).audit(sample)
     expect(report.total).toBe(sample.length)
     expect(report.counts).toEqual(expected)
     expect(sandbox.violations).toEqual([])
-  })
+  }, 30_000)
 
   test('gives the same audit through faults, retried by the clients', async () => {
     const { iamport, bootpay, sandbox } = sandboxProviders({ maxRetries: 5 })

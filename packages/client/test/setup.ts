@@ -51,11 +51,11 @@ interface ProviderOptions {
 
 /**
  * The real provider adapters (`iamport`, `bootpay`: what createBillingKeys takes) on the real
- * clients (`iamportClient`, `bootpayClient`) over the sandbox, in process (no port), with every
- * answer checked against the spec (`sandbox.violations`).
+ * clients (`iamportClient`, `bootpayClient`) over the sandbox, in process (no port). Pass
+ * `sandbox: { validateResponses: true }` to have its answers checked against the spec too.
  */
 export function sandboxProviders(options: ProviderOptions & { sandbox?: SandboxOptions } = {}) {
-  const sandbox = createSandbox({ validateResponses: true, ...options.sandbox })
+  const sandbox = createSandbox(options.sandbox)
   const side = (provider: 'iamport' | 'bootpay') => {
     const { baseUrl } = sandbox[provider]
     return {
