@@ -31,14 +31,14 @@ export type {
   AuditReport,
   AuditStatus,
 } from './audit'
-export {
-  type AuditOptions,
-  type BillingKeys,
-  type ConfiguredProvider,
-  createBillingKeys,
-  type KeyOf,
-  type LookupManyOptions,
-  type Progress,
-  type ProviderAdapters,
-  type RefOf,
-} from './facade'
+export { createBillingKeys } from './facade'
+export type {
+  AuditOptions,
+  BillingKeys,
+  ConfiguredProvider,
+  KeyOf,
+  LookupManyOptions,
+  Progress,
+  ProviderAdapters,
+  RefOf,
+} from './types'

@@ -46,6 +46,7 @@ export type {
   PaymentStatus,
 } from './payment'
 export { isSecretKey, REDACTED, redact, redactHeaders, redactText } from './redact'
+export { abortError } from './signal'
 export { type IssuedToken, TokenCache, type TokenCacheOptions } from './token-cache'
 export { createTransport, type Transport, type TransportOptions } from './transport'
 export { assertIdentifier, assertNonEmptyList, encodePathSegment, serializePath } from './validate'
