@@ -5,6 +5,7 @@ export {
   ApiError,
   AuthenticationError,
   BillingKeyError,
+  BillingKeyExpiredError,
   ConnectionError,
   isBillingKeyError,
   NotFoundError,
@@ -16,14 +17,16 @@ export {
   ValidationError,
 } from '@billingkey/core'
 export { createIamportAdapter } from './adapter'
-export { isSuperBillingKey, toBillingKey } from './billing-key'
 export {
   createIamportClient,
   type DeleteBillingKeyOptions,
+  type Found,
   type GetBillingKeysOptions,
   type IamportClient,
   type IamportClientOptions,
   type ListPaymentsOptions,
   type ListSchedulesOptions,
 } from './client'
+export type { IamportApiError, IamportCode } from './errors'
+export { isSuperBillingKey, toBillingKey } from './model'
 export type * from './types'
