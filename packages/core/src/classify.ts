@@ -64,7 +64,7 @@ export function errorFromResponse(input: {
   const said =
     code == null
       ? (message ?? `${type} body${size}`)
-      : `${typeof code === 'number' ? `code ${code}` : code}${message ? `: ${message}` : ''}`
+      : `code ${code}${message ? `, message: ${message}` : ''}`
   return new Class(
     `${prefix(input)}${Class.reason} (HTTP ${status}${statusText && ` ${statusText}`}, ${said})`,
     {

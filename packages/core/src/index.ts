@@ -29,6 +29,7 @@ export {
   type Failure,
   listOf,
   objectWith,
+  type PayloadIsBody,
   type ProviderClient,
   type ProviderDeclaration,
   type Shape,

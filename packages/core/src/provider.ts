@@ -63,7 +63,8 @@ export interface Unwrap {
   body: unknown
   payload: unknown
 }
-interface AsIs extends Unwrap {
+/** The default Unwrap: a call returns the body itself (Bootpay). */
+export interface PayloadIsBody extends Unwrap {
   payload: this['body']
 }
 type PayloadOf<U extends Unwrap, B> = (U & { body: B })['payload']
@@ -73,7 +74,7 @@ type PayloadOf<U extends Unwrap, B> = (U & { body: B })['payload']
  * the spec; it resolves to the payload, or rejects with the typed error of the answer. `expect`
  * checks the payload's shape: a 2xx the client cannot honestly map is a ResponseError.
  */
-export type TypedCall<Paths, U extends Unwrap = AsIs> = <
+export type TypedCall<Paths, U extends Unwrap = PayloadIsBody> = <
   M extends Method,
   P extends PathsWith<Paths, M>,
 >(
@@ -83,7 +84,7 @@ export type TypedCall<Paths, U extends Unwrap = AsIs> = <
   init: InitOf<Operation<Paths, P, M>> & { expect?: Shape },
 ) => Promise<PayloadOf<U, SuccessBody<Operation<Paths, P, M>>>>
 
-export interface ProviderClient<Paths, U extends Unwrap = AsIs> {
+export interface ProviderClient<Paths, U extends Unwrap = PayloadIsBody> {
   /** The API root every request goes to, without a trailing slash. */
   readonly baseUrl: string
   /** The client's `fetch`: auth, retries, timeouts and logging, for any endpoint (`/api`). */
@@ -135,7 +136,7 @@ export const listOf =
  */
 export function createProviderClient<
   Paths,
-  U extends Unwrap = AsIs,
+  U extends Unwrap = PayloadIsBody,
   Code extends string | number = string | number,
 >(declaration: ProviderDeclaration<Code>, options: ClientOptions): ProviderClient<Paths, U> {
   const { provider, auth, failureOf, payloadOf, classOf } = declaration

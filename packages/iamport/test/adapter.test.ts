@@ -11,7 +11,6 @@ import {
   type BillingKeyAnnotation,
   type CustomerAnnotation,
   createIamportAdapter,
-  type IamportClient,
   toBillingKey,
 } from '../src'
 import {
