@@ -98,11 +98,33 @@ describe('the request', () => {
       URL_,
       {
         method: 'POST',
-        headers: expect.any(Headers),
+        headers: { 'content-type': 'application/json' },
         body: expect.any(ArrayBuffer),
         signal: expect.any(AbortSignal),
       },
     ])
+  })
+
+  it('sends a plain request as it is: no Request built, the string body sent by every attempt', async () => {
+    const calls: unknown[][] = []
+    const fetch = (...args: unknown[]) => {
+      calls.push(args)
+      return Promise.resolve(calls.length === 1 ? new Response('', { status: 503 }) : ok())
+    }
+    const body = JSON.stringify({ a: 1 })
+    const { response, body: bytes } = await transport(fetch as unknown as Fetch).send({
+      method: 'GET',
+      url: URL_,
+      headers: { 'x-tier': 'T1' },
+      body,
+    })
+    expect(response.status).toBe(200)
+    expect(JSON.parse(new TextDecoder().decode(bytes))).toMatchObject({ code: 0 })
+    expect(calls.map(([url, init]) => [url, (init as RequestInit).body])).toEqual([
+      [URL_, body],
+      [URL_, body],
+    ])
+    expect(calls.every(([url]) => typeof url === 'string')).toBe(true)
   })
 
   it('takes a URL and init like fetch does', async () => {
