@@ -70,8 +70,6 @@ function both(respond: () => Response = () => Response.json({})) {
   }
 }
 
-type Method = keyof Caller
-
 const requests: [string, Method, string, CallInit, Omit<Sent, 'method'>][] = [
   [
     'a path param that needs encoding',

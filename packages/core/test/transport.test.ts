@@ -359,7 +359,7 @@ describe('the replay after a 401', () => {
     )
     const cache = new TokenCache({ fetchToken })
     const fetch = mockFetch((_, n) => answers(n))
-    const unauthorized = vi.fn((_: Request, authorization: string) => {
+    const unauthorized = vi.fn((_: unknown, authorization: string) => {
       cache.invalidate(authorization.slice('Bearer '.length))
       return onUnauthorized
     })
