@@ -7,7 +7,7 @@ import {
   type SuccessBody,
 } from './caller'
 import { errorFromResponse, toBillingKeyError } from './classify'
-import { type ApiErrorClass, ResponseError, ValidationError } from './errors'
+import { type ApiErrorClass, ResponseError } from './errors'
 import type { CallOptions, ClientOptions } from './model'
 import type { ProviderName } from './providers'
 import { type IssuedToken, TokenCache } from './token-cache'
@@ -90,29 +90,18 @@ export interface ProviderClient<Paths, U extends Unwrap = PayloadIsBody> {
   /** The client's `fetch`: auth, retries, timeouts and logging, for any endpoint (`/api`). */
   readonly fetch: Transport
   readonly call: TypedCall<Paths, U>
-  /** A valid access token: the cached one, or a new one near expiry. Basic: a ValidationError. */
+  /** A valid access token: the cached one, or a new one near expiry (token auth only). */
   getToken(options?: CallOptions): Promise<string>
 }
 
 const decoder = new TextDecoder()
-
-const describe = (value: unknown) =>
-  value === null
-    ? 'null'
-    : Array.isArray(value)
-      ? 'a list'
-      : typeof value === 'object'
-        ? 'an object'
-        : typeof value === 'string'
-          ? 'a string'
-          : `${typeof value}`
 
 /** An object with each of `fields` present (not null). */
 export const objectWith =
   (...fields: string[]): Shape =>
   (value) => {
     if (typeof value !== 'object' || value === null || Array.isArray(value))
-      return `is ${describe(value)}, not an object`
+      return `is ${JSON.stringify(value)?.slice(0, 20)}, not an object`
     const missing = fields.find((field) => (value as Record<string, unknown>)[field] == null)
     return missing && `has no ${missing}`
   }
@@ -121,7 +110,7 @@ export const objectWith =
 export const listOf =
   (item: Shape): Shape =>
   (value) => {
-    if (!Array.isArray(value)) return `is ${describe(value)}, not a list`
+    if (!Array.isArray(value)) return 'is not a list'
     for (const [index, entry] of value.entries()) {
       const wrong = item(entry)
       if (wrong) return `has an item ${index} that ${wrong}`
@@ -150,8 +139,8 @@ export function createProviderClient<
   const tokens = new TokenCache({
     // The cache's signal aborts once every caller waiting on the token has given up.
     fetchToken: async (signal) => {
-      if (!('token' in auth)) throw new Error('unreachable: a Basic client has no token')
-      const { operation, path, body, read } = auth.token
+      const { operation, path, body, read } = (auth as Extract<Authentication, { token: unknown }>)
+        .token
       const payload = await call(
         operation,
         'POST',
@@ -240,15 +229,8 @@ export function createProviderClient<
     fetch,
     call: call as TypedCall<Paths, U>,
     getToken: ({ signal } = {}) =>
-      basic
-        ? Promise.reject(
-            new ValidationError('a client with a Basic key pair has no token to get', {
-              provider,
-              operation: 'getToken',
-            }),
-          )
-        : tokens.get(signal).catch((e) => {
-            throw toBillingKeyError(e, { provider, operation: 'getToken' })
-          }),
+      tokens.get(signal).catch((e) => {
+        throw toBillingKeyError(e, { provider, operation: 'getToken' })
+      }),
   }
 }
