@@ -8,6 +8,7 @@ import {
   serializePath,
   ValidationError,
 } from '../src'
+import { recordingFetch } from './fetch'
 
 type Call = (path: string, init?: CallInit) => Promise<unknown>
 type Caller = Record<Method, Call>
@@ -32,28 +33,26 @@ interface Sent {
   body: string
 }
 
-/**
- * An injected fetch: openapi-fetch calls it with one Request, createCaller with `(url, init)`;
- * `new Request(input, init)` reads both alike. Every request gets a fresh `respond()`.
- */
+/** The recording fetch, seen as what reached the network. */
 function spy(respond: () => Response) {
-  const sent: Sent[] = []
-  const signals: AbortSignal[] = []
-  const fetch = async (input: Request | string | URL, init?: RequestInit) => {
-    const request = new Request(input, init)
-    signals.push(request.signal)
-    sent.push({
-      method: request.method,
-      url: request.url,
-      contentType: request.headers.get('content-type'),
-      body: await request.text(),
-    })
-    return respond()
+  const fetch = recordingFetch(() => respond())
+  return {
+    fetch,
+    get sent(): Sent[] {
+      return fetch.calls.map(({ method, url, headers, text }) => ({
+        method,
+        url: url.href,
+        contentType: headers.get('content-type'),
+        body: text,
+      }))
+    },
+    get signals() {
+      return fetch.calls.map((call) => call.signal)
+    },
   }
-  return { fetch: fetch as typeof globalThis.fetch, sent, signals }
 }
 
-/** createCaller and openapi-fetch (configured as the provider api entries are), each on its own spy. */
+/** buildRequest and openapi-fetch (configured as the provider api entries are), each on its own spy. */
 function both(respond: () => Response = () => Response.json({})) {
   const ours = spy(respond)
   const theirs = spy(respond)

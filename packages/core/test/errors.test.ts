@@ -115,7 +115,7 @@ describe('errorFromResponse', () => {
 
   it("uses the provider's message and code", () => {
     const body = { error_code: 'SUBSCRIBE_BK_EXPIRED', message: '만료된 빌링키입니다.' }
-    const error = from(json(body, { status: 400, headers: { 'x-request-id': 'req-1' } }), body, {
+    const error = from(json(body, 400, { 'x-request-id': 'req-1' }), body, {
       code: body.error_code,
       message: body.message,
       as: BillingKeyExpiredError,

@@ -73,10 +73,10 @@ describe('the request', () => {
     })
     await send(new Request(URL_, { ...post({ card_number: 'x' }), headers: { 'x-tier': 'T1' } }))
     expect(fetch.calls).toHaveLength(1)
-    const [{ request, body }] = fetch.calls as [(typeof fetch.calls)[0]]
+    const [{ request, text }] = fetch.calls as [(typeof fetch.calls)[0]]
     expect(request.method).toBe('POST')
     expect(request.url).toBe(URL_)
-    expect(body).toBe('{"card_number":"x"}')
+    expect(text).toBe('{"card_number":"x"}')
     expect(Object.fromEntries(request.headers)).toMatchObject({
       accept: 'application/json',
       'user-agent': 'billingkey-test',
@@ -136,7 +136,7 @@ describe('the request', () => {
 
   it('returns the response readable, with status, headers and body', async () => {
     const fetch = mockFetch(() =>
-      json({ a: 1 }, { status: 207, headers: { 'x-request-id': 'r1' } }),
+      json({ a: 1 }, 207, { 'x-request-id': 'r1' }),
     )
     const response = await transport(fetch)(URL_)
     expect(response.status).toBe(207)
@@ -154,7 +154,7 @@ describe('the request', () => {
   it.each([400, 403, 404, 409, 422])(
     'never throws for HTTP %i and does not retry it',
     async (status) => {
-      const fetch = mockFetch(() => json({ code: -1 }, { status }))
+      const fetch = mockFetch(() => json({ code: -1 }, status))
       const response = await transport(fetch)(URL_)
       expect(response.status).toBe(status)
       expect(fetch.calls).toHaveLength(1)
@@ -214,7 +214,7 @@ describe('retries', () => {
       isIdempotent: (r) => r.method === 'GET' || new URL(r.url).pathname === '/users/getToken',
     })
     await send('https://api.iamport.kr/users/getToken', post({ imp_key: 'k', imp_secret: 's' }))
-    expect(fetch.calls.map((c) => c.body)).toEqual([
+    expect(fetch.calls.map((c) => c.text)).toEqual([
       '{"imp_key":"k","imp_secret":"s"}',
       '{"imp_key":"k","imp_secret":"s"}',
     ])
@@ -379,7 +379,7 @@ describe('the replay after a 401', () => {
     expect(response.status).toBe(200)
     expect(fetchToken).toHaveBeenCalledTimes(2)
     expect(unauthorized).toHaveBeenCalledTimes(1)
-    expect(fetch.calls.map((c) => [c.request.headers.get('authorization'), c.body])).toEqual([
+    expect(fetch.calls.map((c) => [c.request.headers.get('authorization'), c.text])).toEqual([
       ['Bearer t1', JSON.stringify(body)],
       ['Bearer t2', JSON.stringify(body)],
     ])
@@ -608,7 +608,7 @@ describe('every fault ends in a typed error or a successful retry', () => {
       () => new Response('', { status: 429, headers: { 'retry-after': '0' } }),
       RateLimitError,
     ],
-    ['500', () => json({ code: -1, message: 'internal' }, { status: 500 }), ServerError],
+    ['500', () => json({ code: -1, message: 'internal' }, 500), ServerError],
     [
       '502 HTML',
       () =>

@@ -120,7 +120,7 @@ describe('createIamportAdapter (the adapter the facade takes)', () => {
     const fake = fakeIamport((request) =>
       request.url.endsWith('/known')
         ? ok(customer('known'))
-        : json(200, { code: 1, message: '…로 등록된 정보를 찾을 수 없습니다.', response: null }),
+        : json({ code: 1, message: '…로 등록된 정보를 찾을 수 없습니다.', response: null }, 200),
     )
     const billingKeys = createIamportAdapter(client(fake.fetch))
     expect(billingKeys.provider).toBe('iamport')
@@ -164,7 +164,7 @@ describe('createIamportAdapter (the adapter the facade takes)', () => {
     const answer = multiLookup(() => true)
     const fake = fakeIamport((request) =>
       requestedUids(request).includes(`uid_0_${'x'.repeat(60)}`)
-        ? json(500, { code: -1, message: 'boom', response: null })
+        ? json({ code: -1, message: 'boom', response: null }, 500)
         : answer(request),
     )
     const refs = Array.from({ length: 40 }, (_, i) => ref(`uid_${i}_${'x'.repeat(60)}`))

@@ -17,7 +17,7 @@ describe('a code-0 answer without a payload the client can map is a ResponseErro
   ] as const
   for (const [operation, call] of operations) {
     it.each(payloads)(`${operation}: response %s`, async (_, response) => {
-      const fake = fakeIamport(() => json(200, { code: 0, message: null, response }))
+      const fake = fakeIamport(() => json({ code: 0, message: null, response }, 200))
       const error = await call(client(fake.fetch)).catch((e) => e)
       expect(error).toBeInstanceOf(ResponseError)
       expect(error).toMatchObject({ provider: 'iamport', operation })
@@ -31,7 +31,7 @@ describe('a code-0 answer without a payload the client can map is a ResponseErro
     ['{ code: 0 }', { code: 0 }],
     ['response: null', { code: 0, message: null, response: null }],
   ])("the adapter's lookup on %s", async (_, body) => {
-    const fake = fakeIamport(() => json(200, body))
+    const fake = fakeIamport(() => json(body, 200))
     const error = await createIamportAdapter(client(fake.fetch))
       .lookup({ provider: 'iamport', customerUid: 'a' })
       .catch((e) => e)
@@ -74,7 +74,7 @@ describe('input gaps: a ValidationError before any request', () => {
 describe('one English wording per reason', () => {
   it('an unknown uid reads "no billing key was found", with the code and message after it', async () => {
     const message = '요청하신 customer_uid(a)로 등록된 정보를 찾을 수 없습니다.'
-    const fake = fakeIamport(() => json(200, { code: 1, message, response: null }))
+    const fake = fakeIamport(() => json({ code: 1, message, response: null }, 200))
     const error = await client(fake.fetch)
       .getBillingKey('a')
       .catch((e) => e)

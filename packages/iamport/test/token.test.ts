@@ -73,7 +73,7 @@ describe('the access token', () => {
 
   it('a second 401 is an AuthenticationError, after exactly one replay', async () => {
     const fake = fakeIamport(() =>
-      json(401, { code: -1, message: 'invalid token', response: null }),
+      json({ code: -1, message: 'invalid token', response: null }, 401),
     )
     const error = await client(fake.fetch)
       .getBillingKey('a')
