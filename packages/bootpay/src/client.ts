@@ -126,7 +126,9 @@ export function createBootpayClient(options: BootpayClientOptions): BootpayClien
       provider: 'bootpay',
       baseUrl: 'https://api.bootpay.co.kr',
       auth: basic
-        ? { basic: { user: clientKey as string, password: secretKey as string } }
+        ? {
+            basic: `Basic ${btoa(String.fromCharCode(...new TextEncoder().encode(`${clientKey}:${secretKey}`)))}`,
+          }
         : {
             token: {
               operation: 'getAccessToken',

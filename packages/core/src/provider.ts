@@ -25,9 +25,9 @@ export interface Failure<Code extends string | number = string | number> {
  */
 export type Shape = (value: unknown) => string | false | undefined
 
-/** How a provider authenticates: a token endpoint, or a Basic key pair (no token call). */
+/** How a provider authenticates: a token endpoint, or a fixed header (Basic; no token call). */
 export type Authentication =
-  | { basic: { user: string; password: string } }
+  | { basic: string }
   | {
       token: {
         operation: string
@@ -119,7 +119,7 @@ export const listOf =
 
 /**
  * A provider client's machinery from its declaration: base URL, token cache, transport (Bearer
- * from the token call, or Basic; one replay after a 401 but a Basic key's 401 is final; retries
+ * from the token call, or a fixed Basic header; one replay after a 401 but a Basic key's 401 is final; retries
  * for GET, DELETE, the token call and `isIdempotentPost`), and typed calls that read the body
  * once, parse it once and classify it once.
  */
@@ -131,9 +131,7 @@ export function createProviderClient<
   const { provider, auth, failureOf, payloadOf, classOf } = declaration
   const baseUrl = (options.baseUrl ?? declaration.baseUrl).replace(/\/+$/, '')
   const tokenUrl = 'token' in auth ? baseUrl + auth.token.path : undefined
-  const basic =
-    'basic' in auth &&
-    `Basic ${btoa(String.fromCharCode(...new TextEncoder().encode(`${auth.basic.user}:${auth.basic.password}`)))}`
+  const basic = 'basic' in auth && auth.basic
   const isTokenCall = ({ url }: Endpoint) => url === tokenUrl
 
   const tokens = new TokenCache({
