@@ -9,7 +9,7 @@ export {
   type BootpayTokenCredentials,
   createBootpayClient,
 } from './client'
-export { NotBillingKeyReceiptError } from './errors'
+export { type BootpayApiError, NotBillingKeyReceiptError } from './errors'
 export type { components, operations, paths } from './generated/schema'
 export { toBillingKey } from './model'
 export type * from './types'

@@ -1,5 +1,5 @@
-import { recordingFetch } from './fetch'
 import type { Logger } from '../src'
+import { recordingFetch } from './fetch'
 
 export { json } from './fetch'
 

@@ -135,9 +135,7 @@ describe('the request', () => {
   })
 
   it('returns the response readable, with status, headers and body', async () => {
-    const fetch = mockFetch(() =>
-      json({ a: 1 }, 207, { 'x-request-id': 'r1' }),
-    )
+    const fetch = mockFetch(() => json({ a: 1 }, 207, { 'x-request-id': 'r1' }))
     const response = await transport(fetch)(URL_)
     expect(response.status).toBe(207)
     expect(response.headers.get('x-request-id')).toBe('r1')
