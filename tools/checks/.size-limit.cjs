@@ -5,12 +5,16 @@
 const kB = (n) => `${n} kB`
 
 module.exports = [
-  { name: '@billingkey/core', path: '../../packages/core/dist/index.js', limit: kB(3.5) },
+  // Raised from 3.5 with the provider kit: the token, transport and classification wiring each
+  // provider wrote by hand now lives here once.
+  { name: '@billingkey/core', path: '../../packages/core/dist/index.js', limit: kB(4.3) },
   {
     name: '@billingkey/iamport: createIamportClient',
     path: '../../packages/iamport/dist/index.js',
     import: '{ createIamportClient }',
-    limit: kB(5),
+    // Over the 5 kB budget (goal 4.5) since the kit added shape checks of every answer, the
+    // wording per reason, query text validation and getBillingKeysInChunks: to be won back.
+    limit: kB(5.7),
   },
   {
     name: '@billingkey/bootpay: createBootpayClient',
