@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
+import { recordingFetch } from '../../core/test/fetch'
 import { createIamportAdapter, ResponseError, ValidationError } from '../src'
-import { client, fakeIamport, json, ok } from './helpers'
+import { client, customer, fakeIamport, json, ok } from './helpers'
 
 // Issue 16 items 2, 3 and 8: a 2xx the client cannot honestly map, and input gaps.
 describe('a code-0 answer without a payload the client can map is a ResponseError', () => {
@@ -81,5 +82,45 @@ describe('one English wording per reason', () => {
     expect(error.message).toBe(
       `iamport getBillingKey failed: no billing key was found (HTTP 200, code 1, message: ${message})`,
     )
+  })
+})
+
+describe('more answers the client cannot map, none of them a ConnectionError', () => {
+  it('a token answer with response: null is a ResponseError, not retried as a network fault', async () => {
+    let tokenCalls = 0
+    const fetch = recordingFetch(({ request }) => {
+      if (request.url.endsWith('/users/getToken')) tokenCalls++
+      return request.url.endsWith('/users/getToken')
+        ? json({ code: 0, message: null, response: null })
+        : ok(customer('a'))
+    })
+    const error = await client(fetch, { maxRetries: 2 })
+      .getBillingKey('a')
+      .catch((e) => e)
+    expect(error).toBeInstanceOf(ResponseError)
+    expect(error).toMatchObject({ operation: 'getToken' })
+    expect(tokenCalls).toBe(1)
+  })
+
+  it('a token answer without access_token is a ResponseError, and no "Bearer undefined" is sent', async () => {
+    const fetch = recordingFetch(({ request }) =>
+      request.url.endsWith('/users/getToken')
+        ? ok({ now: 1_700_000_000, expired_at: 1_700_001_800 })
+        : ok(customer('a')),
+    )
+    const error = await client(fetch)
+      .getBillingKey('a')
+      .catch((e) => e)
+    expect(error).toBeInstanceOf(ResponseError)
+    expect(fetch.calls).toHaveLength(1)
+  })
+
+  it('lookupMany on response [null] gives each ref a ResponseError', async () => {
+    const fake = fakeIamport(() => ok([null]))
+    const results = await createIamportAdapter(client(fake.fetch)).lookupMany([
+      { provider: 'iamport', customerUid: 'a' },
+      { provider: 'iamport', customerUid: 'b' },
+    ])
+    expect(results.map((r) => !r.ok && r.error.name)).toEqual(['ResponseError', 'ResponseError'])
   })
 })
