@@ -12,25 +12,28 @@ const check = (broken: string | false, { field, provider, operation }: Field) =>
   if (broken) throw new ValidationError(`${field} ${broken}`, { field, provider, operation })
 }
 
+// The rules of any text: a string, at most maxLength UTF-16 units, well-formed Unicode (a lone
+// surrogate has no UTF-8 form: percent-encoding it, for a path or a query, would throw a URIError).
+const textRule = (value: unknown, maxLength: number) =>
+  typeof value !== 'string'
+    ? 'is not a string'
+    : value.length > maxLength
+      ? `is longer than ${maxLength} characters`
+      : /\p{Cs}/u.test(value) && 'must be well-formed Unicode'
+
 /**
  * A non-empty string of at most `maxLength` UTF-16 units, without control characters,
- * surrounding whitespace or a lone surrogate; else a ValidationError. (A lone surrogate has no
- * UTF-8 form: percent-encoding it, for a path or a query, would throw a bare URIError.)
+ * surrounding whitespace or a lone surrogate; else a ValidationError.
  */
 export function assertIdentifier(value: unknown, options: Field & { maxLength: number }): string {
   check(
-    typeof value !== 'string'
-      ? 'is not a string'
-      : !value
+    textRule(value, options.maxLength) ||
+      (!value
         ? 'is empty'
-        : value.length > options.maxLength
-          ? `is longer than ${options.maxLength} characters`
-          : // biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point
-            /[\0-\x1f\x7f-\x9f]/.test(value)
-            ? 'contains a control character'
-            : value.trim() !== value
-              ? 'starts or ends with whitespace'
-              : /\p{Cs}/u.test(value) && 'must be well-formed Unicode',
+        : // biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point
+          /[\0-\x1f\x7f-\x9f]/.test(value as string)
+          ? 'contains a control character'
+          : (value as string).trim() !== value && 'starts or ends with whitespace'),
     options,
   )
   return value as string
@@ -49,14 +52,7 @@ export function assertPathId(value: unknown, options: Field & { maxLength: numbe
 
 /** Free text sent in a query (a reason, a name): at most `maxLength` UTF-16 units, well-formed. */
 export function assertText(value: unknown, options: Field & { maxLength: number }): string {
-  check(
-    typeof value !== 'string'
-      ? 'is not a string'
-      : value.length > options.maxLength
-        ? `is longer than ${options.maxLength} characters`
-        : /\p{Cs}/u.test(value) && 'must be well-formed Unicode',
-    options,
-  )
+  check(textRule(value, options.maxLength), options)
   return value as string
 }
 
