@@ -101,7 +101,8 @@ export const objectWith =
   (...fields: string[]): Shape =>
   (value) => {
     if (typeof value !== 'object' || value === null || Array.isArray(value))
-      return `is ${JSON.stringify(value)?.slice(0, 20)}, not an object`
+      // The kind of value, never the value: a body may hold anything.
+      return `is ${value === null ? 'null' : Array.isArray(value) ? 'a list' : `a ${typeof value}`}, not an object`
     const missing = fields.find((field) => (value as Record<string, unknown>)[field] == null)
     return missing && `has no ${missing}`
   }

@@ -41,6 +41,16 @@ describe('a code-0 answer without a payload the client can map is a ResponseErro
   })
 })
 
+it('says what is wrong by the kind of value, never the value', async () => {
+  const fake = fakeIamport(() => ok('4111-1111-1111-1111'))
+  const error = await client(fake.fetch)
+    .getBillingKey('a')
+    .catch((e) => e)
+  expect(error.message).toBe(
+    "iamport getBillingKey failed: the answer's payload is a string, not an object",
+  )
+})
+
 describe('input gaps: a ValidationError before any request', () => {
   const cases: [string, (c: ReturnType<typeof client>) => Promise<unknown>, string][] = [
     // biome-ignore lint/suspicious/noSparseArray: the hole is the case
