@@ -12,9 +12,7 @@ module.exports = [
     name: '@billingkey/iamport: createIamportClient',
     path: '../../packages/iamport/dist/index.js',
     import: '{ createIamportClient }',
-    // Over the 5 kB budget (goal 4.5) since the kit added shape checks of every answer, the
-    // wording per reason, query text validation and getBillingKeysInChunks: to be won back.
-    limit: kB(5.7),
+    limit: kB(5),
   },
   {
     name: '@billingkey/bootpay: createBootpayClient',

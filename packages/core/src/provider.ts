@@ -102,7 +102,7 @@ export const objectWith =
   (value) => {
     if (typeof value !== 'object' || value === null || Array.isArray(value))
       // The kind of value, never the value: a body may hold anything.
-      return `is ${value === null ? 'null' : Array.isArray(value) ? 'a list' : `a ${typeof value}`}, not an object`
+      return `is ${value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value}, not an object`
     const missing = fields.find((field) => (value as Record<string, unknown>)[field] == null)
     return missing && `has no ${missing}`
   }
@@ -150,13 +150,7 @@ export function createProviderClient<
           expect: objectWith('access_token'),
         } as never,
       )
-      const token = read(payload as never)
-      if (typeof token.accessToken !== 'string' || !token.accessToken)
-        throw new ResponseError(`${provider} ${operation} answered without an access token`, {
-          provider,
-          operation,
-        })
-      return token
+      return read(payload as never)
     },
   })
 

@@ -47,7 +47,7 @@ it('says what is wrong by the kind of value, never the value', async () => {
     .getBillingKey('a')
     .catch((e) => e)
   expect(error.message).toBe(
-    "iamport getBillingKey failed: the answer's payload is a string, not an object",
+    "iamport getBillingKey failed: the answer's payload is string, not an object",
   )
 })
 
