@@ -5,7 +5,9 @@
 const kB = (n) => `${n} kB`
 
 module.exports = [
-  { name: '@billingkey/core', path: '../../packages/core/dist/index.js', limit: kB(3.5) },
+  // Raised from 3.5 with the provider kit: the token, transport and classification wiring each
+  // provider wrote by hand now lives here once.
+  { name: '@billingkey/core', path: '../../packages/core/dist/index.js', limit: kB(4.3) },
   {
     name: '@billingkey/iamport: createIamportClient',
     path: '../../packages/iamport/dist/index.js',
