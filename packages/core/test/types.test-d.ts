@@ -75,7 +75,8 @@ describe('types', () => {
 
   it('narrows by instanceof and the guard, through the cross-build Symbol.hasInstance', () => {
     const error = {} as unknown
-    if (error instanceof RateLimitError) expectTypeOf(error).toEqualTypeOf<RateLimitError>()
+    if (error instanceof RateLimitError)
+      expectTypeOf(error.retryAfterMs).toEqualTypeOf<number | undefined>()
     if (isBillingKeyError(error)) expectTypeOf(error).toEqualTypeOf<BillingKeyError>()
   })
 
