@@ -1,4 +1,4 @@
-import { redact, redactText } from './redact'
+import { redact, redactCause, redactText } from './redact'
 
 export type ProviderName = 'iamport' | 'bootpay'
 
@@ -30,7 +30,7 @@ export class BillingKeyError extends Error {
   declare readonly code?: string | number
 
   constructor(message: string, { cause, ...details }: ErrorDetails = {}) {
-    super(redactText(message), cause === undefined ? undefined : { cause })
+    super(redactText(message), cause === undefined ? undefined : { cause: redactCause(cause) })
     Object.assign(this, redact(details))
   }
 

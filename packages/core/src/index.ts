@@ -45,7 +45,16 @@ export type {
   Payment,
   PaymentStatus,
 } from './payment'
-export { isSecretKey, REDACTED, redact, redactHeaders, redactText } from './redact'
+export {
+  isSecretKey,
+  REDACTED,
+  Redactor,
+  redact,
+  redactCause,
+  redactHeaders,
+  redactText,
+  withSecretsOf,
+} from './redact'
 export { type IssuedToken, TokenCache, type TokenCacheOptions } from './token-cache'
 export { createTransport, type Transport, type TransportOptions } from './transport'
 export { assertIdentifier, assertNonEmptyList, encodePathSegment, serializePath } from './validate'
