@@ -139,8 +139,9 @@ export function redact<T>(value: T): T {
  * then a copy of the same name with those redacted, its own cause in turn.
  */
 export function redactCause(cause: unknown, depth = 0): unknown {
+  if (depth > 8) return undefined // a cycle, or a chain too deep to be worth showing
   if (typeof cause === 'string') return redactText(cause)
-  if (!(cause instanceof Error) || depth > 8) return cause
+  if (!(cause instanceof Error)) return cause
   const inner = redactCause(cause.cause, depth + 1)
   const message = redactText(cause.message)
   const stack = cause.stack && redactText(cause.stack)
