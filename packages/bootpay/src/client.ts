@@ -5,11 +5,13 @@ import {
   createCaller,
   createTransport,
   encodePathSegment,
+  Redactor,
   ResponseError,
   TokenCache,
   type Transport,
   toBillingKeyError,
   ValidationError,
+  withSecretsOf,
 } from '@billingkey/core'
 import type { Client } from 'openapi-fetch'
 import { bootpayError } from './errors'
@@ -125,6 +127,8 @@ export function createBootpayClient(options: BootpayClientOptions): BootpayClien
   const { applicationId, privateKey, clientKey, secretKey } = options as Partial<
     BootpayTokenCredentials & BootpayBasicCredentials
   >
+  // Hidden by value wherever a server or a runtime error quotes them.
+  new Redactor().add(privateKey).add(clientKey).add(secretKey)
   const tokens = new TokenCache({
     fetchToken: async (signal) => {
       const { access_token, expire_in } = await client.getAccessToken({ signal })
@@ -220,19 +224,24 @@ export function createBootpayClient(options: BootpayClientOptions): BootpayClien
           signal: options.signal,
         }),
       ),
+    // The card or account data sent is hidden by value in the errors and log lines of the call.
     issueCardBillingKey: (request, options = {}) =>
-      run('issueCardBillingKey', async () => {
-        check(request, CARD_RULES)
-        return api.POST('/v2/request/subscribe', { body: request, signal: options.signal })
-      }),
+      withSecretsOf(request, () =>
+        run('issueCardBillingKey', async () => {
+          check(request, CARD_RULES)
+          return api.POST('/v2/request/subscribe', { body: request, signal: options.signal })
+        }),
+      ),
     requestBankBillingKey: (request, options = {}) =>
-      run('requestBankBillingKey', async () => {
-        check(request, BANK_RULES)
-        return api.POST('/v2/request/subscribe/automatic-transfer', {
-          body: request,
-          signal: options.signal,
-        })
-      }),
+      withSecretsOf(request, () =>
+        run('requestBankBillingKey', async () => {
+          check(request, BANK_RULES)
+          return api.POST('/v2/request/subscribe/automatic-transfer', {
+            body: request,
+            signal: options.signal,
+          })
+        }),
+      ),
     publishBankBillingKey: (receiptId, options = {}) =>
       run('publishBankBillingKey', async () =>
         api.POST('/v2/request/subscribe/automatic-transfer/publish', {

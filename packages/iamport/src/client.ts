@@ -9,11 +9,13 @@ import {
   errorFromResponse,
   mapWithConcurrency,
   NotFoundError,
+  Redactor,
   ResponseError,
   TokenCache,
   type Transport,
   toBillingKeyError,
   ValidationError,
+  withSecretsOf,
 } from '@billingkey/core'
 import type { Client } from 'openapi-fetch'
 import type {
@@ -197,17 +199,24 @@ export function createIamportClient(options: IamportClientOptions): IamportClien
   for (const field of ['apiKey', 'apiSecret'] as const) {
     assertIdentifier(options[field], { field, maxLength: 1000, provider })
   }
+  // Hidden by value wherever a server or a runtime error quotes them.
+  new Redactor().add(apiKey).add(apiSecret)
   const baseUrl = (options.baseUrl ?? 'https://api.iamport.kr').replace(/\/+$/, '')
   const isTokenCall = ({ url }: Request) => url.endsWith('/users/getToken')
 
   const tokens = new TokenCache({
     // The cache's signal aborts once every caller waiting on the token has given up.
     fetchToken: async (signal) => {
-      const { access_token, now, expired_at } = await unwrap(
+      const token = await unwrap(
         'getToken',
         api.POST('/users/getToken', { body: { imp_key: apiKey, imp_secret: apiSecret }, signal }),
       )
-      return { accessToken: access_token, expiresAt: expired_at * 1000, serverNow: now * 1000 }
+      // A missing token or expiry goes through as it is: TokenCache refuses or defaults it.
+      return {
+        accessToken: token?.access_token,
+        expiresAt: token?.expired_at * 1000,
+        serverNow: token?.now * 1000,
+      }
     },
   })
 
@@ -313,13 +322,16 @@ export function createIamportClient(options: IamportClientOptions): IamportClien
         if (typeof request?.[field] !== 'string' || !request[field])
           fail(field, 'is required', operation)
       }
-      return unwrap(
-        operation,
-        api.POST('/subscribe/customers/{customer_uid}', {
-          params: { path: { customer_uid } },
-          body: request,
-          signal: callOptions?.signal,
-        }),
+      // The card data sent is hidden by value in the errors and log lines of this call.
+      return withSecretsOf(request, () =>
+        unwrap(
+          operation,
+          api.POST('/subscribe/customers/{customer_uid}', {
+            params: { path: { customer_uid } },
+            body: request,
+            signal: callOptions?.signal,
+          }),
+        ),
       )
     },
 
