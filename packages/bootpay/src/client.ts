@@ -5,7 +5,7 @@ import {
   createCaller,
   createTransport,
   encodePathSegment,
-  Redactor,
+  hideValues,
   ResponseError,
   TokenCache,
   type Transport,
@@ -128,7 +128,7 @@ export function createBootpayClient(options: BootpayClientOptions): BootpayClien
     BootpayTokenCredentials & BootpayBasicCredentials
   >
   // Hidden by value wherever a server or a runtime error quotes them.
-  new Redactor().add(privateKey).add(clientKey).add(secretKey)
+  hideValues([privateKey, clientKey, secretKey])
   const tokens = new TokenCache({
     fetchToken: async (signal) => {
       const { access_token, expire_in } = await client.getAccessToken({ signal })

@@ -46,9 +46,9 @@ export type {
   PaymentStatus,
 } from './payment'
 export {
+  hideValues,
   isSecretKey,
   REDACTED,
-  Redactor,
   redact,
   redactCause,
   redactHeaders,

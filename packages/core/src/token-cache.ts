@@ -1,5 +1,5 @@
 import { ResponseError, TimeoutError } from './errors'
-import { Redactor } from './redact'
+import { hideValues } from './redact'
 import { race } from './signal'
 
 export interface IssuedToken {
@@ -39,14 +39,6 @@ interface Pending {
   waiters: number
 }
 
-/** What a refused token is, without a character of it. */
-const describe = (token: unknown) =>
-  typeof token !== 'string'
-    ? typeof token
-    : token
-      ? `a string of ${token.length} characters, not all visible ASCII`
-      : 'an empty string'
-
 /**
  * One token per expiry window however many calls run at once: concurrent callers share one
  * in-flight request, and a failure reaches each of them as the same error; the next get() tries
@@ -56,7 +48,7 @@ const describe = (token: unknown) =>
 export class TokenCache {
   #options: TokenCacheOptions
   #token?: { value: string; expiresAt: number }
-  #secrets = new Redactor()
+  #unhide = () => {}
   #blocked?: { until: number; error: unknown }
   #pending?: Pending
 
@@ -105,9 +97,7 @@ export class TokenCache {
           const accessToken: unknown = issued?.accessToken
           // Never quoted: the value is a secret, and may hold the very bytes that break a header.
           if (typeof accessToken !== 'string' || !HEADER_SAFE.test(accessToken))
-            throw new ResponseError(
-              `token request failed: the answer holds no usable access token (${describe(accessToken)}; a non-empty string of visible ASCII is required)`,
-            )
+            throw new ResponseError('token request failed: no usable access token in the answer')
           // The server's lifetime, counted from when the request left: never later than its clock.
           const lifetime = issued.expiresAt - (issued.serverNow ?? sent)
           const usable = Number.isFinite(lifetime) && lifetime > 0
@@ -115,8 +105,8 @@ export class TokenCache {
             value: accessToken,
             expiresAt: sent + (usable ? lifetime : defaultLifetimeMs),
           }
-          this.#secrets.clear()
-          this.#secrets.add(accessToken)
+          this.#unhide()
+          this.#unhide = hideValues([accessToken])
           return accessToken
         },
         (error: unknown) => {

@@ -6,8 +6,8 @@ import {
   createLog,
   createTransport,
   errorFromResponse,
+  hideValues,
   NotFoundError,
-  Redactor,
   redactHeaders,
   TokenCache,
   toBillingKeyError,
@@ -155,9 +155,7 @@ describe('no secret ever reaches a log line or an error', () => {
       const log = createLog(logger, 'debug')
       const errors: unknown[] = []
       // What a client knows from the start: its own credentials.
-      const credentials = new Redactor()
-      for (const value of Object.values(CREDENTIALS)) credentials.add(value)
-      credentials.add(BASIC)
+      const unhide = hideValues([...Object.values(CREDENTIALS), BASIC])
 
       const answer = (request: Request, body: string) => {
         const received = [
@@ -283,7 +281,7 @@ describe('no secret ever reaches a log line or an error', () => {
           signal: AbortSignal.abort(),
         })
       } finally {
-        credentials.clear()
+        unhide()
       }
 
       scenarios += OPERATIONS.length
@@ -296,7 +294,7 @@ describe('no secret ever reaches a log line or an error', () => {
   )
 
   it('in errors built by hand, with secrets in every place a provider could put them', () => {
-    const credentials = new Redactor().add(TOKEN)
+    const unhide = hideValues([TOKEN])
     const errors = [
       new BillingKeyExpiredError(`card_number=${CARD.card_number} expired`, {
         provider: 'bootpay',
@@ -334,7 +332,7 @@ describe('no secret ever reaches a log line or an error', () => {
     } catch (e) {
       errors.push(e as never)
     }
-    credentials.clear()
+    unhide()
     expect(errors).toHaveLength(7)
     scenarios += errors.length
     const before = leaks.length

@@ -7,9 +7,9 @@ import {
   createCaller,
   createTransport,
   errorFromResponse,
+  hideValues,
   mapWithConcurrency,
   NotFoundError,
-  Redactor,
   ResponseError,
   TokenCache,
   type Transport,
@@ -200,7 +200,7 @@ export function createIamportClient(options: IamportClientOptions): IamportClien
     assertIdentifier(options[field], { field, maxLength: 1000, provider })
   }
   // Hidden by value wherever a server or a runtime error quotes them.
-  new Redactor().add(apiKey).add(apiSecret)
+  hideValues([apiKey, apiSecret])
   const baseUrl = (options.baseUrl ?? 'https://api.iamport.kr').replace(/\/+$/, '')
   const isTokenCall = ({ url }: Request) => url.endsWith('/users/getToken')
 
