@@ -124,6 +124,7 @@ export function createBootpayClient(options: BootpayClientOptions): BootpayClien
   const { baseUrl, fetch, call } = createProviderClient<paths, PayloadIsBody, BootpayErrorCode>(
     {
       provider: 'bootpay',
+      secrets: [privateKey, clientKey, secretKey] as string[],
       baseUrl: 'https://api.bootpay.co.kr',
       auth: basic
         ? {

@@ -1,5 +1,5 @@
 import type { ProviderName } from './providers'
-import { redact, redactText } from './redact'
+import { redact, redactCause, redactText } from './redact'
 
 export interface ErrorDetails {
   provider?: ProviderName
@@ -52,7 +52,7 @@ export class BillingKeyError extends Error {
   declare readonly code?: string | number
 
   constructor(message: string, { cause, ...details }: ErrorDetails = {}) {
-    super(redactText(message), cause === undefined ? undefined : { cause })
+    super(redactText(message), cause === undefined ? undefined : { cause: redactCause(cause) })
     Object.assign(this, redact(details))
   }
 

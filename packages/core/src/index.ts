@@ -46,7 +46,16 @@ export {
   type Unwrap,
 } from './provider'
 export { PROVIDERS, type ProviderName } from './providers'
-export { isSecretKey, REDACTED, redact, redactHeaders, redactText } from './redact'
+export {
+  hideValues,
+  isSecretKey,
+  REDACTED,
+  redact,
+  redactCause,
+  redactHeaders,
+  redactText,
+  withSecretsOf,
+} from './redact'
 export { abortError } from './signal'
 export { type IssuedToken, TokenCache, type TokenCacheOptions } from './token-cache'
 export {

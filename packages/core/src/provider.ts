@@ -4,12 +4,14 @@ import {
   type Method,
   type Operation,
   type PathsWith,
+  type CallInit as RequestInit,
   type SuccessBody,
 } from './caller'
 import { errorFromResponse, toBillingKeyError } from './classify'
 import { type ApiErrorClass, ResponseError } from './errors'
 import type { CallOptions, ClientOptions } from './model'
 import type { ProviderName } from './providers'
+import { hideValues, withSecretsOf } from './redact'
 import { type IssuedToken, TokenCache } from './token-cache'
 import { createTransport, type Endpoint, type Transport } from './transport'
 
@@ -42,6 +44,8 @@ export type Authentication =
 /** A provider package's whole description of its API; core's kit does the rest. */
 export interface ProviderDeclaration<Code extends string | number = string | number> {
   provider: ProviderName
+  /** The credentials the client holds: hidden by value in every error and log line. */
+  secrets: string[]
   /** The production API root. */
   baseUrl: string
   auth: Authentication
@@ -134,6 +138,7 @@ export function createProviderClient<
   const tokenUrl = 'token' in auth ? baseUrl + auth.token.path : undefined
   const basic = 'basic' in auth && auth.basic
   const isTokenCall = ({ url }: Endpoint) => url === tokenUrl
+  hideValues(declaration.secrets)
 
   const tokens = new TokenCache({
     // The cache's signal aborts once every caller waiting on the token has given up.
@@ -171,11 +176,18 @@ export function createProviderClient<
       Boolean(declaration.isIdempotentPost?.(request)),
   })
 
-  async function call(
+  // A request's card data is hidden by value while the call runs, wherever a server echoes it.
+  type CallInit = RequestInit & { expect?: Shape }
+  const call = (operation: string, method: string, path: string, init: CallInit) =>
+    init.body === undefined
+      ? exchange(operation, method, path, init)
+      : withSecretsOf(init.body, () => exchange(operation, method, path, init))
+
+  async function exchange(
     operation: string,
     method: string,
     path: string,
-    init: Parameters<typeof buildRequest>[3] & { expect?: Shape },
+    init: CallInit,
   ): Promise<unknown> {
     const details = { provider, operation }
     let body: unknown

@@ -132,6 +132,7 @@ describe('typed calls of the provider kit', () => {
   const { call } = createProviderClient<Paths>(
     {
       provider: 'bootpay',
+      secrets: [],
       baseUrl: 'https://x.test',
       auth: { basic: 'Basic eA==' },
       failureOf: () => undefined,

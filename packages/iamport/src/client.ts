@@ -153,6 +153,7 @@ export function createIamportClient(options: IamportClientOptions): IamportClien
   const { baseUrl, fetch, call, getToken } = createProviderClient<paths, Payload, IamportCode>(
     {
       provider,
+      secrets: [apiKey, apiSecret],
       baseUrl: 'https://api.iamport.kr',
       auth: {
         token: {
