@@ -52,6 +52,9 @@ export interface Transport {
   send(request: PlainRequest): Promise<Reply>
 }
 
+/** A signal that never aborts, for a caller who gave none. */
+const NEVER = new AbortController().signal
+
 const idempotent = ({ method }: Endpoint) => /^(GET|HEAD|OPTIONS|PUT|DELETE)$/.test(method)
 
 /**
@@ -81,6 +84,14 @@ export function createTransport(options: TransportOptions): Transport {
     let replayed: unknown
 
     for (let retry = 0, attempt = 1; ; attempt++) {
+      // The token is waited for outside the attempt's timeout: the token call has timeouts,
+      // retries and a Retry-After of its own, which a short attempt must not cut short.
+      let authorization: string | undefined
+      try {
+        authorization = await race(options.authorize?.(request, signal ?? NEVER), signal ?? NEVER)
+      } catch (e) {
+        throw signal?.aborted ? abortError(signal, provider) : toBillingKeyError(e, { provider })
+      }
       const started = Date.now()
       const ms = Math.min(timeoutMs, deadline - started)
       const controller = new AbortController()
@@ -91,19 +102,12 @@ export function createTransport(options: TransportOptions): Transport {
       )
       signal?.addEventListener('abort', abort)
       if (signal?.aborted) abort()
-      let authorization: string | undefined
       let reply: Reply | undefined
       let error: BillingKeyError | undefined
-      let sent = false
       log?.('debug', 'billingkey request', { ...fields, attempt })
       try {
-        authorization = await race(
-          options.authorize?.(request, controller.signal),
-          controller.signal,
-        )
         const headers = { ...options.headers, ...request.headers }
         if (authorization) headers.authorization = authorization
-        sent = true
         // The body is read inside the attempt's timeout: a stalled or broken body fails it.
         // fetch is looked up per call, and never called as a method (Workers refuse a `this`).
         reply = await race(
@@ -113,18 +117,16 @@ export function createTransport(options: TransportOptions): Transport {
           controller.signal,
         )
       } catch (e) {
-        error = sent
-          ? new ConnectionError(`${where} failed: ${e}`, { provider, cause: e })
-          : toBillingKeyError(e, { provider })
+        error = new ConnectionError(`${where} failed: ${e}`, { provider, cause: e })
       }
       clearTimeout(timer)
       signal?.removeEventListener('abort', abort)
       if (signal?.aborted) throw abortError(signal, provider)
       const reason = controller.signal.reason
       if (reason instanceof TimeoutError) error = reason
-      // authorize() failing is final (the token call has retried already), and so is a runtime
-      // refusing the connection (Deno without --allow-net): no retry grants a permission.
-      else if (error && (!sent || isPermissionDenied(error.cause))) throw error
+      // A runtime refusing the connection (Deno without --allow-net) is final: no retry grants a
+      // permission.
+      else if (error && isPermissionDenied(error.cause)) throw error
 
       const response = reply?.response
       const status = response?.status ?? 0

@@ -365,6 +365,40 @@ describe('TokenCache after a failure with a Retry-After', () => {
     expect(fetchToken).toHaveBeenCalledTimes(2)
   })
 
+  it("waits for the token outside the call's attempt timeout: a token 429 ends as itself", async () => {
+    // The issue's case, scaled down: a token Retry-After (50 ms) longer than the call's attempt
+    // timeout (20 ms), with default retries. The token call's own retries decide the outcome.
+    const fetch = mockFetch((request) =>
+      request.url.endsWith('/users/getToken')
+        ? json({ code: -1, message: 'slow down' }, 429, { 'retry-after': '0.05' })
+        : json({ code: 0, response: {} }),
+    )
+    const tokenCall = createTransport({ provider: 'iamport', fetch, isIdempotent: () => true })
+    const cache = new TokenCache({
+      fetchToken: async (signal) => {
+        const response = await tokenCall('https://api.iamport.kr/users/getToken', {
+          method: 'POST',
+          signal,
+        })
+        throw new RateLimitError('iamport getToken failed: HTTP 429', {
+          provider: 'iamport',
+          status: response.status,
+          retryAfterMs: 50,
+        })
+      },
+    })
+    const lookup = createTransport({
+      provider: 'iamport',
+      fetch,
+      timeoutMs: 20,
+      authorize: async (_, signal) => `Bearer ${await cache.get(signal)}`,
+    })
+    const error = await rejection(lookup('https://api.iamport.kr/subscribe/customers/c1'))
+    expect(error).toBeInstanceOf(RateLimitError)
+    // The token request's first try and its two retries, each after the Retry-After; no lookup.
+    expect(fetch.calls.map((c) => c.url.pathname)).toEqual(Array(3).fill('/users/getToken'))
+  })
+
   it('reaches a lookup whose attempts time out first as itself, asking no sooner', async () => {
     const time = clock()
     // The token endpoint is rate limited for good; the lookup's attempts (20 ms each) time out
