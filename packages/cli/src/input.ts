@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { extname, resolve } from 'node:path'
-import { CsvSyntaxError, parseCsv } from './csv'
+import { type CsvRecord, CsvSyntaxError, parseCsv } from './csv'
 import { InputError, UsageError } from './errors'
 import { type BillingKeyRef, ID_FIELDS, type IdField, isProvider } from './refs'
 import { printable } from './text'
@@ -70,18 +70,27 @@ export function describeFsError(error: unknown): string {
 }
 
 function decode(bytes: Uint8Array, path: string): string {
-  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
-    throw new InputError(`${path} is UTF-16; save it as UTF-8`)
-  }
+  checkNotUtf16(bytes, path)
   try {
     // strips a UTF-8 byte order mark
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes)
   } catch {
-    throw new InputError(
-      `${path} is not UTF-8 (a spreadsheet's "CSV UTF-8" export is; ` +
-        `for EUC-KR/CP949 files: iconv -f cp949 -t utf-8)`,
-    )
+    throw notUtf8(path)
   }
+}
+
+/** `bytes`: the first bytes of the file. */
+export function checkNotUtf16(bytes: Uint8Array, path: string): void {
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+    throw new InputError(`${path} is UTF-16; save it as UTF-8`)
+  }
+}
+
+export function notUtf8(path: string): InputError {
+  return new InputError(
+    `${path} is not UTF-8 (a spreadsheet's "CSV UTF-8" export is; ` +
+      `for EUC-KR/CP949 files: iconv -f cp949 -t utf-8)`,
+  )
 }
 
 /** Parses file text (BOM already removed); `name` is the file name used in messages. */
@@ -93,7 +102,7 @@ export function parseInput(text: string, format: InputFormat, name: string): Inp
   return input
 }
 
-function expected(format: InputFormat): string {
+export function expected(format: InputFormat): string {
   return format === 'csv'
     ? 'expected a header row "provider,customer_uid,receipt_id,billing_key" and a row per key'
     : 'expected one JSON object per line, like {"provider":"iamport","customer_uid":"…"}'
@@ -109,6 +118,20 @@ function parseCsvInput(text: string, name: string): Input {
   }
   const [header, ...body] = records
   if (!header) throw new InputError(`${name} is empty: ${expected('csv')}`)
+  const columns = csvColumns(header, name)
+  const input: Input = { rows: [], issues: [] }
+  for (const record of body) {
+    const result = csvRow(record, columns)
+    if (typeof result === 'string') input.issues.push({ line: record.line, message: result })
+    else if (result) input.rows.push({ line: record.line, ref: result })
+  }
+  return input
+}
+
+export type Columns = (Field | undefined)[]
+
+/** The field each column of a CSV header holds; a header that cannot be used is an InputError. */
+export function csvColumns(header: CsvRecord, name: string): Columns {
   const columns = header.fields.map(fieldOf)
   const problem =
     header.problem ??
@@ -123,24 +146,23 @@ function parseCsvInput(text: string, name: string): Input {
       `${name}: the header (line ${header.line}: ${found}) ${problem}; ${expected('csv')}`,
     )
   }
+  return columns
+}
 
-  const input: Input = { rows: [], issues: [] }
-  for (const record of body) {
-    // A blank row is skipped; one that breaks the quoting rules is reported however blank.
-    if (!record.problem && record.fields.every((field) => field.trim() === '')) continue
-    const values: Partial<Record<Field, string>> = {}
-    columns.forEach((column, i) => {
-      if (column) values[column] = record.fields[i]
-    })
-    const result =
-      record.problem ??
-      (record.fields.length !== columns.length
-        ? `${record.fields.length} fields, but the header has ${columns.length}`
-        : toRef(values))
-    if (typeof result === 'string') input.issues.push({ line: record.line, message: result })
-    else input.rows.push({ line: record.line, ref: result })
-  }
-  return input
+/** A CSV record → a ref, what is wrong with it, or undefined for a blank row (skipped). */
+export function csvRow(record: CsvRecord, columns: Columns): BillingKeyRef | string | undefined {
+  // A blank row is skipped; one that breaks the quoting rules is reported however blank.
+  if (!record.problem && record.fields.every((field) => field.trim() === '')) return undefined
+  const values: Partial<Record<Field, string>> = {}
+  columns.forEach((column, i) => {
+    if (column) values[column] = record.fields[i]
+  })
+  return (
+    record.problem ??
+    (record.fields.length !== columns.length
+      ? `${record.fields.length} fields, but the header has ${columns.length}`
+      : toRef(values))
+  )
 }
 
 function duplicate(columns: (Field | undefined)[]): string | undefined {
@@ -151,13 +173,17 @@ function duplicate(columns: (Field | undefined)[]): string | undefined {
 function parseJsonlInput(text: string): Input {
   const input: Input = { rows: [], issues: [] }
   text.split(/\r?\n|\r/).forEach((source, i) => {
-    if (source.trim() === '') return
     const line = i + 1
-    const result = jsonToRef(source)
+    const result = jsonlRow(source)
     if (typeof result === 'string') input.issues.push({ line, message: result })
-    else input.rows.push({ line, ref: result })
+    else if (result) input.rows.push({ line, ref: result })
   })
   return input
+}
+
+/** A JSONL line → a ref, what is wrong with it, or undefined for a blank line (skipped). */
+export function jsonlRow(source: string): BillingKeyRef | string | undefined {
+  return source.trim() === '' ? undefined : jsonToRef(source)
 }
 
 function jsonToRef(source: string): BillingKeyRef | string {

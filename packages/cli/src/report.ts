@@ -13,6 +13,8 @@ export interface AuditOutcome {
   rows: InputRow[]
   /** the rows that could not be read, left out of the audit */
   issues: InputIssue[]
+  /** how many keys that need action and malformed rows are counted but not listed */
+  omitted?: { needsAction: number; issues: number }
 }
 
 export type ReportFormat = 'table' | 'json' | 'csv'
@@ -38,6 +40,9 @@ const linesOf = (outcome: AuditOutcome, entry: Report['needsAction'][number]) =>
 
 function auditTable(outcome: AuditOutcome, paint: Paint): string {
   const { report, issues } = outcome
+  const omitted = outcome.omitted ?? { needsAction: 0, issues: 0 }
+  const more = (count: number) =>
+    count > 0 ? `… and ${count} more (--format csv or jsonl lists every row)\n` : ''
   const share = (count: number) =>
     report.total === 0 ? '' : `${((count * 100) / report.total).toFixed(1)}%`
   const styleOf = (status: AuditStatus) =>
@@ -72,7 +77,7 @@ function auditTable(outcome: AuditOutcome, paint: Paint): string {
       ]
     })
     text +=
-      `\n${paint('bold', `${plural(report.needsAction.length, 'key needs', 'keys need')} action:`)}\n` +
+      `\n${paint('bold', `${plural(report.needsAction.length + omitted.needsAction, 'key needs', 'keys need')} action:`)}\n` +
       table(
         [
           { header: 'line', align: 'right' },
@@ -83,19 +88,21 @@ function auditTable(outcome: AuditOutcome, paint: Paint): string {
         ],
         rows,
         paint,
-      )
+      ) +
+      more(omitted.needsAction)
   } else if (report.total > 0) {
     text += `\n${paint('green', `Every key can be charged.`)}\n`
   }
 
   if (issues.length > 0) {
     text +=
-      `\n${paint('bold', `${plural(issues.length, 'row was', 'rows were')} not audited (malformed):`)}\n` +
+      `\n${paint('bold', `${plural(issues.length + omitted.issues, 'row was', 'rows were')} not audited (malformed):`)}\n` +
       table(
         [{ header: 'line', align: 'right' }, { header: 'problem' }],
         issues.map((issue) => [String(issue.line), printable(issue.message)]),
         paint,
-      )
+      ) +
+      more(omitted.issues)
   }
   return text
 }

@@ -1,13 +1,17 @@
-import { access, constants, stat, writeFile } from 'node:fs/promises'
+import { access, constants, stat } from 'node:fs/promises'
 import { dirname, extname, resolve } from 'node:path'
 import { choice, integer, parse } from '../args'
 import type { Command } from '../command'
-import { connect, notConfigured, refusedCredentials } from '../connect'
+import { readPrevious } from '../compare'
+import { type Connection, connect } from '../connect'
 import { ENV_HELP } from '../env'
 import { EXIT, InputError, UsageError } from '../errors'
-import { describeFsError, readInput } from '../input'
+import { describeFsError } from '../input'
 import { progressReporter } from '../progress'
-import { formatReport, REPORT_FORMATS, type ReportFormat } from '../report'
+import { openState } from '../state'
+import { auditStream } from '../stream-audit'
+import { scanInput } from '../stream-input'
+import { AUDIT_FORMATS, type AuditFormat, fileSink, outputSink, reportWriter } from '../stream-report'
 import { colorEnabled, painter, plural } from '../text'
 
 const usage =
@@ -80,81 +84,111 @@ Examples:
       out: { type: 'string', short: 'o' },
       concurrency: { type: 'string', short: 'c' },
       'expiring-within': { type: 'string' },
+      resume: { type: 'string' },
+      compare: { type: 'string' },
       verbose: { type: 'boolean' },
     })
     const [file, ...extra] = positionals
     if (file === undefined) throw new UsageError('which file? give a .csv or .jsonl file to audit')
     if (extra.length > 0) throw new UsageError(`one file at a time, got ${positionals.length}`)
     const format =
-      choice(values.format, '--format', REPORT_FORMATS) ?? formatOfPath(values.out) ?? 'table'
+      choice(values.format, '--format', AUDIT_FORMATS) ?? formatOfPath(values.out) ?? 'table'
     const concurrency = integer(values.concurrency, '--concurrency', 1, 64)
     const expiringWithinDays = integer(values['expiring-within'], '--expiring-within', 0, 3650)
     if (values.out !== undefined) await checkOut(values.out, file, io.cwd)
+    if (values.resume !== undefined) checkResume(values.resume, file, values.out, io.cwd)
 
-    const input = await readInput(file, io.cwd)
-    for (const issue of input.issues) {
+    // The whole file is read once before any lookup: a file that cannot be split into rows
+    // fails here, and every malformed row is named on stderr up front, as before streaming.
+    let issues = 0
+    const rows = await scanInput(file, io.cwd, (issue) => {
+      issues++
       io.stderr.write(`billingkey audit: ${file} line ${issue.line}: ${issue.message}\n`)
+    })
+    if (rows === 0) {
+      throw new InputError(`${file}: none of its ${plural(issues, 'row')} could be read`)
     }
-    if (input.rows.length === 0) {
-      throw new InputError(
-        `${file}: none of its ${plural(input.issues.length, 'row')} could be read`,
-      )
-    }
+    const comparison =
+      values.compare === undefined ? undefined : await readPrevious(values.compare, io.cwd)
+    const state =
+      values.resume === undefined
+        ? undefined
+        : await openState(values.resume, io.cwd, {
+            input: file,
+            expiringWithinDays,
+            now: new Date(),
+          })
 
-    const connection = await connect(io, { verbose: values.verbose === true })
+    const toStdout = values.out === undefined
+    const sink = toStdout ? outputSink(io.stdout) : fileSink(resolve(io.cwd, values.out as string))
+    const report = reportWriter({
+      format,
+      sink,
+      file,
+      checkedAt: state?.checkedAt ?? new Date(),
+      expiringWithinDays: state?.expiringWithinDays ?? expiringWithinDays ?? 30,
+      paint: painter(toStdout && colorEnabled(io.stdout, io.env)),
+    })
     const progress = progressReporter(io.stderr, {
       live: io.stderr.isTTY === true && values.verbose !== true,
       noun: 'audited',
     })
-    let report: Awaited<ReturnType<typeof connection.keys.audit>>
+    let connection: Connection | undefined
     try {
-      report = await connection.keys.audit(
-        input.rows.map((row) => row.ref),
-        {
-          ...(concurrency !== undefined ? { concurrency } : {}),
-          ...(expiringWithinDays !== undefined ? { expiringWithinDays } : {}),
-          ...(io.signal ? { signal: io.signal } : {}),
-          onProgress: progress.update,
+      connection = await connect(io, { verbose: values.verbose === true })
+      await auditStream({
+        file,
+        cwd: io.cwd,
+        keys: connection.keys,
+        state,
+        statePath: values.resume,
+        checkedAt: state?.checkedAt ?? new Date(),
+        expiringWithinDays: state?.expiringWithinDays ?? expiringWithinDays ?? 30,
+        concurrency,
+        signal: io.signal,
+        onRow: async (row) => {
+          if (row.status !== 'invalid') comparison?.see(row)
+          await report.add(row)
         },
-      )
-      progress.finish({ done: report.total, total: report.total })
+        onProgress: (done) => progress.update({ done, total: rows }),
+      })
+      progress.finish({ done: rows, total: rows })
     } catch (error) {
       progress.finish()
+      await report.discard()
       throw error
     } finally {
-      await connection.close()
+      await connection?.close()
+      await state?.close()
     }
 
-    // The facade's message for a provider without an adapter speaks of createBillingKeys(); on
-    // the command line, the fix is an environment variable.
-    const configured: readonly string[] = connection.keys.providers
-    const needsAction = report.needsAction.map((entry) =>
-      configured.includes(entry.ref.provider)
-        ? entry
-        : { ...entry, message: notConfigured(entry.ref.provider) },
-    )
-    const outcome = {
-      file,
-      report: { ...report, needsAction },
-      rows: input.rows,
-      issues: input.issues,
+    const outcome = await report.finish()
+    if (!toStdout) io.stderr.write(`billingkey audit: wrote the ${format} report to ${values.out}\n`)
+    if (comparison) {
+      // Beside a json, jsonl or csv report on stdout, the changes go to stderr.
+      const text = comparison.summary(painter(false))
+      if (toStdout && format !== 'table') io.stderr.write(text)
+      else io.stdout.write(`${toStdout ? '\n' : ''}${text}`)
     }
-    if (values.out === undefined) {
-      io.stdout.write(formatReport(outcome, format, painter(colorEnabled(io.stdout, io.env))))
-    } else {
-      await writeFile(resolve(io.cwd, values.out), formatReport(outcome, format, painter(false)))
-      io.stderr.write(`billingkey audit: wrote the ${format} report to ${values.out}\n`)
-    }
-    const refused = refusedCredentials(needsAction.map((entry) => entry.error))
-    for (const line of refused) io.stderr.write(`billingkey audit: ${line}\n`)
-    if (input.issues.length > 0 || refused.length > 0) return EXIT.usage
-    return needsAction.length > 0 ? EXIT.attention : EXIT.ok
+    for (const line of outcome.refused) io.stderr.write(`billingkey audit: ${line}\n`)
+    if (outcome.issues > 0 || outcome.refused.length > 0) return EXIT.usage
+    return outcome.needsAction > 0 ? EXIT.attention : EXIT.ok
   },
 }
 
-function formatOfPath(path: string | undefined): ReportFormat | undefined {
+function formatOfPath(path: string | undefined): AuditFormat | undefined {
   const ext = path && extname(path).toLowerCase()
+  if (ext === '.jsonl' || ext === '.ndjson') return 'jsonl'
   return ext === '.json' ? 'json' : ext === '.csv' ? 'csv' : undefined
+}
+
+/** The state file must be neither the input nor the report. */
+function checkResume(state: string, file: string, out: string | undefined, cwd: string): void {
+  const path = resolve(cwd, state)
+  if (path === resolve(cwd, file)) throw new UsageError('--resume would overwrite the input file')
+  if (out !== undefined && path === resolve(cwd, out)) {
+    throw new UsageError('--resume and --out must be different files')
+  }
 }
 
 /** Fails before any lookup if the report could not be written, or would replace the input. */
