@@ -11,7 +11,14 @@ import type { AuditedRow } from './stream-report'
 import { type Paint, plural, printable, table } from './text'
 
 type Status = AuditedRow['status']
-const STATUSES: readonly string[] = ['active', 'expiring', 'expired', 'deleted', 'not_found', 'error']
+const STATUSES: readonly string[] = [
+  'active',
+  'expiring',
+  'expired',
+  'deleted',
+  'not_found',
+  'error',
+]
 const CHARGEABLE: readonly Status[] = ['active', 'expiring']
 
 /** What can change between two audits, in the order they are printed. */
@@ -60,7 +67,9 @@ export async function readPrevious(path: string, cwd: string): Promise<Compariso
     } else if (ext === '.csv') {
       await readCsv(file, before, path)
     } else {
-      throw new InputError(`--compare ${path}: give a previous audit report (.json, .jsonl or .csv)`)
+      throw new InputError(
+        `--compare ${path}: give a previous audit report (.json, .jsonl or .csv)`,
+      )
     }
   } catch (error) {
     if (error instanceof InputError) throw error
@@ -150,7 +159,12 @@ function comparison(path: string, before: Map<string, Status>, complete: boolean
       if (was === SEEN) return
       before.set(key, SEEN)
       const [provider, field, value] = key.split('\u0000') as [string, string, string]
-      const cells = (from: string) => [String(row.line), ...idCell(provider, field, value), from, row.status]
+      const cells = (from: string) => [
+        String(row.line),
+        ...idCell(provider, field, value),
+        from,
+        row.status,
+      ]
       if (was === undefined) {
         if (complete) add('new', cells('-'))
         else if (row.status !== 'active') {
@@ -172,7 +186,9 @@ function comparison(path: string, before: Map<string, Status>, complete: boolean
       before.clear()
       const kinds = (Object.keys(TITLES) as Change[]).filter((kind) => changes.has(kind))
       if (kinds.length === 0) return `No changes since ${printable(path)}.\n`
-      const counts = kinds.map((kind) => `${changes.get(kind)?.count} ${TITLES[kind].split(' (')[0]}`)
+      const counts = kinds.map(
+        (kind) => `${changes.get(kind)?.count} ${TITLES[kind].split(' (')[0]}`,
+      )
       let text = `Changes since ${printable(path)}: ${counts.join(', ')}\n`
       for (const kind of kinds) {
         const { count, rows } = changes.get(kind) as { count: number; rows: string[][] }

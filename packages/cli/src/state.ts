@@ -134,7 +134,8 @@ async function readState(
   let broken = false
   for await (const line of fileLines(file, true)) {
     // only the last line may be cut short; a bad line before it is not a crash's doing
-    if (broken) throw new InputError(`${path} is not a billingkey audit state file (line ${rows + 2})`)
+    if (broken)
+      throw new InputError(`${path} is not a billingkey audit state file (line ${rows + 2})`)
     const text = line.endsWith('\n') ? line.slice(0, -1) : undefined
     let value: unknown
     try {

@@ -128,7 +128,10 @@ export function reportWriter(options: {
   let needsAction = 0
   let issues = 0
   const refused = new Set<Provider>()
-  const listed: { needsAction: AuditedRow[]; issues: InputIssue[] } = { needsAction: [], issues: [] }
+  const listed: { needsAction: AuditedRow[]; issues: InputIssue[] } = {
+    needsAction: [],
+    issues: [],
+  }
   let spool: { dir: string; path: string; sink: Sink } | undefined
   let started = false
 
@@ -152,7 +155,9 @@ export function reportWriter(options: {
       }
       if (format === 'jsonl') return sink.write(`${JSON.stringify(row)}\n`)
       if (format === 'csv') {
-        const header = started ? '' : csvLine(['line', 'provider', ...ID_FIELDS, 'status', 'message'])
+        const header = started
+          ? ''
+          : csvLine(['line', 'provider', ...ID_FIELDS, 'status', 'message'])
         started = true
         return sink.write(header + csvRow(row))
       }

@@ -11,12 +11,19 @@ import { progressReporter } from '../progress'
 import { openState } from '../state'
 import { auditStream } from '../stream-audit'
 import { scanInput } from '../stream-input'
-import { AUDIT_FORMATS, type AuditFormat, fileSink, outputSink, reportWriter } from '../stream-report'
+import {
+  AUDIT_FORMATS,
+  type AuditFormat,
+  fileSink,
+  outputSink,
+  reportWriter,
+} from '../stream-report'
 import { colorEnabled, painter, plural } from '../text'
 
 const usage =
-  'billingkey audit <file.csv|file.jsonl> [--format table|json|csv] [--out <file>] ' +
-  '[--concurrency <n>] [--expiring-within <days>] [--verbose]'
+  'billingkey audit <file.csv|file.jsonl> [--format table|json|csv|jsonl] [--out <file>] ' +
+  '[--concurrency <n>] [--expiring-within <days>] [--resume <state file>] ' +
+  '[--compare <previous report>] [--verbose]'
 
 export const audit: Command = {
   name: 'audit',
@@ -28,17 +35,27 @@ Looks up every billing key listed in the file and sorts it into active, expiring
 chargeable, but it runs out within --expiring-within days), expired, deleted, not found, or error
 (the lookup failed). Prints a summary table and the keys that need action. A progress bar with the
 rate and the time left runs on stderr on a terminal; elsewhere a plain line marks each tenth.
+The file is read as the lookups need it and csv and jsonl rows are written as they settle, so
+memory stays flat however long the file is.
 
 Options:
-  -f, --format <format>       table (default), json (the whole report) or csv (a row per input
-                              row with its status); without --format, an --out file ending in
-                              .json or .csv picks that format
+  -f, --format <format>       table (default; lists the first 1000 keys that need action), json
+                              (counts and every key that needs action), csv or jsonl (a row per
+                              input row with its status, written as it settles); without
+                              --format, an --out file ending in .json, .csv or .jsonl picks it
   -o, --out <file>            write the report to <file> instead of stdout
   -c, --concurrency <n>       requests in flight at once, 1-64 (default 8; an iamport multi
                               lookup of up to 100 keys is one request)
       --expiring-within <days>
                               an active key that expires within this many days needs action
                               (default 30)
+      --resume <state file>   record progress in <state file> (created if missing); after an
+                              interruption, the same command goes on where it stopped: rows
+                              already settled are not looked up again, and the report comes
+                              out whole, as from one run
+      --compare <report>      print what changed since a previous report (.jsonl or .csv; a
+                              .json one lists only the keys that needed action): newly expired,
+                              deleted, expiring, failing, recovered, new and gone keys
       --verbose               log every request and response to stderr, secrets redacted
   -h, --help                  show this help
 
@@ -54,7 +71,8 @@ Input: a CSV file with a header row, or a JSONL file with one JSON object per li
   {"provider":"bootpay","billing_key":"66b0c0ffee0123456789abcd"}
   Columns and keys may also be spelled customerUid, receiptId, billingKey; other columns are
   ignored. CSV follows RFC 4180 (quotes, CRLF or LF, a UTF-8 byte order mark); blank lines are
-  skipped. A row given twice is looked up once and reported on both lines.
+  skipped. A row given again within 10,000 distinct keys is looked up once and reported on
+  every line it is on.
 
 Malformed rows: a row that cannot be read (an unknown provider, a missing or extra id, a wrong
   number of fields, bad JSON) is reported on stderr as "line N: what is wrong", listed in the
@@ -74,6 +92,7 @@ ${ENV_HELP}
 Examples:
   billingkey audit keys.csv
   billingkey audit keys.csv --format csv --out audit.csv
+  billingkey audit keys.csv --out may.jsonl --resume may.state --compare april.jsonl
   billingkey audit keys.jsonl --format json | jq '.needsAction[] | select(.reason == "expired")'
   IAMPORT_API_KEY=… IAMPORT_API_SECRET=… billingkey audit keys.csv --concurrency 4
 `,
@@ -163,7 +182,8 @@ Examples:
     }
 
     const outcome = await report.finish()
-    if (!toStdout) io.stderr.write(`billingkey audit: wrote the ${format} report to ${values.out}\n`)
+    if (!toStdout)
+      io.stderr.write(`billingkey audit: wrote the ${format} report to ${values.out}\n`)
     if (comparison) {
       // Beside a json, jsonl or csv report on stdout, the changes go to stderr.
       const text = comparison.summary(painter(false))
