@@ -8,8 +8,8 @@ import type { AuditState } from './state'
 import { type InputItem, isRow, readRows } from './stream-input'
 import type { AuditedRow, ReportRow } from './stream-report'
 
-/** A window holds this many refs to look up per request slot (concurrency): 3,200 at 8. */
-const WINDOW_PER_SLOT = 400
+/** A window holds this many refs to look up per request slot (concurrency): 1,600 at 8. */
+const WINDOW_PER_SLOT = 200
 /** Duplicates within this many distinct refs of each other are looked up once. */
 export const RECENT_LIMIT = 10_000
 

@@ -48,16 +48,21 @@ export interface Sink {
 interface Writable {
   write(chunk: string): unknown
   once?(event: string, listener: () => void): unknown
+  off?(event: string, listener: () => void): unknown
   destroyed?: boolean
 }
+
+const WAKE_EVENTS = ['drain', 'close', 'error']
 
 /** Writes respecting backpressure: a full buffer waits for `drain` (or for the stream to end). */
 async function writeTo(output: Writable, text: string): Promise<void> {
   if (output.write(text) !== false || !output.once || output.destroyed) return
   await new Promise<void>((resolve) => {
-    output.once?.('drain', resolve)
-    output.once?.('close', resolve)
-    output.once?.('error', resolve)
+    const wake = () => {
+      for (const event of WAKE_EVENTS) output.off?.(event, wake)
+      resolve()
+    }
+    for (const event of WAKE_EVENTS) output.once?.(event, wake)
   })
 }
 

@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process'
-import { createWriteStream, readFileSync, writeFileSync } from 'node:fs'
+import { createWriteStream, existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { createServer, request as httpRequest } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { type Sandbox, sampleRefs, startSandbox } from '@billingkey/sandbox'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { parseCsv } from '../src/csv'
 import { bin, cleanEnv, cli, fixtures, sandboxEnv, scratch, start } from './helpers'
 
 let sandbox: Sandbox
@@ -34,22 +35,35 @@ async function generate(path: string, rows: number): Promise<void> {
   out.write('provider,customer_uid\n')
   for (let i = 0; i < rows; i++) {
     const line = i % 1000 === 999 ? `paypal,p_${i}\n` : `iamport,nobody_${i}\n`
-    if (!out.write(line)) await new Promise((resolve) => out.once('drain', resolve))
+    if (!out.write(line)) await new Promise<void>((resolve) => out.once('drain', () => resolve()))
   }
-  await new Promise((resolve) => out.end(resolve))
+  await new Promise<void>((resolve) => out.end(() => resolve()))
 }
 
-/** Runs the bin to the end in a child that prints its peak resident memory (kB) on exit. */
-function peakRss(
+/**
+ * Runs the bin to the end in a child that reports its peak resident memory (ru_maxrss, kB) and
+ * its peak live heap (heapUsed right after a full GC, sampled every 100 ms) on exit.
+ */
+function peakMemory(
   args: string[],
   cwd: string,
-): Promise<{ code: number | null; stderr: string; maxRss: number }> {
-  const probe = join(cwd, 'max-rss.mjs')
+): Promise<{ code: number | null; stderr: string; rss: number; heap: number }> {
+  const probe = join(cwd, 'probe.mjs')
   writeFileSync(
     probe,
-    "process.on('exit', () => process.stderr.write(`maxrss=${process.resourceUsage().maxRSS}\\n`))\n",
+    `let heap = 0
+const sample = () => {
+  globalThis.gc()
+  heap = Math.max(heap, process.memoryUsage().heapUsed)
+}
+setInterval(sample, 100).unref()
+process.on('exit', () => {
+  sample()
+  process.stderr.write(\`memory rss=\${process.resourceUsage().maxRSS} heap=\${heap}\\n\`)
+})
+`,
   )
-  const child = spawn(process.execPath, ['--import', probe, bin, ...args], {
+  const child = spawn(process.execPath, ['--expose-gc', '--import', probe, bin, ...args], {
     cwd,
     env: cleanEnv(env),
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -60,57 +74,42 @@ function peakRss(
   })
   return new Promise((resolve, reject) => {
     child.on('error', reject)
-    child.on('close', (code) =>
-      resolve({ code, stderr, maxRss: Number(/maxrss=(\d+)/.exec(stderr)?.[1]) }),
-    )
+    child.on('close', (code) => {
+      const [, rss, heap] = /memory rss=(\d+) heap=(\d+)/.exec(stderr) ?? []
+      resolve({ code, stderr, rss: Number(rss), heap: Number(heap) })
+    })
   })
 }
 
 describe('streaming: memory stays flat however long the file is', () => {
-  it('peak RSS at 200,000 rows is within 1.5x of the peak at 20,000 (json and csv)', async () => {
+  it('peak RSS and live heap at 200,000 rows are within 1.5x of those at 20,000', async () => {
     const dir = scratch()
     await generate(join(dir, 'small.csv'), 20_000)
     await generate(join(dir, 'large.csv'), 200_000)
-    const peaks: Record<string, number> = {}
+    // json: the report that holds the most (every key that needs action, here nearly all)
+    const peaks: Record<string, { rss: number; heap: number }> = {}
     for (const [name, rows] of [
       ['small', 20_000],
       ['large', 200_000],
     ] as const) {
-      for (const format of ['json', 'csv'] as const) {
-        const out = `${name}-report.${format}`
-        const run = await peakRss(['audit', `${name}.csv`, '--out', out], dir)
-        expect(run.code, run.stderr.slice(-2000)).toBe(2) // the malformed rows
-        expect(run.maxRss).toBeGreaterThan(0)
-        peaks[out] = run.maxRss
-        const invalid = rows / 1000
-        if (format === 'json') {
-          const report = JSON.parse(readFileSync(join(dir, out), 'utf8'))
-          expect(report.total).toBe(rows - invalid)
-          expect(report.counts.notFound).toBe(rows - invalid)
-          expect(report.needsAction).toHaveLength(rows - invalid)
-          expect(report.invalidRows).toHaveLength(invalid)
-          expect(report.needsAction[rows - invalid - 1].lines).toEqual([rows])
-        } else {
-          const records = parseCsv(readFileSync(join(dir, out), 'utf8'))
-          expect(records).toHaveLength(rows + 1)
-          expect(records[rows]?.fields).toEqual([
-            String(rows + 1),
-            '',
-            '',
-            '',
-            '',
-            'invalid',
-            'unknown provider "paypal" (expected iamport or bootpay)',
-          ])
-        }
-      }
+      const run = await peakMemory(['audit', `${name}.csv`, '--out', `${name}.json`], dir)
+      expect(run.code, run.stderr.slice(-2000)).toBe(2) // the malformed rows
+      expect(run.rss).toBeGreaterThan(0)
+      expect(run.heap).toBeGreaterThan(0)
+      peaks[name] = { rss: run.rss, heap: run.heap }
+      const invalid = rows / 1000
+      const report = JSON.parse(readFileSync(join(dir, `${name}.json`), 'utf8'))
+      expect(report.total).toBe(rows - invalid)
+      expect(report.counts.notFound).toBe(rows - invalid)
+      expect(report.needsAction).toHaveLength(rows - invalid)
+      expect(report.needsAction[rows - invalid - 1].lines).toEqual([rows])
+      expect(report.invalidRows).toHaveLength(invalid)
+      expect(report.invalidRows[invalid - 1].line).toBe(rows + 1)
     }
-    for (const format of ['json', 'csv']) {
-      expect(
-        peaks[`large-report.${format}`],
-        `peak RSS (kB) of ${format}: ${JSON.stringify(peaks)}`,
-      ).toBeLessThanOrEqual(1.5 * (peaks[`small-report.${format}`] as number))
-    }
+    const { small, large } = peaks as Record<'small' | 'large', { rss: number; heap: number }>
+    const seen = JSON.stringify(peaks)
+    expect(large.heap, seen).toBeLessThanOrEqual(1.5 * small.heap)
+    expect(large.rss, seen).toBeLessThanOrEqual(1.5 * small.rss)
   }, 600_000)
 })
 
@@ -139,7 +138,7 @@ describe('streamed reports', () => {
   })
 
   it('csv rows are written as they settle, before the run ends', async () => {
-    // Every request takes 300 ms and one runs at a time: a window is 400 rows (4 requests).
+    // Every request takes 300 ms and one runs at a time: a window is 200 rows (2 requests).
     const slow = await startSandbox({ faults: [{ kind: 'latency', ms: 300 }] })
     try {
       const rows = Array.from({ length: 2000 }, (_, i) => `iamport,nobody_${i}\n`).join('')
@@ -159,12 +158,11 @@ describe('streamed reports', () => {
   })
 
   it('a key listed again windows later is looked up once and reported on both lines', async () => {
-    const [bootpay] = sampleRefs().filter(
+    const [sample] = sampleRefs().filter(
       (sample) => sample.ref.provider === 'bootpay' && sample.category === 'active',
     )
-    const id = (bootpay?.ref as { receiptId?: string; billingKey?: string }).receiptId
-    const billingKey = (bootpay?.ref as { billingKey?: string }).billingKey
-    const line = id ? `bootpay,,${id},\n` : `bootpay,,,${billingKey}\n`
+    const ref = sample?.ref as { receiptId?: string; billingKey?: string }
+    const line = `bootpay,,${ref.receiptId ?? ''},${ref.billingKey ?? ''}\n`
     const filler = Array.from({ length: 1000 }, (_, i) => `iamport,nobody_${i},,\n`).join('')
     const dir = scratch({
       'dup.csv': `provider,customer_uid,receipt_id,billing_key\n${line}${filler}${line}`,
@@ -200,3 +198,148 @@ describe('streamed reports', () => {
     expect(stdout).not.toContain('nobody_1000 ')
   })
 })
+
+/** A proxy in front of `target` that records the ids every lookup asks for, then forwards it. */
+async function recordingProxy(target: Sandbox) {
+  const ids: string[] = []
+  const upstream = new URL(target.url)
+  const server = createServer((request, response) => {
+    const url = new URL(request.url ?? '/', 'http://proxy')
+    ids.push(...url.searchParams.getAll('customer_uid[]'))
+    const bootpay = /^\/bootpay\/v2\/(?:subscribe\/)?billing_key\/([^/]+)$/.exec(url.pathname)
+    if (bootpay?.[1]) ids.push(decodeURIComponent(bootpay[1]))
+    const forward = httpRequest(
+      {
+        host: upstream.hostname,
+        port: upstream.port,
+        method: request.method,
+        path: request.url,
+        headers: request.headers,
+      },
+      (answer) => {
+        response.writeHead(answer.statusCode ?? 502, answer.headers)
+        answer.pipe(response)
+      },
+    )
+    forward.on('error', () => response.destroy())
+    request.pipe(forward)
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  return {
+    ids,
+    env: {
+      ...sandboxEnv(target),
+      IAMPORT_BASE_URL: `${base}/iamport`,
+      BOOTPAY_BASE_URL: `${base}/bootpay`,
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
+  }
+}
+
+const idOf = (ref: Record<string, string> | undefined) =>
+  Object.entries(ref ?? {}).find(([name]) => name !== 'provider')?.[1] as string
+
+describe('--resume', () => {
+  it('an interrupted audit goes on without looking up a settled ref again; the report is whole', async () => {
+    // A few keys of every kind spread among unknown iamport uids, and two malformed rows.
+    const samples = sampleRefs({
+      counts: {
+        iamport: { active: 10, deleted: 2, unknown: 2 },
+        bootpay: { active: 10, expiring: 2, expired: 2, deleted: 2, unknown: 2, notBilling: 1 },
+      },
+    }).map(({ ref }) => ref as Record<string, string>)
+    const lines = Array.from({ length: 1000 }, (_, i) => `iamport,nobody_${i},,\n`)
+    samples.forEach((ref, i) => {
+      const cells = [ref.customerUid ?? '', ref.receiptId ?? '', ref.billingKey ?? '']
+      lines.splice(i * 30, 0, `${ref.provider},${cells.join(',')}\n`)
+    })
+    lines.splice(150, 0, 'paypal,x,,\n')
+    lines.splice(700, 0, 'iamport,,,\n')
+    const dir = scratch({
+      'keys.csv': `provider,customer_uid,receipt_id,billing_key\n${lines.join('')}`,
+    })
+    const rows = lines.length - 2
+
+    // Each request takes 100 ms, one at a time: a window (200 rows) settles about every second.
+    const slow = await startSandbox({ faults: [{ kind: 'latency', ms: 100 }] })
+    const proxy = await recordingProxy(slow)
+    try {
+      const args = ['audit', 'keys.csv', '--concurrency', '1', '--resume', 'state.jsonl']
+      const first = start([...args, '--out', 'first.jsonl'], { env: proxy.env, cwd: dir })
+      const settledLines = () =>
+        readFileSync(join(dir, 'state.jsonl'), 'utf8').split('\n').length - 2
+      await until(() => existsSync(join(dir, 'state.jsonl')) && settledLines() >= 400)
+      first.child.kill('SIGINT')
+      const stopped = await first.done
+      expect(stopped.code).toBe(130)
+      const settled = readJsonl(join(dir, 'state.jsonl')).slice(1)
+      expect(settled.length).toBeGreaterThanOrEqual(400)
+      expect(settled.length).toBeLessThan(rows)
+      const settledIds = new Set(settled.map((row) => idOf(row.ref)))
+
+      proxy.ids.length = 0
+      slow.resetStats()
+      const resumed = await cli([...args, '--out', 'resumed.jsonl'], { env: proxy.env, cwd: dir })
+      expect(resumed.code).toBe(2) // the malformed rows, named again
+      expect(resumed.stderr).toContain('keys.csv line 152: unknown provider "paypal"')
+      expect(resumed.stderr).toContain('keys.csv line 702: iamport needs a customer_uid')
+      expect(resumed.stderr).toContain(`audited ${rows} keys in `)
+      expect(proxy.ids.filter((id) => settledIds.has(id))).toEqual([])
+      const lookups = slow.stats().operations
+      expect((lookups.iamport.getBillingKeys ?? 0) + proxy.ids.length).toBeGreaterThan(0)
+      const notSettled = readJsonl(join(dir, 'resumed.jsonl')).filter(
+        (row) => row.ref && !settledIds.has(idOf(row.ref)),
+      )
+      expect(new Set(proxy.ids)).toEqual(new Set(notSettled.map((row) => idOf(row.ref))))
+
+      // The same audit in one go gives the same report.
+      slow.setFaults([])
+      const whole = await cli(['audit', 'keys.csv', '--out', 'whole.jsonl'], {
+        env: proxy.env,
+        cwd: dir,
+      })
+      expect(whole.code).toBe(2)
+      const resumedRows = readJsonl(join(dir, 'resumed.jsonl'))
+      expect(resumedRows).toHaveLength(rows + 2)
+      expect(resumedRows).toEqual(readJsonl(join(dir, 'whole.jsonl')))
+
+      // Once the state is complete, running it again looks nothing up and reports the same.
+      proxy.ids.length = 0
+      const again = await cli([...args, '--out', 'again.jsonl'], { env: proxy.env, cwd: dir })
+      expect(again.code).toBe(2)
+      expect(proxy.ids).toEqual([])
+      expect(readFileSync(join(dir, 'again.jsonl'), 'utf8')).toBe(
+        readFileSync(join(dir, 'resumed.jsonl'), 'utf8'),
+      )
+    } finally {
+      await proxy.close()
+      await slow.close()
+    }
+  }, 120_000)
+
+  it('a state file of another input, or of a file that changed, is exit 2 before any lookup', async () => {
+    const dir = scratch({
+      'a.csv': 'provider,customer_uid\niamport,nobody_1\niamport,nobody_2\n',
+      'b.csv': 'provider,customer_uid\niamport,nobody_1\n',
+    })
+    const first = await cli(['audit', 'a.csv', '--resume', 'a.state'], { env, cwd: dir })
+    expect(first.code).toBe(1)
+    const other = await cli(['audit', 'b.csv', '--resume', 'a.state'], { env, cwd: dir })
+    expect(other.code).toBe(2)
+    expect(other.stderr).toMatch(/a\.state is the state of an audit of .*a\.csv, not of b\.csv/)
+    writeFileSync(join(dir, 'a.csv'), 'provider,customer_uid\niamport,nobody_9\n')
+    const changed = await cli(['audit', 'a.csv', '--resume', 'a.state'], { env, cwd: dir })
+    expect(changed.code).toBe(2)
+    expect(changed.stderr).toContain('a.state does not match a.csv at line 2')
+  })
+})
+
+/** Resolves once `condition()` holds (checked every 20 ms). */
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 20))
+}
