@@ -38,8 +38,9 @@ export const COMPARE_LIST_LIMIT = 100
 
 /**
  * The status of every key in a previous report (`--compare`), and the changes as this run's
- * rows come. A json report lists only the keys that needed action, so against one the keys it
- * does not list count as active before, and new and gone keys cannot be told.
+ * rows come. A json report lists only the keys that needed action, so against one a key it does
+ * not list counts as active then (new keys cannot be told), and only keys it lists can be gone.
+ * One entry per key of the previous report is held (and one per new key).
  */
 export interface Comparison {
   see(row: AuditedRow): void

@@ -343,3 +343,112 @@ describe('--resume', () => {
 async function until(condition: () => boolean): Promise<void> {
   while (!condition()) await new Promise((resolve) => setTimeout(resolve, 20))
 }
+
+describe('--compare', () => {
+  it('prints what changed since a previous jsonl, csv or json report', async () => {
+    const own = await startSandbox()
+    try {
+      const refs = sampleRefs({
+        counts: {
+          iamport: { active: 6, deleted: 1, unknown: 1 },
+          bootpay: { active: 6, expiring: 1, expired: 1, deleted: 1, unknown: 1, notBilling: 0 },
+        },
+      }).map(({ ref }) => ref as Record<string, string>)
+      const row = (ref: Record<string, string>) =>
+        `${ref.provider},${ref.customerUid ?? ''},${ref.receiptId ?? ''},${ref.billingKey ?? ''}\n`
+      const header = 'provider,customer_uid,receipt_id,billing_key\n'
+      const [goneRef, ...kept] = refs
+      const dir = scratch({
+        'may.csv': header + refs.map(row).join(''),
+        'june.csv': `${header + kept.map(row).join('')}iamport,brand_new_1,,\n`,
+      })
+      // May: only iamport is configured, so every Bootpay lookup is an error.
+      const full = sandboxEnv(own)
+      const iamportOnly = {
+        IAMPORT_API_KEY: full.IAMPORT_API_KEY,
+        IAMPORT_API_SECRET: full.IAMPORT_API_SECRET,
+        IAMPORT_BASE_URL: full.IAMPORT_BASE_URL,
+      } as Record<string, string>
+      for (const out of ['may.jsonl', 'may.csv.csv', 'may.json']) {
+        const may = await cli(['audit', 'may.csv', '--out', out], { env: iamportOnly, cwd: dir })
+        expect(may.code).toBe(1)
+      }
+      // June: an active iamport key was deleted in between, and both providers are configured.
+      const deleted = kept.find((ref) => ref.provider === 'iamport') as Record<string, string>
+      const { createIamportClient } = await import('@billingkey/iamport')
+      await createIamportClient({
+        ...own.credentials.iamport,
+        baseUrl: own.iamport.baseUrl,
+      }).deleteBillingKey(deleted.customerUid as string)
+
+      const june = await cli(
+        ['audit', 'june.csv', '--out', 'june.jsonl', '--compare', 'may.jsonl'],
+        {
+          env: full,
+          cwd: dir,
+        },
+      )
+      expect(june.code).toBe(1)
+      const now = readJsonl(join(dir, 'june.jsonl'))
+      const recovered = now.filter(
+        (r) => r.ref?.provider === 'bootpay' && ['active', 'expiring'].includes(r.status),
+      )
+      expect(recovered.length).toBeGreaterThan(0)
+      const text = june.stdout
+      expect(text).toMatch(/^Changes since may\.jsonl: .*recovered, 1 new key, 1 gone key\n/)
+      expect(text).toContain(`recovered (chargeable again): ${recovered.length} keys\n`)
+      expect(text).toContain('newly deleted (or unknown to the provider): 1 key\n')
+      expect(text).toMatch(
+        new RegExp(
+          `^ +\\d+ +iamport +customer_uid=${deleted.customerUid} +active +(deleted|not_found)$`,
+          'm',
+        ),
+      )
+      expect(text).toContain('new keys (not in the previous report): 1 key\n')
+      expect(text).toMatch(/^ +\d+ +iamport +customer_uid=brand_new_1 +- +not_found$/m)
+      expect(text).toContain('gone keys (in the previous report, not in this file): 1 key\n')
+      expect(text).toContain(`=${idOf(goneRef)} `)
+
+      // Against the csv report: the same changes, on stderr beside a json report on stdout.
+      const fromCsv = await cli(
+        ['audit', 'june.csv', '--format', 'json', '--compare', 'may.csv.csv'],
+        { env: full, cwd: dir },
+      )
+      expect(JSON.parse(fromCsv.stdout).total).toBe(kept.length + 1)
+      expect(fromCsv.stderr.slice(fromCsv.stderr.indexOf('Changes since'))).toBe(
+        text.replace('may.jsonl', 'may.csv.csv'),
+      )
+
+      // Against a json report, which lists only the keys that needed action, a key it does not
+      // list was active then: there are no new keys.
+      const fromJson = await cli(['audit', 'june.csv', '--compare', 'may.json'], {
+        env: full,
+        cwd: dir,
+      })
+      expect(fromJson.stdout).toContain(`recovered (chargeable again): ${recovered.length} keys\n`)
+      expect(fromJson.stdout).toMatch(
+        new RegExp(
+          `^ +\\d+ +iamport +customer_uid=${deleted.customerUid} +active +(deleted|not_found)$`,
+          'm',
+        ),
+      )
+      expect(fromJson.stdout).not.toContain('new keys')
+    } finally {
+      await own.close()
+    }
+  })
+
+  it('a file that is not an audit report is exit 2 before any lookup', async () => {
+    const dir = scratch({
+      'keys.csv': 'provider,customer_uid\niamport,nobody_1\n',
+      'old.csv': 'just,some,columns\n1,2,3\n',
+    })
+    const { code, stderr } = await cli(['audit', 'keys.csv', '--compare', 'old.csv'], {
+      env,
+      cwd: dir,
+    })
+    expect(code).toBe(2)
+    expect(stderr).toContain('--compare old.csv is not an audit report: it has no status column')
+    expect(stderr).not.toContain('audited')
+  })
+})
