@@ -187,9 +187,11 @@ function comparison(path: string, before: Map<string, Status>, complete: boolean
       before.clear()
       const kinds = (Object.keys(TITLES) as Change[]).filter((kind) => changes.has(kind))
       if (kinds.length === 0) return `No changes since ${printable(path)}.\n`
-      const counts = kinds.map(
-        (kind) => `${changes.get(kind)?.count} ${TITLES[kind].split(' (')[0]}`,
-      )
+      const counts = kinds.map((kind) => {
+        const count = changes.get(kind)?.count ?? 0
+        if (kind === 'new' || kind === 'gone') return plural(count, `${kind} key`)
+        return `${count} ${TITLES[kind].split(' (')[0]}`
+      })
       let text = `Changes since ${printable(path)}: ${counts.join(', ')}\n`
       for (const kind of kinds) {
         const { count, rows } = changes.get(kind) as { count: number; rows: string[][] }
