@@ -1,19 +1,15 @@
 import { createReadStream } from 'node:fs'
 import { resolve } from 'node:path'
-import { CsvSyntaxError, csvReader } from './csv'
 import { InputError } from './errors'
 import {
-  type Columns,
   checkNotUtf16,
-  csvColumns,
-  csvRow,
   describeFsError,
-  expected,
   type InputIssue,
   type InputRow,
   inputFormat,
-  jsonlRow,
+  noKeys,
   notUtf8,
+  rowSplitter,
 } from './input'
 
 /** A row of the input file in file order: a key to audit, or a row that could not be read. */
@@ -29,7 +25,7 @@ export const isRow = (item: InputItem): item is InputRow => 'ref' in item
  */
 export async function* readRows(path: string, cwd: string): AsyncGenerator<InputItem> {
   const format = inputFormat(path)
-  const split = format === 'csv' ? csvItems(path) : jsonlItems()
+  const split = rowSplitter(format, path)
   let any = false
   for await (const text of decodedChunks(path, cwd)) {
     for (const item of split.push(text)) {
@@ -41,7 +37,7 @@ export async function* readRows(path: string, cwd: string): AsyncGenerator<Input
     any = true
     yield item
   }
-  if (!any) throw new InputError(`${path} has no keys: ${expected(format)}`)
+  if (!any) throw noKeys(path, format)
 }
 
 /**
@@ -59,76 +55,6 @@ export async function scanInput(
     else onIssue(item)
   }
   return rows
-}
-
-interface Splitter {
-  push(text: string): InputItem[]
-  end(): InputItem[]
-}
-
-function csvItems(path: string): Splitter {
-  const reader = csvReader()
-  let columns: Columns | undefined
-  const items = (records: ReturnType<typeof reader.push>) => {
-    const out: InputItem[] = []
-    for (const record of records) {
-      if (!columns) {
-        columns = csvColumns(record, path)
-        continue
-      }
-      const result = csvRow(record, columns)
-      if (typeof result === 'string') out.push({ line: record.line, message: result })
-      else if (result) out.push({ line: record.line, ref: result })
-    }
-    return out
-  }
-  return {
-    push: (text) => items(reader.push(text)),
-    end() {
-      let last: ReturnType<typeof reader.end>
-      try {
-        last = reader.end()
-      } catch (error) {
-        if (error instanceof CsvSyntaxError) throw new InputError(`${path}: ${error.message}`)
-        throw error
-      }
-      const out = items(last)
-      if (!columns) throw new InputError(`${path} is empty: ${expected('csv')}`)
-      return out
-    },
-  }
-}
-
-/** JSONL lines end with LF, CRLF or a lone CR; a CR at the end of a chunk waits for the next. */
-function jsonlItems(): Splitter {
-  let buffer = ''
-  let line = 0
-  const item = (source: string): InputItem[] => {
-    line++
-    const result = jsonlRow(source)
-    if (typeof result === 'string') return [{ line, message: result }]
-    return result ? [{ line, ref: result }] : []
-  }
-  const split = (final: boolean) => {
-    const out: InputItem[] = []
-    const ends = /\r\n|\n|\r/g
-    let from = 0
-    for (let match = ends.exec(buffer); match; match = ends.exec(buffer)) {
-      if (!final && match[0] === '\r' && ends.lastIndex === buffer.length) break
-      out.push(...item(buffer.slice(from, match.index)))
-      from = ends.lastIndex
-    }
-    buffer = buffer.slice(from)
-    if (final && buffer !== '') out.push(...item(buffer))
-    return out
-  }
-  return {
-    push(text) {
-      buffer += text
-      return split(false)
-    },
-    end: () => split(true),
-  }
 }
 
 /** The file's text in pieces; a UTF-8 byte order mark is dropped. */
