@@ -1,7 +1,6 @@
 import type { AuditStatus } from '@billingkey/client'
-import { csvLine } from './csv'
 import type { InputIssue, InputRow } from './input'
-import { type BillingKeyRef, type Failure, ID_FIELDS, type Key, type Report, refId } from './refs'
+import { type Failure, type Key, type Report, refId } from './refs'
 import { type Paint, plural, printable, table } from './text'
 
 /** Everything an audit run reports: the facade's report plus where each ref came from. */
@@ -17,15 +16,6 @@ export interface AuditOutcome {
   omitted?: { needsAction: number; issues: number }
 }
 
-export type ReportFormat = 'table' | 'json' | 'csv'
-export const REPORT_FORMATS: readonly ReportFormat[] = ['table', 'json', 'csv']
-
-export function formatReport(outcome: AuditOutcome, format: ReportFormat, paint: Paint): string {
-  if (format === 'json') return `${JSON.stringify(auditJson(outcome), null, 2)}\n`
-  if (format === 'csv') return auditCsv(outcome)
-  return auditTable(outcome, paint)
-}
-
 const STATUS_LABELS: [AuditStatus, string][] = [
   ['active', 'active'],
   ['expiring', 'expiring'],
@@ -38,7 +28,11 @@ const STATUS_LABELS: [AuditStatus, string][] = [
 const linesOf = (outcome: AuditOutcome, entry: Report['needsAction'][number]) =>
   entry.indexes.map((index) => outcome.rows[index]?.line ?? 0)
 
-function auditTable(outcome: AuditOutcome, paint: Paint): string {
+/**
+ * The table report: the counts with their share, the keys that need action with their lines, and
+ * the rows that were not audited.
+ */
+export function auditTable(outcome: AuditOutcome, paint: Paint): string {
   const { report, issues } = outcome
   const omitted = outcome.omitted ?? { needsAction: 0, issues: 0 }
   const more = (count: number) =>
@@ -107,27 +101,6 @@ function auditTable(outcome: AuditOutcome, paint: Paint): string {
   return text
 }
 
-function auditJson(outcome: AuditOutcome) {
-  const { report } = outcome
-  return {
-    file: outcome.file,
-    checkedAt: report.checkedAt.toISOString(),
-    expiringWithinDays: report.expiringWithinDays,
-    total: report.total,
-    chargeable: report.chargeable,
-    counts: report.counts,
-    needsAction: report.needsAction.map((entry) => ({
-      lines: linesOf(outcome, entry),
-      ref: entry.ref,
-      reason: entry.reason,
-      message: entry.message,
-      ...(entry.key ? { key: keyJson(entry.key) } : {}),
-      ...(entry.error ? { error: errorJson(entry.error) } : {}),
-    })),
-    invalidRows: outcome.issues,
-  }
-}
-
 /** A key without `raw` (the provider's payload: not stable across providers, and not needed). */
 export function keyJson(key: Key) {
   const { raw: _raw, ref: _ref, provider: _provider, ...rest } = key
@@ -143,36 +116,4 @@ export function errorJson(error: Failure) {
     ...(error.code !== undefined ? { code: error.code } : {}),
     ...(error.requestId !== undefined ? { requestId: error.requestId } : {}),
   }
-}
-
-/**
- * One row per input row, in file order: audited rows with their status (`active` or the reason
- * they need action), rows that could not be read as `invalid`.
- */
-function auditCsv(outcome: AuditOutcome): string {
-  const rows: { line: number; ref?: BillingKeyRef; status: string; message: string }[] =
-    outcome.rows.map(({ line, ref }) => ({ line, ref, status: 'active', message: '' }))
-  for (const entry of outcome.report.needsAction) {
-    for (const index of entry.indexes) {
-      const row = rows[index]
-      if (row) Object.assign(row, { status: entry.reason, message: entry.message })
-    }
-  }
-  for (const issue of outcome.issues) rows.push({ ...issue, status: 'invalid' })
-  rows.sort((a, b) => a.line - b.line)
-  return (
-    csvLine(['line', 'provider', ...ID_FIELDS, 'status', 'message']) +
-    rows
-      .map(({ line, ref, status, message }) => {
-        const id = ref && refId(ref)
-        return csvLine([
-          line,
-          ref?.provider,
-          ...ID_FIELDS.map((field) => (id?.field === field ? id.value : '')),
-          status,
-          message,
-        ])
-      })
-      .join('')
-  )
 }

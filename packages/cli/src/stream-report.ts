@@ -8,7 +8,7 @@ import { csvLine } from './csv'
 import type { InputIssue } from './input'
 import type { Output } from './io'
 import { type BillingKeyRef, type Failure, ID_FIELDS, type Provider, refId } from './refs'
-import { type AuditOutcome, formatReport } from './report'
+import { type AuditOutcome, auditTable } from './report'
 import { fileLines } from './stream-input'
 import type { Paint } from './text'
 
@@ -245,7 +245,7 @@ export function reportWriter(options: {
   }
 
   function tableText(): string {
-    // formatReport's table, over the rows kept; the rest are counted, not listed.
+    // The table over the rows kept; the rest are counted, not listed.
     const rows = listed.needsAction.map(({ line, ref }) => ({ line, ref }))
     const outcome: AuditOutcome = {
       file: options.file,
@@ -269,7 +269,7 @@ export function reportWriter(options: {
         issues: issues - listed.issues.length,
       },
     }
-    return formatReport(outcome, 'table', options.paint)
+    return auditTable(outcome, options.paint)
   }
 }
 
