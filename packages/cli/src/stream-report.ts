@@ -94,7 +94,7 @@ export interface ReportWriter {
   add(row: ReportRow): Promise<void>
   /** Writes what is left of the report; resolves to what decides the exit code. */
   finish(): Promise<{ needsAction: number; issues: number; refused: string[] }>
-  /** Drops the spool of a report that will not be finished. */
+  /** Drops the spool and closes the sink of a report that will not be finished. */
   discard(): Promise<void>
 }
 
@@ -179,18 +179,23 @@ export function reportWriter(options: {
       }
       if (format === 'json') await writeJson()
       if (format === 'table') await sink.write(tableText())
-      await this.discard()
+      await dropSpool()
       await sink.close()
       const failures = [...refused].map((provider) => ({ name: 'AuthenticationError', provider }))
       return { needsAction, issues, refused: refusedCredentials(failures as Failure[]) }
     },
 
     async discard() {
-      if (!spool) return
-      await spool.sink.close().catch(() => {})
-      await rm(spool.dir, { recursive: true, force: true })
-      spool = undefined
+      await dropSpool()
+      await sink.close().catch(() => {})
     },
+  }
+
+  async function dropSpool() {
+    if (!spool) return
+    await spool.sink.close().catch(() => {})
+    await rm(spool.dir, { recursive: true, force: true })
+    spool = undefined
   }
 
   async function writeJson() {

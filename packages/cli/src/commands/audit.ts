@@ -16,6 +16,7 @@ import {
   type AuditFormat,
   fileSink,
   outputSink,
+  type ReportWriter,
   reportWriter,
 } from '../stream-report'
 import { colorEnabled, painter, plural } from '../text'
@@ -139,49 +140,53 @@ Examples:
           })
 
     const toStdout = values.out === undefined
-    const sink = toStdout ? outputSink(io.stdout) : fileSink(resolve(io.cwd, values.out as string))
-    const report = reportWriter({
-      format,
-      sink,
-      file,
-      checkedAt: state?.checkedAt ?? new Date(),
-      expiringWithinDays: state?.expiringWithinDays ?? expiringWithinDays ?? 30,
-      paint: painter(toStdout && colorEnabled(io.stdout, io.env)),
-    })
+    const checkedAt = state?.checkedAt ?? new Date()
+    const days = state?.expiringWithinDays ?? expiringWithinDays ?? 30
     const progress = progressReporter(io.stderr, {
       live: io.stderr.isTTY === true && values.verbose !== true,
       noun: 'audited',
     })
     let connection: Connection | undefined
+    let report: ReportWriter | undefined
     try {
       connection = await connect(io, { verbose: values.verbose === true })
+      // --out is opened (and emptied) only once the audit can start.
+      report = reportWriter({
+        format,
+        sink: toStdout ? outputSink(io.stdout) : fileSink(resolve(io.cwd, values.out as string)),
+        file,
+        checkedAt,
+        expiringWithinDays: days,
+        paint: painter(toStdout && colorEnabled(io.stdout, io.env)),
+      })
+      const writer = report
       await auditStream({
         file,
         cwd: io.cwd,
         keys: connection.keys,
         state,
         statePath: values.resume,
-        checkedAt: state?.checkedAt ?? new Date(),
-        expiringWithinDays: state?.expiringWithinDays ?? expiringWithinDays ?? 30,
+        checkedAt,
+        expiringWithinDays: days,
         concurrency,
         signal: io.signal,
         onRow: async (row) => {
           if (row.status !== 'invalid') comparison?.see(row)
-          await report.add(row)
+          await writer.add(row)
         },
         onProgress: (done) => progress.update({ done, total: rows }),
       })
       progress.finish({ done: rows, total: rows })
     } catch (error) {
       progress.finish()
-      await report.discard()
+      await report?.discard()
       throw error
     } finally {
       await connection?.close()
       await state?.close()
     }
 
-    const outcome = await report.finish()
+    const outcome = await (report as ReportWriter).finish()
     if (!toStdout)
       io.stderr.write(`billingkey audit: wrote the ${format} report to ${values.out}\n`)
     if (comparison) {
