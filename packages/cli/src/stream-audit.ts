@@ -61,6 +61,8 @@ export async function auditStream(options: AuditStreamOptions): Promise<void> {
   }
 
   const flush = async () => {
+    // a window of rows already settled makes no request that the abort could stop
+    options.signal?.throwIfAborted()
     const pending = window.filter((slot) => !slot.row)
     if (pending.length > 0) {
       const refs: BillingKeyRef[] = pending.map((slot) => (slot.item as InputRow).ref)

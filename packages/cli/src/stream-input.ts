@@ -48,9 +48,11 @@ export async function scanInput(
   path: string,
   cwd: string,
   onIssue: (issue: InputIssue) => void,
+  signal?: AbortSignal,
 ): Promise<number> {
   let rows = 0
   for await (const item of readRows(path, cwd)) {
+    signal?.throwIfAborted()
     if (isRow(item)) rows++
     else onIssue(item)
   }

@@ -121,10 +121,15 @@ Examples:
     // The whole file is read once before any lookup: a file that cannot be split into rows
     // fails here, and every malformed row is named on stderr up front, as before streaming.
     let issues = 0
-    const rows = await scanInput(file, io.cwd, (issue) => {
-      issues++
-      io.stderr.write(`billingkey audit: ${file} line ${issue.line}: ${issue.message}\n`)
-    })
+    const rows = await scanInput(
+      file,
+      io.cwd,
+      (issue) => {
+        issues++
+        io.stderr.write(`billingkey audit: ${file} line ${issue.line}: ${issue.message}\n`)
+      },
+      io.signal,
+    )
     if (rows === 0) {
       throw new InputError(`${file}: none of its ${plural(issues, 'row')} could be read`)
     }
