@@ -39,8 +39,8 @@ interface Slot {
 
 /**
  * Audits the file a window at a time: reads rows until a window's worth of refs needs looking
- * up, looks them up with one `audit` call of the facade (which batches iamport uids by 100 and
- * keeps the concurrency), records them in the state, and hands every row on in file order.
+ * up, looks them up with one `audit` call of the facade (which sends iamport uids in multi lookups
+ * and keeps the concurrency), records them in the state, and hands every row on in file order.
  * Only one window and the recent results are held, however long the file.
  */
 export async function auditStream(options: AuditStreamOptions): Promise<void> {
