@@ -1,15 +1,15 @@
+import { toBillingKeyError } from './classify'
 import {
   ApiError,
   AuthenticationError,
   type BillingKeyError,
-  type ProviderName,
   RateLimitError,
   ResponseError,
   ServerError,
-  toBillingKeyError,
   ValidationError,
 } from './errors'
 import type { ChargeResult, Payment } from './payment'
+import type { ProviderName } from './providers'
 import { abortError, sleep } from './signal'
 
 export interface SettleChargeOptions<P extends ProviderName, Raw> {

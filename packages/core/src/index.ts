@@ -1,29 +1,16 @@
-export { type Call, type Caller, type CallInit, type CallResult, createCaller } from './caller'
+export {
+  buildRequest,
+  type CallInit,
+  type InitOf,
+  type Method,
+  type Operation,
+  type PathsWith,
+  type SuccessBody,
+} from './caller'
+export { errorFromResponse, parseRetryAfter, requestIdOf, toBillingKeyError } from './classify'
 export { type SettleChargeOptions, settleCharge } from './charge'
 export { mapWithConcurrency } from './concurrency'
-export {
-  AbortError,
-  ApiError,
-  type ApiErrorClass,
-  AuthenticationError,
-  BillingKeyError,
-  BillingKeyExpiredError,
-  ConnectionError,
-  type ErrorDetails,
-  errorFromResponse,
-  isBillingKeyError,
-  NotFoundError,
-  type ProviderName,
-  parseRetryAfter,
-  RateLimitError,
-  RejectedError,
-  ResponseError,
-  requestIdOf,
-  ServerError,
-  TimeoutError,
-  toBillingKeyError,
-  ValidationError,
-} from './errors'
+export * from './errors'
 export { createLog, type Log, type Logger, type LogLevel } from './logger'
 export type {
   BillingKey,
@@ -45,7 +32,36 @@ export type {
   Payment,
   PaymentStatus,
 } from './payment'
+export {
+  type Authentication,
+  createProviderClient,
+  type Failure,
+  listOf,
+  objectWith,
+  type PayloadIsBody,
+  type ProviderClient,
+  type ProviderDeclaration,
+  type Shape,
+  type TypedCall,
+  type Unwrap,
+} from './provider'
+export { PROVIDERS, type ProviderName } from './providers'
 export { isSecretKey, REDACTED, redact, redactHeaders, redactText } from './redact'
+export { abortError } from './signal'
 export { type IssuedToken, TokenCache, type TokenCacheOptions } from './token-cache'
-export { createTransport, type Transport, type TransportOptions } from './transport'
-export { assertIdentifier, assertNonEmptyList, encodePathSegment, serializePath } from './validate'
+export {
+  createTransport,
+  type Endpoint,
+  type PlainRequest,
+  type Reply,
+  type Transport,
+  type TransportOptions,
+} from './transport'
+export {
+  assertIdentifier,
+  assertNonEmptyList,
+  assertPathId,
+  assertText,
+  encodePathSegment,
+  serializePath,
+} from './validate'

@@ -1,5 +1,6 @@
-import type { BillingKeyError, ProviderName } from './errors'
+import type { BillingKeyError } from './errors'
 import type { Logger, LogLevel } from './logger'
+import type { ProviderName } from './providers'
 
 export type IamportRef = { provider: 'iamport'; customerUid: string }
 export type BootpayRef =

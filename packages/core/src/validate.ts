@@ -1,4 +1,5 @@
-import { type ProviderName, ValidationError } from './errors'
+import { ValidationError } from './errors'
+import type { ProviderName } from './providers'
 
 interface Field {
   field: string
@@ -35,9 +36,34 @@ export function assertIdentifier(value: unknown, options: Field & { maxLength: n
   return value as string
 }
 
+/**
+ * A path id: an identifier (assertIdentifier) that is not, and has no, "." or ".." segment.
+ * Encoding keeps any id inside its path segment, but such segments are resolved by every URL
+ * parser even when percent-encoded: an id holding one can only be a mistake or an attack.
+ */
+export function assertPathId(value: unknown, options: Field & { maxLength: number }): string {
+  const id = assertIdentifier(value, options)
+  check(/(^|\/)\.\.?(\/|$)/.test(id) && 'must not contain "." or ".." segments', options)
+  return id
+}
+
+/** Free text sent in a query (a reason, a name): at most `maxLength` UTF-16 units, well-formed. */
+export function assertText(value: unknown, options: Field & { maxLength: number }): string {
+  check(
+    typeof value !== 'string'
+      ? 'is not a string'
+      : value.length > options.maxLength
+        ? `is longer than ${options.maxLength} characters`
+        : /\p{Cs}/u.test(value) && 'must be well-formed Unicode',
+    options,
+  )
+  return value as string
+}
+
+/** A list with an entry at every index (a sparse list's holes read as undefined). */
 export function assertNonEmptyList<T>(value: unknown, options: Field): T[] {
   check(!Array.isArray(value) ? 'is not an array' : !value.length && 'is empty', options)
-  return value as T[]
+  return Array.from(value as T[])
 }
 
 /**

@@ -58,11 +58,11 @@ const FAULTS: Record<string, () => Response | Promise<Response>> = {
     }),
   reset,
   timeout: never,
-  '401': () => json(echo, { status: 401 }),
-  '404': () => json(echo, { status: 404 }),
-  '429': () => json(echo, { status: 429, headers: { 'retry-after': '0' } }),
-  '400': () => json(echo, { status: 400 }),
-  '500': () => json(echo, { status: 500 }),
+  '401': () => json(echo, 401),
+  '404': () => json(echo, 404),
+  '429': () => json(echo, 429, { 'retry-after': '0' }),
+  '400': () => json(echo, 400),
+  '500': () => json(echo, 500),
   '502 HTML': () =>
     new Response(
       `<html><body>upstream said card_number=${CARD.card_number}&expiry=${CARD.expiry}</body></html>`,
@@ -123,7 +123,7 @@ describe('no secret ever reaches a log line or an error', () => {
         // The first lookup gets a 401, so the refresh and the replay run too.
         if (first401 && request.method === 'GET') {
           first401 = false
-          return json(echo, { status: 401 })
+          return json(echo, 401)
         }
         return answer()
       })

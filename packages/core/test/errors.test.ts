@@ -108,20 +108,22 @@ describe('errorFromResponse', () => {
     const error = from(response, html)
     expect(error).toBeInstanceOf(ServerError)
     expect(error.message).toBe(
-      `bootpay getBillingKey failed: HTTP 502 Bad Gateway (text/html body, ${html.length} characters)`,
+      `bootpay getBillingKey failed: the provider failed (HTTP 502 Bad Gateway, text/html body, ${html.length} characters)`,
     )
     expect(error).toMatchObject({ status: 502, requestId: '8a1b2c3d4e5f-ICN', body: html })
   })
 
   it("uses the provider's message and code", () => {
     const body = { error_code: 'SUBSCRIBE_BK_EXPIRED', message: '만료된 빌링키입니다.' }
-    const error = from(json(body, { status: 400, headers: { 'x-request-id': 'req-1' } }), body, {
+    const error = from(json(body, 400, { 'x-request-id': 'req-1' }), body, {
       code: body.error_code,
       message: body.message,
       as: BillingKeyExpiredError,
     })
     expect(error).toBeInstanceOf(BillingKeyExpiredError)
-    expect(error.message).toBe('bootpay getBillingKey failed: HTTP 400: 만료된 빌링키입니다.')
+    expect(error.message).toBe(
+      'bootpay getBillingKey failed: the billing key has expired or was deleted (HTTP 400, code SUBSCRIBE_BK_EXPIRED, message: 만료된 빌링키입니다.)',
+    )
     expect(error).toMatchObject({ code: 'SUBSCRIBE_BK_EXPIRED', requestId: 'req-1', body })
   })
 

@@ -8,6 +8,7 @@ import {
   type ChargeResult,
   type ClientOptions,
   createLog,
+  createProviderClient,
   createTransport,
   type Logger,
   type LookupResult,
@@ -99,5 +100,52 @@ describe('types', () => {
     if (result.outcome === 'paid') expectTypeOf(result.payment.status).toEqualTypeOf<'paid'>()
     else if (result.outcome === 'declined') expectTypeOf(result.code).toEqualTypeOf<string | null>()
     else expectTypeOf(result.error).toExtend<BillingKeyError>()
+  })
+})
+
+describe('typed calls of the provider kit', () => {
+  interface Paths {
+    '/keys/{id}': {
+      get: {
+        parameters: { path: { id: string }; query?: { page?: number } }
+        responses: { 200: { content: { 'application/json': { id: string; n: number } } } }
+      }
+      post?: never
+    }
+    '/keys': {
+      get?: never
+      post: {
+        parameters: { path?: never; query?: never }
+        requestBody: { content: { 'application/json': { name: string } } }
+        responses: { 201: { content: { 'application/json': { id: string } } } }
+      }
+    }
+  }
+  const { call } = createProviderClient<Paths>(
+    {
+      provider: 'bootpay',
+      baseUrl: 'https://x.test',
+      auth: { basic: 'Basic eA==' },
+      failureOf: () => undefined,
+      payloadOf: (body) => body,
+    },
+    {},
+  )
+
+  it('checks the path, the params and the body against the paths, and types the payload', () => {
+    expectTypeOf(call('get', 'GET', '/keys/{id}', { params: { path: { id: 'a' } } })).toEqualTypeOf<
+      Promise<{ id: string; n: number }>
+    >()
+    expectTypeOf(call('add', 'POST', '/keys', { body: { name: 'a' } })).toEqualTypeOf<
+      Promise<{ id: string }>
+    >()
+    // @ts-expect-error: no such path for GET
+    call('x', 'GET', '/keys', {})
+    // @ts-expect-error: the path param is required
+    call('x', 'GET', '/keys/{id}', {})
+    // @ts-expect-error: a wrong query param type
+    call('x', 'GET', '/keys/{id}', { params: { path: { id: 'a' }, query: { page: 'two' } } })
+    // @ts-expect-error: the body is required and typed
+    call('x', 'POST', '/keys', { body: { name: 1 } })
   })
 })

@@ -1,24 +1,25 @@
 import {
   assertIdentifier,
   assertNonEmptyList,
+  assertPathId,
+  assertText,
   type BillingKeyError,
   type CallOptions,
   type ClientOptions,
-  createCaller,
-  createTransport,
-  errorFromResponse,
+  createProviderClient,
+  listOf,
   mapWithConcurrency,
   NotFoundError,
-  ResponseError,
-  TokenCache,
+  objectWith,
+  type Shape,
   type Transport,
-  toBillingKeyError,
+  type Unwrap,
   ValidationError,
 } from '@billingkey/core'
-import type { Client } from 'openapi-fetch'
+import { planChunks, UIDS } from './chunks'
+import { classification, type IamportCode } from './errors'
 import type {
   BillingKeyAnnotation,
-  Envelope,
   IssueBillingKeyRequest,
   PagedPaymentAnnotation,
   PagedScheduleAnnotation,
@@ -44,9 +45,9 @@ export interface GetBillingKeysOptions extends CallOptions {
 }
 
 export interface DeleteBillingKeyOptions extends CallOptions {
-  /** 삭제사유: why the key is deleted. */
+  /** 삭제사유: why the key is deleted; at most 500 characters. */
   reason?: string
-  /** 삭제 요청자 (naverpay only; iamport's default is `admin`). */
+  /** 삭제 요청자 (naverpay only; iamport's default is `admin`); at most 100 characters. */
   requester?: string
 }
 
@@ -87,6 +88,18 @@ export interface IamportClient {
     customerUids: readonly string[],
     options?: GetBillingKeysOptions,
   ): Promise<{ found: BillingKeyAnnotation[]; missing: string[] }>
+  /**
+   * The multi lookup for the iamport adapter's `lookupMany`: each uid validated on its own, the
+   * valid ones in requests of at most `maxUrlLength`, at most `concurrency` at once. `settle` gets
+   * each request's uids and the keys found (a Map by uid), or why there are none: that request's
+   * failure, or a uid's ValidationError. Rejects only on an abort, bad options, or when `settle`
+   * throws (then no further request starts).
+   */
+  getBillingKeysInChunks(
+    customerUids: readonly unknown[],
+    settle: (customerUids: unknown[], found: Found | BillingKeyError) => void,
+    options?: GetBillingKeysOptions,
+  ): Promise<void>
   /** Issues a key from card data; a refusal by the PG or card company is a RejectedError. */
   issueBillingKey(
     customerUid: string,
@@ -107,162 +120,89 @@ export interface IamportClient {
   ): Promise<PagedScheduleAnnotation>
 }
 
-type Exchange<D> = Promise<{ data?: D; error?: unknown; response: Response }>
-type Payload<D> = Extract<D, { code: 0 }> extends { response: infer R } ? R : never
+/** The keys a multi-lookup request found, by customer_uid. */
 export type Found = Map<string, BillingKeyAnnotation>
 
-/**
- * The multi lookup over `uids`, in requests whose URL stays within maxUrlLength, at most
- * `concurrency` at once. `settle` gets each request's keys, or its failure. Rejects only on an
- * abort, bad options, or when `settle` throws (then no further request starts).
- */
-export type LookupInChunks = (
-  uids: string[],
-  options: GetBillingKeysOptions,
-  settle: (uids: string[], found: Found | BillingKeyError) => void,
-) => Promise<void>
-
-/** Each client's chunked multi lookup, for its adapter (`createIamportAdapter`). */
-export const lookups = new WeakMap<IamportClient, LookupInChunks>()
+/** What a typed call returns: the `response` of a code-0 envelope. */
+interface Payload extends Unwrap {
+  payload: Extract<this['body'], { code: 0 }> extends { response: infer R } ? R : never
+}
 
 const provider = 'iamport'
-const UIDS = 'customer_uid[]'
-
-const isEnvelope = (body: unknown): body is Envelope =>
-  typeof (body as Envelope | null)?.code === 'number'
-
-/**
- * An unknown customer_uid comes in two shapes: the documented 404, and HTTP 200 with code 1 and
- * "요청하신 customer_uid(…)로 등록된 정보를 찾을 수 없습니다." seen in the official SDKs' live tests.
- * No source says code 1 means "not found", so a 2xx counts only with the message as well.
- */
-const isUnknownUid = (status: number, body: Envelope) =>
-  status === 404 || (body.code === 1 && /찾을 수 없|존재하지 않/.test(body.message ?? ''))
-
-async function send<D>(operation: string, exchange: Exchange<D>) {
-  try {
-    const { data, error, response } = await exchange
-    return { response, body: response.ok ? data : error }
-  } catch (e) {
-    throw toBillingKeyError(e, { provider, operation })
-  }
-}
-
-/** The payload of a code-0 body; anything else as the typed error it is. */
-async function unwrap<D>(operation: string, exchange: Exchange<D>): Promise<Payload<D>> {
-  const { response, body } = await send(operation, exchange)
-  if (response.ok && isEnvelope(body) && body.code === 0) return body.response as Payload<D>
-  throw failure(operation, response, body)
-}
-
-function failure(operation: string, response: Response, body: unknown) {
-  const envelope = isEnvelope(body) ? body : undefined
-  if (response.ok && !envelope?.code) {
-    return new ResponseError(`iamport ${operation} failed: a body off the contract`, {
-      provider,
-      operation,
-      status: response.status,
-      body,
-    })
-  }
-  return errorFromResponse({
-    provider,
-    operation,
-    response,
-    body,
-    code: envelope?.code,
-    message: envelope?.message ?? undefined,
-    as: envelope && isUnknownUid(response.status, envelope) ? NotFoundError : undefined,
-  })
-}
 
 const fail = (field: string, rule: string, operation: string): never => {
   throw new ValidationError(`${field} ${rule}`, { field, provider, operation })
 }
 
-export function customerUid(value: unknown, operation: string): string {
-  const uid = assertIdentifier(value, { field: 'customerUid', maxLength: 80, provider, operation })
-  // Encoding keeps any uid inside its path segment, but "." and ".." segments are resolved by
-  // every URL parser even when percent-encoded: such a uid can only be a mistake or an attack.
-  return /(^|\/)\.\.?(\/|$)/.test(uid)
-    ? fail('customerUid', 'must not contain "." or ".." segments', operation)
-    : uid
-}
+const customerUid = (value: unknown, operation: string) =>
+  assertPathId(value, { field: 'customerUid', maxLength: 80, provider, operation })
 
 const seconds = (time: Date | number) =>
   time instanceof Date ? Math.floor(time.getTime() / 1000) : time
+
+const KEY = objectWith('customer_uid')
+const PAGE: Shape = (value) =>
+  objectWith('list')(value) ||
+  (!Array.isArray((value as { list: unknown }).list) && 'has a list that is not a list')
 
 export function createIamportClient(options: IamportClientOptions): IamportClient {
   const { apiKey, apiSecret, maxUrlLength = 8_000 } = options
   for (const field of ['apiKey', 'apiSecret'] as const) {
     assertIdentifier(options[field], { field, maxLength: 1000, provider })
   }
-  const baseUrl = (options.baseUrl ?? 'https://api.iamport.kr').replace(/\/+$/, '')
-  const isTokenCall = ({ url }: Request) => url.endsWith('/users/getToken')
-
-  const tokens = new TokenCache({
-    // The cache's signal aborts once every caller waiting on the token has given up.
-    fetchToken: async (signal) => {
-      const { access_token, now, expired_at } = await unwrap(
-        'getToken',
-        api.POST('/users/getToken', { body: { imp_key: apiKey, imp_secret: apiSecret }, signal }),
-      )
-      return { accessToken: access_token, expiresAt: expired_at * 1000, serverNow: now * 1000 }
+  const { baseUrl, fetch, call, getToken } = createProviderClient<paths, Payload, IamportCode>(
+    {
+      provider,
+      baseUrl: 'https://api.iamport.kr',
+      auth: {
+        token: {
+          operation: 'getToken',
+          path: '/users/getToken',
+          body: { imp_key: apiKey, imp_secret: apiSecret },
+          read: ({
+            access_token,
+            now,
+            expired_at,
+          }: {
+            access_token: string
+            now: number
+            expired_at: number
+          }) => ({
+            accessToken: access_token,
+            expiresAt: expired_at * 1000,
+            serverNow: now * 1000,
+          }),
+        },
+      },
+      ...classification,
     },
-  })
+    options,
+  )
 
-  const transport = createTransport({
-    ...options,
-    provider,
-    headers: { accept: 'application/json' },
-    authorize: async (request, signal) =>
-      isTokenCall(request) ? undefined : `Bearer ${await tokens.get(signal)}`,
-    onUnauthorized: (_request, authorization) => {
-      tokens.invalidate(authorization.slice('Bearer '.length))
-      return true
-    },
-    // getToken is safe to repeat (it returns the same token until expiry); issuing is not.
-    isIdempotent: (request) => request.method !== 'POST' || isTokenCall(request),
-  })
-  // `customer_uid[]=a&customer_uid[]=b`: the key repeated with raw brackets, as the Swagger shows.
-  const api = createCaller<Pick<Client<paths>, 'GET' | 'POST' | 'DELETE'>>(baseUrl, transport)
-
-  const lookupInChunks: LookupInChunks = async (uids, { signal, concurrency = 4 }, settle) => {
-    const operation = 'getBillingKeys'
-    const chunks: string[][] = []
-    const empty = `${baseUrl}/subscribe/customers`.length
-    let length = maxUrlLength
-    for (const uid of uids) {
-      // `?customer_uid[]=<uid>` or `&customer_uid[]=<uid>`
-      const added = UIDS.length + 2 + encodeURIComponent(uid).length
-      if (empty + added > maxUrlLength) fail('maxUrlLength', 'is too small for one uid', operation)
-      if (length + added > maxUrlLength) {
-        chunks.push([])
-        length = empty
-      }
-      chunks.at(-1)?.push(uid)
-      length += added
-    }
-
+  /** The multi lookup over valid, distinct `uids`. */
+  async function lookupInChunks(
+    uids: string[],
+    settle: (uids: string[], found: Found | BillingKeyError) => void,
+    { signal, concurrency = 4 }: GetBillingKeysOptions,
+  ) {
+    const chunks = planChunks(uids, `${baseUrl}/subscribe/customers`, maxUrlLength)
     await mapWithConcurrency(
       chunks,
       concurrency,
       async (chunk) => {
-        const exchange = api.GET('/subscribe/customers', {
-          params: { query: { [UIDS]: chunk } },
-          signal,
-        })
         const found: Found = new Map()
         try {
-          const { response, body } = await send(operation, exchange)
+          const keys = await call('getBillingKeys', 'GET', '/subscribe/customers', {
+            params: { query: { [UIDS]: chunk } },
+            signal,
+            expect: listOf(KEY),
+          }).catch((error) => {
+            // An unknown-uid answer (with iamport's code) means none exists: all missing.
+            if (error instanceof NotFoundError && error.code !== undefined) return []
+            throw error
+          })
           // On 207 only the keys that were found come back; the missing ones are the difference.
-          // An unknown-uid answer means none exists: all missing, not a failure. It must carry
-          // iamport's envelope, though: a proxy's 404 page is no proof that every key is gone.
-          if (response.ok && isEnvelope(body) && body.code === 0 && Array.isArray(body.response)) {
-            for (const key of body.response) found.set(key.customer_uid, key)
-          } else if (!(isEnvelope(body) && isUnknownUid(response.status, body))) {
-            throw failure(operation, response, body)
-          }
+          for (const key of keys) found.set(key.customer_uid, key)
         } catch (error) {
           if (signal?.aborted) throw error
           return settle(chunk, error as BillingKeyError)
@@ -273,76 +213,86 @@ export function createIamportClient(options: IamportClientOptions): IamportClien
     )
   }
 
-  const client: IamportClient = {
+  return {
     baseUrl,
-    fetch: transport,
+    fetch,
+    getToken,
 
-    getToken: (callOptions) =>
-      tokens.get(callOptions?.signal).catch((e) => {
-        throw toBillingKeyError(e, { provider, operation: 'getToken' })
+    getBillingKey: async (uid, { signal } = {}) =>
+      call('getBillingKey', 'GET', '/subscribe/customers/{customer_uid}', {
+        params: { path: { customer_uid: customerUid(uid, 'getBillingKey') } },
+        signal,
+        expect: KEY,
       }),
-
-    getBillingKey: async (uid, callOptions) =>
-      unwrap(
-        'getBillingKey',
-        api.GET('/subscribe/customers/{customer_uid}', {
-          params: { path: { customer_uid: customerUid(uid, 'getBillingKey') } },
-          signal: callOptions?.signal,
-        }),
-      ),
 
     async getBillingKeys(uids, callOptions = {}) {
       const operation = 'getBillingKeys'
       const list = assertNonEmptyList<unknown>(uids, { field: 'customerUids', provider, operation })
       const unique = [...new Set(list.map((uid) => customerUid(uid, operation)))]
       const found: Found = new Map()
-      await lookupInChunks(unique, callOptions, (_, keys) => {
-        if (keys instanceof Error) throw keys
-        for (const [uid, key] of keys) found.set(uid, key)
-      })
+      await lookupInChunks(
+        unique,
+        (_, keys) => {
+          if (keys instanceof Error) throw keys
+          for (const [uid, key] of keys) found.set(uid, key)
+        },
+        callOptions,
+      )
       return {
         found: unique.flatMap((uid) => found.get(uid) ?? []),
         missing: unique.filter((uid) => !found.has(uid)),
       }
     },
 
-    async issueBillingKey(uid, request, callOptions) {
+    async getBillingKeysInChunks(uids, settle, callOptions = {}) {
+      const valid = new Set<string>()
+      const invalid = new Set<unknown>()
+      for (const uid of Array.from(uids)) {
+        try {
+          valid.add(customerUid(uid, 'getBillingKeys'))
+        } catch (error) {
+          if (!invalid.has(uid)) settle([uid], error as BillingKeyError)
+          invalid.add(uid)
+        }
+      }
+      await lookupInChunks([...valid], settle, callOptions)
+    },
+
+    async issueBillingKey(uid, request, { signal } = {}) {
       const operation = 'issueBillingKey'
       const customer_uid = customerUid(uid, operation)
       for (const field of ['card_number', 'expiry'] as const) {
         if (typeof request?.[field] !== 'string' || !request[field])
           fail(field, 'is required', operation)
       }
-      return unwrap(
-        operation,
-        api.POST('/subscribe/customers/{customer_uid}', {
-          params: { path: { customer_uid } },
-          body: request,
-          signal: callOptions?.signal,
-        }),
-      )
+      return call(operation, 'POST', '/subscribe/customers/{customer_uid}', {
+        params: { path: { customer_uid } },
+        body: request,
+        signal,
+        expect: KEY,
+      })
     },
 
-    deleteBillingKey: async (uid, { reason, requester, signal } = {}) =>
-      unwrap(
-        'deleteBillingKey',
-        api.DELETE('/subscribe/customers/{customer_uid}', {
-          params: {
-            path: { customer_uid: customerUid(uid, 'deleteBillingKey') },
-            query: { reason, 'extra[requester]': requester },
-          },
-          signal,
-        }),
-      ),
+    async deleteBillingKey(uid, { reason, requester, signal } = {}) {
+      const operation = 'deleteBillingKey'
+      const customer_uid = customerUid(uid, operation)
+      if (reason !== undefined)
+        assertText(reason, { field: 'reason', maxLength: 500, provider, operation })
+      if (requester !== undefined)
+        assertText(requester, { field: 'requester', maxLength: 100, provider, operation })
+      return call(operation, 'DELETE', '/subscribe/customers/{customer_uid}', {
+        params: { path: { customer_uid }, query: { reason, 'extra[requester]': requester } },
+        signal,
+        expect: KEY,
+      })
+    },
 
     listPayments: async (uid, { page, signal } = {}) =>
-      unwrap(
-        'listPayments',
-        api.GET('/subscribe/customers/{customer_uid}/payments', {
-          params: { path: { customer_uid: customerUid(uid, 'listPayments') }, query: { page } },
-          signal,
-        }),
-      ),
+      call('listPayments', 'GET', '/subscribe/customers/{customer_uid}/payments', {
+        params: { path: { customer_uid: customerUid(uid, 'listPayments') }, query: { page } },
+        signal,
+        expect: PAGE,
+      }),
 
     async listSchedules(uid, { from, to, status, page, signal }) {
       const operation = 'listSchedules'
@@ -357,12 +307,15 @@ export function createIamportClient(options: IamportClientOptions): IamportClien
       ) {
         fail('from/to', 'must be Dates or UNIX seconds, from before to', operation)
       }
-      const schedules = await unwrap(
+      const schedules = await call(
         operation,
-        api.GET('/subscribe/customers/{customer_uid}/schedules', {
+        'GET',
+        '/subscribe/customers/{customer_uid}/schedules',
+        {
           params: { path: { customer_uid }, query },
           signal,
-        }),
+          expect: (value) => !Array.isArray(value) && PAGE(value),
+        },
       )
       // The Swagger's schema says a bare array, which carries no paging: one complete page.
       return Array.isArray(schedules)
@@ -370,6 +323,4 @@ export function createIamportClient(options: IamportClientOptions): IamportClien
         : schedules
     },
   }
-  lookups.set(client, lookupInChunks)
-  return client
 }

@@ -7,6 +7,7 @@ import {
   ServerError,
 } from '@billingkey/core'
 import { describe, expect, it } from 'vitest'
+import { recordingFetch } from '../../core/test/fetch'
 import { createIamportClient, type IamportClient } from '../src'
 import { fixturesDir, isTokenCall, respond } from './helpers'
 
@@ -87,13 +88,12 @@ describe('contract: the client against every iamport fixture', () => {
 
   it.each(called.map((f) => [f.file, f] as const))('%s', async (_, f) => {
     const exchanged: string[] = []
-    const fetch: typeof globalThis.fetch = async (input, init) => {
-      const request = new Request(input, init)
+    const fetch = recordingFetch(async ({ request }) => {
       const recorded = isTokenCall(request) && f.operationId !== 'getToken' ? token : f
       exchanged.push(recorded.file)
       await expectRecorded(request, recorded.request)
       return respond(recorded)
-    }
+    })
     const iamport = createIamportClient({
       apiKey: '<imp_key>',
       apiSecret: '<imp_secret>',

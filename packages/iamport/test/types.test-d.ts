@@ -119,3 +119,15 @@ describe('types', () => {
     )
   })
 })
+
+describe('typed error codes', () => {
+  it('an iamport error carries IamportCode, with an unrecognized fallback', () => {
+    expectTypeOf<import('../src').IamportApiError['code']>().toEqualTypeOf<
+      import('../src').IamportCode | undefined
+    >()
+    assertType<import('../src').IamportCode>(1)
+    assertType<import('../src').IamportCode>(-42)
+    // @ts-expect-error: a code is a number
+    assertType<import('../src').IamportCode>('1')
+  })
+})
