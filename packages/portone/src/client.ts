@@ -55,7 +55,8 @@ export interface DeleteBillingKeyOptions extends CallOptions {
 export type ListOptions<Body extends { page?: unknown }> = Omit<Body, 'page'> &
   CallOptions & { pageSize?: number }
 
-export interface CancelOptions extends Omit<CancelPaymentBody, 'storeId' | 'currentCancellableAmount'> {
+export interface CancelOptions
+  extends Omit<CancelPaymentBody, 'storeId' | 'currentCancellableAmount'> {
   /**
    * The balance before this cancel, as you last saw it: when PortOne's differs, nothing is
    * cancelled (409 CANCELLABLE_AMOUNT_CONSISTENCY_BROKEN), so a repeated cancel cannot cancel twice.
@@ -202,7 +203,8 @@ const PAGE = objectWith('items', 'page')
 export function createPortoneClient(options: PortoneClientOptions): PortoneClient {
   const { apiSecret, storeId } = options
   assertIdentifier(apiSecret, { field: 'apiSecret', maxLength: 1000, provider })
-  if (storeId !== undefined) assertIdentifier(storeId, { field: 'storeId', maxLength: 200, provider })
+  if (storeId !== undefined)
+    assertIdentifier(storeId, { field: 'storeId', maxLength: 200, provider })
   const declaration = {
     provider,
     baseUrl: 'https://api.portone.io',
@@ -226,7 +228,9 @@ export function createPortoneClient(options: PortoneClientOptions): PortoneClien
   // The lists take `storeId` in their filter, as JSON in the query `requestBody`.
   const listQuery = (body: { filter?: object } = {}) => ({
     query: {
-      requestBody: JSON.stringify(storeId ? { ...body, filter: { storeId, ...body.filter } } : body),
+      requestBody: JSON.stringify(
+        storeId ? { ...body, filter: { storeId, ...body.filter } } : body,
+      ),
     },
   })
 
@@ -258,16 +262,18 @@ export function createPortoneClient(options: PortoneClientOptions): PortoneClien
 
   /** Every item of a paged list: pages from 0 until `(number + 1) × size ≥ totalCount`. */
   async function* pages<Body, Item>(
-    getPage: (body: Body, options: CallOptions) => Promise<{ items: Item[]; page: { totalCount: number } }>,
+    getPage: (
+      body: Body,
+      options: CallOptions,
+    ) => Promise<{ items: Item[]; page: { totalCount: number } }>,
     { pageSize = 10, signal, ...body }: ListOptions<{ page?: unknown }>,
     operation: string,
   ) {
     amount(pageSize, 'pageSize', operation)
     for (let number = 0; ; number++) {
-      const { items, page } = await getPage(
-        { ...body, page: { number, size: pageSize } } as Body,
-        { signal },
-      )
+      const { items, page } = await getPage({ ...body, page: { number, size: pageSize } } as Body, {
+        signal,
+      })
       yield* items
       if (!items.length || (number + 1) * pageSize >= page.totalCount) return
     }
@@ -319,13 +325,18 @@ export function createPortoneClient(options: PortoneClientOptions): PortoneClien
         async sendCharge(signal) {
           for (let wait = 1_000; ; wait = Math.min(wait * 2, 8_000)) {
             try {
-              const { payment } = await charge(operation, 'POST', '/payments/{paymentId}/billing-key', {
-                params: { path },
-                body: { ...inStore, ...input },
-                headers,
-                signal,
-                expect: objectWith('payment'),
-              })
+              const { payment } = await charge(
+                operation,
+                'POST',
+                '/payments/{paymentId}/billing-key',
+                {
+                  params: { path },
+                  body: { ...inStore, ...input },
+                  headers,
+                  signal,
+                  expect: objectWith('payment'),
+                },
+              )
               return {
                 provider,
                 orderId: paymentId,
@@ -388,7 +399,11 @@ export function createPortoneClient(options: PortoneClientOptions): PortoneClien
       }
     },
 
-    async schedulePayment(paymentId, { payment, timeToPay } = {} as ScheduleInput, { signal } = {}) {
+    async schedulePayment(
+      paymentId,
+      { payment, timeToPay } = {} as ScheduleInput,
+      { signal } = {},
+    ) {
       const operation = 'schedulePayment'
       const path = { paymentId: id(paymentId, 'paymentId', operation) }
       checkCharge(payment, operation)
@@ -428,7 +443,12 @@ export function createPortoneClient(options: PortoneClientOptions): PortoneClien
         if (!Array.isArray(scheduleIds) || !scheduleIds.length)
           fail('scheduleIds', 'must be a non-empty array', operation)
         for (const scheduleId of scheduleIds)
-          assertIdentifier(scheduleId, { field: 'scheduleIds', maxLength: 200, provider, operation })
+          assertIdentifier(scheduleId, {
+            field: 'scheduleIds',
+            maxLength: 200,
+            provider,
+            operation,
+          })
       }
       return call(operation, 'DELETE', '/payment-schedules', {
         params: {

@@ -30,7 +30,9 @@ describe('createPortoneClient', () => {
   it('sends `Authorization: PortOne <secret>` on every call, with no token call', async () => {
     const fetch = recordingFetch(() => json(fixtureBody('getBillingKeyInfo-200-issued')))
     await client(fetch).getBillingKey('bk-1')
-    await client(fetch).getPayment(PAYMENT_ID).catch(() => {})
+    await client(fetch)
+      .getPayment(PAYMENT_ID)
+      .catch(() => {})
     expect(fetch.calls.map((sent) => sent.headers.get('authorization'))).toEqual([
       `PortOne ${SECRET}`,
       `PortOne ${SECRET}`,
@@ -281,7 +283,9 @@ describe('billing keys', () => {
     }))
       listed.push(key.billingKey)
     expect(listed).toEqual(keys)
-    expect(fetch.calls.map((sent) => JSON.parse(sent.url.searchParams.get('requestBody') ?? ''))).toEqual(
+    expect(
+      fetch.calls.map((sent) => JSON.parse(sent.url.searchParams.get('requestBody') ?? '')),
+    ).toEqual(
       [0, 1, 2].map((number) => ({ filter: { status: ['ISSUED'] }, page: { number, size: 2 } })),
     )
   })
@@ -348,7 +352,10 @@ describe('payments', () => {
         amount: 3000,
         currentCancellableAmount: 9900,
       }),
-    ).rejects.toMatchObject({ name: 'RejectedError', code: 'CANCELLABLE_AMOUNT_CONSISTENCY_BROKEN' })
+    ).rejects.toMatchObject({
+      name: 'RejectedError',
+      code: 'CANCELLABLE_AMOUNT_CONSISTENCY_BROKEN',
+    })
   })
 
   it('schedules with a key derived from the paymentId, a Date as ISO 8601', async () => {

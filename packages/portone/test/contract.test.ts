@@ -43,7 +43,8 @@ const REFUSED = [
  */
 const NO_KEY = ['deleteBillingKey', 'revokePaymentSchedules', 'cancelPayment']
 
-const lastSegment = (path: string, back = 0) => decodeURIComponent(path.split('/').at(-1 - back) ?? '')
+const lastSegment = (path: string, back = 0) =>
+  decodeURIComponent(path.split('/').at(-1 - back) ?? '')
 
 /** The client call a recorded request stands for, and the storeId the client needs for it. */
 function callOf({ operationId, request }: Fixture) {

@@ -40,4 +40,5 @@ export const chargeInput = () => ({
 export const PAYMENT_ID = 'order-20260301-0001'
 
 /** `GET /payments/{id}` answering the getPayment fixture `name`, any other request `other`. */
-export const isLookup = (sent: Sent) => sent.method === 'GET' && sent.url.pathname.startsWith('/payments/')
+export const isLookup = (sent: Sent) =>
+  sent.method === 'GET' && sent.url.pathname.startsWith('/payments/')
