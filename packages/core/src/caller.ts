@@ -33,9 +33,8 @@ type BodyOf<O> = O extends { requestBody?: infer R } ? Json<NonNullable<R>> : ne
 type Params<O> = (Given<PathOf<O>> extends true ? { path: PathOf<O> } : { path?: never }) &
   (Given<QueryOf<O>> extends true ? { query?: QueryOf<O> } : { query?: never })
 /** The init of a call to operation `O`: its params and JSON body as the spec types them. */
-export type InitOf<O> = { signal?: AbortSignal; headers?: Record<string, string> } & (Given<PathOf<O>> extends true
-  ? { params: Params<O> }
-  : { params?: Params<O> }) &
+export type InitOf<O> = Pick<CallInit, 'signal' | 'headers'> &
+  (Given<PathOf<O>> extends true ? { params: Params<O> } : { params?: Params<O> }) &
   (Given<BodyOf<O>> extends true ? { body: BodyOf<O> } : { body?: never })
 /** The JSON body of operation `O`'s 2xx answers. */
 export type SuccessBody<O> = O extends { responses: infer R }
