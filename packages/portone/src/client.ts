@@ -362,7 +362,13 @@ export function createPortoneClient(options: PortoneClientOptions): PortoneClien
                   `portone ${operation}: payment ${paymentId} was still in flight at the deadline`,
                   { provider, operation, cause: e },
                 )
-              await new Promise((resolve) => setTimeout(resolve, delay))
+              // The caller's abort cuts the wait short; the next attempt then throws AbortError.
+              await new Promise<void>((resolve) => {
+                const timer = setTimeout(resolve, delay)
+                signal?.addEventListener('abort', () => resolve(clearTimeout(timer)), {
+                  once: true,
+                })
+              })
             }
           }
         },

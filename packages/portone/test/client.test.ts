@@ -178,6 +178,20 @@ describe('chargeBillingKey', () => {
     if (result.outcome === 'unknown') expect(result.error).toBeInstanceOf(TimeoutError)
   })
 
+  it('stops waiting on an in-flight charge when the caller aborts, and reconciles once', async () => {
+    const controller = new AbortController()
+    const fetch = recordingFetch((sent) => {
+      if (isLookup(sent)) return json(paid)
+      setTimeout(() => controller.abort(), 1)
+      return failure('IDEMPOTENCY_OUTSTANDING_REQUEST', 409, {}, { 'retry-after': '60' })
+    })
+    const result = await client(fetch).chargeBillingKey(PAYMENT_ID, chargeInput(), {
+      signal: controller.signal,
+    })
+    expect(result.outcome).toBe('paid')
+    expect(fetch.calls.map((sent) => sent.method)).toEqual(['POST', 'GET'])
+  })
+
   it('reconciles ALREADY_PAID through getPayment: paid for the same amount', async () => {
     const fetch = recordingFetch((sent) =>
       isLookup(sent) ? json(paid) : failure('ALREADY_PAID', 409),
