@@ -21,6 +21,12 @@ module.exports = [
     limit: kB(5),
   },
   {
+    name: '@billingkey/portone: createPortoneClient',
+    path: '../../packages/portone/dist/index.js',
+    import: '{ createPortoneClient }',
+    limit: kB(5),
+  },
+  {
     name: '@billingkey/client: createBillingKeys',
     path: '../../packages/client/dist/index.js',
     import: '{ createBillingKeys }',
@@ -37,6 +43,12 @@ module.exports = [
     name: '@billingkey/bootpay/api: createBootpayApi',
     path: '../../packages/bootpay/dist/api.js',
     import: '{ createBootpayApi }',
+    limit: kB(3.25),
+  },
+  {
+    name: '@billingkey/portone/api: createPortoneApi',
+    path: '../../packages/portone/dist/api.js',
+    import: '{ createPortoneApi }',
     limit: kB(3.25),
   },
 ].map((entry) => ({ ...entry, gzip: true }))

@@ -5,6 +5,8 @@ import { serializePath } from './validate'
 export interface CallInit {
   params?: { path?: Record<string, unknown>; query?: Record<string, unknown> }
   body?: unknown
+  /** Extra headers, lower-case names (PortOne's `idempotency-key`). */
+  headers?: Record<string, string>
   signal?: AbortSignal
 }
 
@@ -31,9 +33,8 @@ type BodyOf<O> = O extends { requestBody?: infer R } ? Json<NonNullable<R>> : ne
 type Params<O> = (Given<PathOf<O>> extends true ? { path: PathOf<O> } : { path?: never }) &
   (Given<QueryOf<O>> extends true ? { query?: QueryOf<O> } : { query?: never })
 /** The init of a call to operation `O`: its params and JSON body as the spec types them. */
-export type InitOf<O> = { signal?: AbortSignal } & (Given<PathOf<O>> extends true
-  ? { params: Params<O> }
-  : { params?: Params<O> }) &
+export type InitOf<O> = Pick<CallInit, 'signal' | 'headers'> &
+  (Given<PathOf<O>> extends true ? { params: Params<O> } : { params?: Params<O> }) &
   (Given<BodyOf<O>> extends true ? { body: BodyOf<O> } : { body?: never })
 /** The JSON body of operation `O`'s 2xx answers. */
 export type SuccessBody<O> = O extends { responses: infer R }
@@ -53,7 +54,7 @@ export function buildRequest(
   baseUrl: string,
   method: string,
   path: string,
-  { params = {}, body, signal }: CallInit = {},
+  { params = {}, body, headers, signal }: CallInit = {},
 ): PlainRequest {
   let query = ''
   for (const [name, value] of Object.entries(params.query ?? {})) {
@@ -69,11 +70,11 @@ export function buildRequest(
   }
   const url = baseUrl + serializePath(path, params.path ?? {}) + query
   return body === undefined
-    ? { method, url, signal }
+    ? { method, url, headers, signal }
     : {
         method,
         url,
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...headers },
         body: JSON.stringify(body),
         signal,
       }

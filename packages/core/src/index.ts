@@ -22,6 +22,7 @@ export type {
   ClientOptions,
   IamportRef,
   LookupResult,
+  PortoneRef,
   ProviderRef,
 } from './model'
 export type {

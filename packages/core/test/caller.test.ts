@@ -177,6 +177,22 @@ describe('buildRequest sends what openapi-fetch sends', () => {
     },
   )
 
+  it('sends the extra headers of a call, with or without a body', async () => {
+    const { ours, caller } = both()
+    const headers = { 'idempotency-key': '"order-1-charge"' }
+    await caller.POST('/charges', { body: { amount: 1 }, headers })
+    await caller.DELETE('/charges/c1', { headers })
+    expect(
+      ours.fetch.calls.map((sent) => [
+        sent.headers.get('idempotency-key'),
+        sent.headers.get('content-type'),
+      ]),
+    ).toEqual([
+      ['"order-1-charge"', 'application/json'],
+      ['"order-1-charge"', null],
+    ])
+  })
+
   it('refuses a query value that is not well-formed Unicode before fetch', async () => {
     const { ours, caller } = both()
     await expect(

@@ -69,7 +69,9 @@ describe('types', () => {
     expectTypeOf(error).toExtend<ApiError>()
     expectTypeOf(error.retryAfterMs).toEqualTypeOf<number | undefined>()
     expectTypeOf(new ValidationError('x').field).toEqualTypeOf<string | undefined>()
-    expectTypeOf(new NotFoundError('x').provider).toEqualTypeOf<'iamport' | 'bootpay' | undefined>()
+    expectTypeOf(new NotFoundError('x').provider).toEqualTypeOf<
+      'iamport' | 'bootpay' | 'portone' | undefined
+    >()
     expectTypeOf(new BillingKeyError('x').code).toEqualTypeOf<string | number | undefined>()
   })
 

@@ -66,7 +66,11 @@ describe('packed tarballs in a scratch project', () => {
 
   it('covers the subpath entries', () => {
     expect(entryPoints.map((e) => e.name)).toEqual(
-      expect.arrayContaining(['@billingkey/iamport/api', '@billingkey/bootpay/api']),
+      expect.arrayContaining([
+        '@billingkey/iamport/api',
+        '@billingkey/bootpay/api',
+        '@billingkey/portone/api',
+      ]),
     )
   })
 

@@ -52,6 +52,7 @@ describe('size budgets (size-limit, gzip, dependencies included)', async () => {
     const limit = (name: string) => budgets.find((b) => b.name === name)?.limit
     expect(limit('@billingkey/iamport: createIamportClient')).toBe('5 kB')
     expect(limit('@billingkey/bootpay: createBootpayClient')).toBe('5 kB')
+    expect(limit('@billingkey/portone: createPortoneClient')).toBe('5 kB')
     expect(limit('@billingkey/client: createBillingKeys')).toBe('8 kB')
   })
 
