@@ -21,6 +21,29 @@ export interface ErrorDetails {
 
 export class BillingKeyError extends Error {
   override name = 'BillingKeyError'
+  /**
+   * `instanceof` as usual, and for the errors of another copy of core too (the ESM and CJS builds
+   * loaded in one process, as under Jest): by name, a class up the value's prototype chain is
+   * named like this one, and the chain reaches a BillingKeyError (so a look-alike
+   * `ValidationError` of other code is not one). Every class of the hierarchy inherits it.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    // The usual check first: a minifier renames classes, so names only serve another copy.
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class right of instanceof
+    if (Function.prototype[Symbol.hasInstance].call(this, value)) return true
+    let found = false
+    for (
+      let proto = Object.getPrototypeOf(Object(value));
+      proto;
+      proto = Object.getPrototypeOf(proto)
+    ) {
+      const name = proto.constructor?.name
+      // biome-ignore lint/complexity/noThisInStatic: `this` is the class right of instanceof
+      found ||= name === this.name
+      if (name === 'BillingKeyError') return found
+    }
+    return false
+  }
   declare readonly provider?: ProviderName
   declare readonly operation?: string
   declare readonly status?: number
@@ -110,3 +133,10 @@ export type ApiErrorClass = (new (
 }
 
 export const isBillingKeyError = (e: unknown): e is BillingKeyError => e instanceof BillingKeyError
+
+/**
+ * Whether the runtime refused the request for want of a permission (Deno 2 without `--allow-net`
+ * throws `NotCapable`): final, since no retry grants it.
+ */
+export const isPermissionDenied = (e: unknown): boolean =>
+  (e as Error | undefined)?.name === 'NotCapable'

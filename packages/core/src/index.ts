@@ -7,8 +7,8 @@ export {
   type PathsWith,
   type SuccessBody,
 } from './caller'
-export { errorFromResponse, parseRetryAfter, requestIdOf, toBillingKeyError } from './classify'
 export { type SettleChargeOptions, settleCharge } from './charge'
+export { errorFromResponse, parseRetryAfter, requestIdOf, toBillingKeyError } from './classify'
 export { mapWithConcurrency } from './concurrency'
 export * from './errors'
 export { createLog, type Log, type Logger, type LogLevel } from './logger'

@@ -39,5 +39,8 @@ export function redact<T>(value: T): T {
   }
 }
 
-export const redactHeaders = (headers: HeadersInit): Record<string, string> =>
+// What `new Headers()` accepts, named without the DOM-only `HeadersInit` so Node projects compile.
+type HeadersInput = ConstructorParameters<typeof Headers>[0]
+
+export const redactHeaders = (headers: HeadersInput): Record<string, string> =>
   redact(Object.fromEntries(new Headers(headers)))

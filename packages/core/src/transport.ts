@@ -1,5 +1,5 @@
 import { parseRetryAfter, requestIdOf, toBillingKeyError } from './classify'
-import { type BillingKeyError, ConnectionError, TimeoutError } from './errors'
+import { type BillingKeyError, ConnectionError, isPermissionDenied, TimeoutError } from './errors'
 import { createLog } from './logger'
 import type { ClientOptions } from './model'
 import type { ProviderName } from './providers'
@@ -122,8 +122,9 @@ export function createTransport(options: TransportOptions): Transport {
       if (signal?.aborted) throw abortError(signal, provider)
       const reason = controller.signal.reason
       if (reason instanceof TimeoutError) error = reason
-      // authorize() failing is final: the token call has retried already.
-      else if (error && !sent) throw error
+      // authorize() failing is final (the token call has retried already), and so is a runtime
+      // refusing the connection (Deno without --allow-net): no retry grants a permission.
+      else if (error && (!sent || isPermissionDenied(error.cause))) throw error
 
       const response = reply?.response
       const status = response?.status ?? 0

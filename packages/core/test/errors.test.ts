@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import {
   AbortError,
   ApiError,
@@ -68,6 +68,56 @@ describe('the error hierarchy', () => {
       code: -1,
       response: { card_number: '[REDACTED]', customer_uid: 'c1' },
     })
+  })
+
+  it("recognises another copy of core's errors (the CJS build beside the ESM one)", async () => {
+    vi.resetModules()
+    const other = await import('../src/errors')
+    expect(other.NotFoundError).not.toBe(NotFoundError)
+    const notFound = new other.NotFoundError('gone')
+    const expired = new other.BillingKeyExpiredError('expired')
+    expect(notFound).toBeInstanceOf(NotFoundError)
+    expect(notFound).toBeInstanceOf(ApiError)
+    expect(notFound).toBeInstanceOf(BillingKeyError)
+    expect(notFound).toBeInstanceOf(Error)
+    expect(isBillingKeyError(notFound)).toBe(true)
+    expect(expired).toBeInstanceOf(RejectedError)
+    expect(new NotFoundError('gone')).toBeInstanceOf(other.NotFoundError)
+    expect(other.isBillingKeyError(new ValidationError('bad'))).toBe(true)
+    // and a subclass stays a different class, from either copy
+    expect(notFound).not.toBeInstanceOf(RateLimitError)
+    expect(new other.RateLimitError('slow')).not.toBeInstanceOf(NotFoundError)
+    expect(expired).not.toBeInstanceOf(NotFoundError)
+    expect(new other.ApiError('x')).not.toBeInstanceOf(NotFoundError)
+    expect(new other.ConnectionError('x')).not.toBeInstanceOf(ApiError)
+    expect(toBillingKeyError(notFound, {})).toBe(notFound)
+  })
+
+  it('keeps instanceof within one copy when a minifier renamed the classes', async () => {
+    vi.resetModules()
+    const minified = await import('../src/errors')
+    for (const [short, Class] of [
+      ['a', minified.BillingKeyError],
+      ['b', minified.ApiError],
+      ['c', minified.NotFoundError],
+    ] as const) {
+      Object.defineProperty(Class, 'name', { value: short })
+    }
+    const error = new minified.NotFoundError('gone')
+    expect(error).toBeInstanceOf(minified.NotFoundError)
+    expect(error).toBeInstanceOf(minified.ApiError)
+    expect(minified.isBillingKeyError(error)).toBe(true)
+    expect(error).not.toBeInstanceOf(minified.RateLimitError)
+  })
+
+  it('is not fooled by a look-alike of the same name from other code', () => {
+    const lookAlike = new (class ValidationError extends Error {})('x')
+    expect(lookAlike).not.toBeInstanceOf(ValidationError)
+    expect(lookAlike).not.toBeInstanceOf(BillingKeyError)
+    expect(isBillingKeyError(lookAlike)).toBe(false)
+    for (const value of [null, undefined, 0, 'ValidationError', Object.create(null)]) {
+      expect(value).not.toBeInstanceOf(ValidationError)
+    }
   })
 
   it('tells BillingKeyErrors from other values', () => {

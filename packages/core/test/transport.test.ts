@@ -185,6 +185,18 @@ describe('retries', () => {
     expect(fetch.calls).toHaveLength(3)
   })
 
+  it('does not retry a runtime refusing the connection (Deno NotCapable, without --allow-net)', async () => {
+    const message =
+      'Requires net access to "api.iamport.kr:443", run again with the --allow-net flag'
+    const denied = Object.assign(new Error(message), { name: 'NotCapable' })
+    const fetch = mockFetch(() => Promise.reject(denied))
+    const error = await rejection(transport(fetch)(URL_))
+    expect(error).toBeInstanceOf(ConnectionError)
+    expect(error).toMatchObject({ provider: 'iamport', cause: denied })
+    expect((error as Error).message).toBe(`iamport GET ${URL_} failed: NotCapable: ${message}`)
+    expect(fetch.calls).toHaveLength(1)
+  })
+
   it('returns the last response when retries run out', async () => {
     const fetch = mockFetch((_, n) => new Response(`attempt ${n}`, { status: 503 }))
     const response = await transport(fetch, { maxRetries: 4 })(URL_)

@@ -10,6 +10,7 @@ import {
   createLog,
   createProviderClient,
   createTransport,
+  isBillingKeyError,
   type Logger,
   type LookupResult,
   NotFoundError,
@@ -70,6 +71,13 @@ describe('types', () => {
     expectTypeOf(new ValidationError('x').field).toEqualTypeOf<string | undefined>()
     expectTypeOf(new NotFoundError('x').provider).toEqualTypeOf<'iamport' | 'bootpay' | undefined>()
     expectTypeOf(new BillingKeyError('x').code).toEqualTypeOf<string | number | undefined>()
+  })
+
+  it('narrows by instanceof and the guard, through the cross-build Symbol.hasInstance', () => {
+    const error = {} as unknown
+    if (error instanceof RateLimitError)
+      expectTypeOf(error.retryAfterMs).toEqualTypeOf<number | undefined>()
+    if (isBillingKeyError(error)) expectTypeOf(error).toEqualTypeOf<BillingKeyError>()
   })
 
   it('accepts console and pino-shaped loggers', () => {

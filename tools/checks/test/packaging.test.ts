@@ -1,10 +1,11 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { publint } from 'publint'
 import { formatMessage } from 'publint/utils'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { packPublicPackages, publicPackages, repoRoot, run } from './workspace'
+import { installProject, pack } from './packed'
+import { publicPackages, repoRoot, run } from './workspace'
 
 const required = ['license', 'repository', 'engines', 'files', 'exports'] as const
 
@@ -46,7 +47,7 @@ describe.each(publicPackages)('$name', (pkg) => {
 })
 
 /**
- * Packs every public package (see packPublicPackages), installs the tarballs into a scratch project outside the workspace with npm, and
+ * Packs every public package (see packed.ts), installs the tarballs into a scratch project outside the workspace with npm, and
  * loads each package both ways.
  */
 describe('packed tarballs in a scratch project', () => {
@@ -55,22 +56,8 @@ describe('packed tarballs in a scratch project', () => {
 
   beforeAll(async () => {
     scratch = mkdtempSync(join(tmpdir(), 'billingkey-smoke-'))
-    const tarballs = await packPublicPackages(join(scratch, 'tarballs'))
-    const specs = Object.fromEntries(
-      Object.entries(tarballs).map(([name, tarball]) => [name, `file:${tarball}`]),
-    )
     project = join(scratch, 'project')
-    mkdirSync(project)
-    writeFileSync(
-      join(project, 'package.json'),
-      JSON.stringify({ name: 'smoke', private: true, dependencies: specs, overrides: specs }),
-    )
-    const installed = await run(
-      'npm',
-      ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'],
-      { cwd: project },
-    )
-    expect(installed.code, installed.stderr).toBe(0)
+    await installProject(project, await pack(publicPackages, join(scratch, 'tarballs')))
   })
 
   afterAll(() => {

@@ -13,7 +13,8 @@ import {
 import { tmpdir } from 'node:os'
 import { dirname, join, relative, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { packPublicPackages, publicPackages, run } from './workspace'
+import { pack } from './packed'
+import { publicPackages, run } from './workspace'
 
 /** The link targets of a Markdown text: inline links and images, reference definitions, hrefs. */
 export function linkTargets(markdown: string): string[] {
@@ -90,7 +91,7 @@ describe('packed READMEs', () => {
 
   beforeAll(async () => {
     scratch = mkdtempSync(join(tmpdir(), 'billingkey-readme-links-'))
-    tarballs = await packPublicPackages(join(scratch, 'tarballs'))
+    tarballs = await pack(publicPackages, join(scratch, 'tarballs'))
   })
 
   afterAll(() => {
@@ -100,9 +101,13 @@ describe('packed READMEs', () => {
   it.each(publicPackages)('$name: every relative link resolves inside its tarball', async (pkg) => {
     const unpacked = join(scratch, pkg.name.replace('/', '+'))
     mkdirSync(unpacked)
-    const untar = await run('tar', ['-xzf', tarballs[pkg.name] as string, '-C', unpacked], {
-      cwd: scratch,
-    })
+    const untar = await run(
+      'tar',
+      ['-xzf', (tarballs[pkg.name] as string).slice('file:'.length), '-C', unpacked],
+      {
+        cwd: scratch,
+      },
+    )
     expect(untar.code, untar.stderr).toBe(0)
     const root = join(unpacked, 'package')
     expect(existsSync(join(root, 'README.md')), 'the tarball has a README').toBe(true)

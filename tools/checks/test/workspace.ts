@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process'
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
 
@@ -48,24 +48,4 @@ export async function run(
     if (typeof e.code !== 'number') throw error
     return { code: e.code, stdout: e.stdout ?? '', stderr: e.stderr ?? '' }
   }
-}
-
-/**
- * Packs every public package with pnpm (which rewrites `workspace:` and `catalog:` ranges as a
- * publish would) into `destination`; resolves to each package's tarball path by name.
- */
-export async function packPublicPackages(destination: string): Promise<Record<string, string>> {
-  mkdirSync(destination, { recursive: true })
-  const tarballs: Record<string, string> = {}
-  for (const pkg of publicPackages) {
-    const packed = await run('pnpm', ['pack', '--pack-destination', destination], { cwd: pkg.dir })
-    if (packed.code !== 0) throw new Error(`pnpm pack of ${pkg.name} failed: ${packed.stderr}`)
-    const tarball = join(
-      destination,
-      `${pkg.name.replace('@', '').replace('/', '-')}-${pkg.manifest.version}.tgz`,
-    )
-    if (!existsSync(tarball)) throw new Error(`pnpm pack of ${pkg.name} wrote no ${tarball}`)
-    tarballs[pkg.name] = tarball
-  }
-  return tarballs
 }
