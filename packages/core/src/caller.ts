@@ -6,6 +6,8 @@ export interface CallInit {
   params?: { path?: Record<string, unknown>; query?: Record<string, unknown> }
   body?: unknown
   signal?: AbortSignal
+  /** Per-attempt timeout for this call, instead of the client's `timeoutMs`. */
+  timeoutMs?: number
 }
 
 export type Method = 'GET' | 'POST' | 'DELETE'
@@ -53,7 +55,7 @@ export function buildRequest(
   baseUrl: string,
   method: string,
   path: string,
-  { params = {}, body, signal }: CallInit = {},
+  { params = {}, body, signal, timeoutMs }: CallInit = {},
 ): PlainRequest {
   let query = ''
   for (const [name, value] of Object.entries(params.query ?? {})) {
@@ -69,12 +71,13 @@ export function buildRequest(
   }
   const url = baseUrl + serializePath(path, params.path ?? {}) + query
   return body === undefined
-    ? { method, url, signal }
+    ? { method, url, signal, timeoutMs }
     : {
         method,
         url,
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(body),
         signal,
+        timeoutMs,
       }
 }
