@@ -35,7 +35,6 @@ import type {
   IssueBillingKeyRequest,
   PagedPaymentAnnotation,
   PagedScheduleAnnotation,
-  PaymentAnnotation,
   paths,
   ScheduleEntry,
   ScheduleResultAnnotation,
