@@ -22,3 +22,4 @@ export {
 export type { IamportApiError, IamportCode } from './errors'
 export { isSuperBillingKey, toBillingKey, toPayment } from './model'
 export type * from './types'
+export { type IamportWebhookBody, verifyWebhook } from './webhook'
