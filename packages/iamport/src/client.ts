@@ -419,6 +419,20 @@ export function createIamportClient(options: IamportClientOptions): IamportClien
     return payment && toPayment(payment)
   }
 
+  /** One payment by imp_uid; `include_sandbox` as given (iamport's default is false). */
+  const byImpUid = async (
+    imp_uid: string,
+    include_sandbox: boolean | undefined,
+    signal: AbortSignal | undefined,
+  ) =>
+    toPayment(
+      await call('getPayment', 'GET', '/payments/{imp_uid}', {
+        params: { path: { imp_uid }, query: { include_sandbox } },
+        signal,
+        expect: PAYMENT,
+      }),
+    )
+
   return {
     baseUrl,
     fetch,
@@ -615,16 +629,7 @@ export function createIamportClient(options: IamportClientOptions): IamportClien
     },
 
     getPayment: async (id, { includeSandbox, signal } = {}) =>
-      toPayment(
-        await call('getPayment', 'GET', '/payments/{imp_uid}', {
-          params: {
-            path: { imp_uid: impUidOf(id, 'getPayment') },
-            query: includeSandbox === undefined ? {} : { include_sandbox: includeSandbox },
-          },
-          signal,
-          expect: PAYMENT,
-        }),
-      ),
+      byImpUid(impUidOf(id, 'getPayment'), includeSandbox, signal),
 
     async getPayments({ impUids = [], merchantUids = [] } = {}, { signal } = {}) {
       const operation = 'getPayments'
@@ -729,21 +734,15 @@ export function createIamportClient(options: IamportClientOptions): IamportClien
         if (!(isRefusal(error) || (error instanceof ResponseError && error.status === 200)))
           throw error
         const payment = await (imp_uid
-          ? call('getPayment', 'GET', '/payments/{imp_uid}', {
-              params: { path: { imp_uid }, query: { include_sandbox: true } },
-              signal,
-              expect: PAYMENT,
-            })
-          : call('findPayment', 'GET', '/payments/find/{merchant_uid}', {
-              params: { path: { merchant_uid: merchant_uid as string } },
-              signal,
-              expect: PAYMENT,
-            })
-        ).catch(() => {
+          ? byImpUid(imp_uid, true, signal)
+          : findOne(merchant_uid as string, undefined, signal)
+        ).catch(() => null)
+        if (
+          !payment ||
+          payment.amount - payment.cancelledAmount !== checksum - (refund || checksum)
+        )
           throw error
-        })
-        if (payment.amount - payment.cancel_amount !== checksum - (refund || checksum)) throw error
-        return toPayment(payment)
+        return payment
       }
     },
   }
