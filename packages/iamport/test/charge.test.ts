@@ -70,8 +70,12 @@ function fakeIamport(script: Script) {
   }
 }
 
+// Retries on (the default 2): the charge POST must still go out once.
 const charge = (fake: ReturnType<typeof fakeIamport>, options = {}) =>
-  client(fake.fetch).chargeBillingKey('customer_1234', REQUEST, { pollIntervalMs: 1, ...options })
+  client(fake.fetch, { maxRetries: 2 }).chargeBillingKey('customer_1234', REQUEST, {
+    pollIntervalMs: 1,
+    ...options,
+  })
 
 const always =
   (value: PaymentAnnotation | null) =>
