@@ -548,12 +548,8 @@ export function createIamportClient(options: IamportClientOptions): IamportClien
       const customer_uid = customerUid(uid, operation)
       if (typeof request !== 'object' || request === null) fail('request', 'is required', operation)
       const { merchantUid, amount, name, ...optional } = request
-      const merchant_uid = assertIdentifier(merchantUid, {
-        field: 'merchantUid',
-        maxLength: 40,
-        provider,
-        operation,
-      })
+      // A path id: the lookups that settle an unknown outcome put it in the path.
+      const merchant_uid = merchantUidOf(merchantUid, operation)
       amountOf(amount, 'amount', operation)
       if (assertText(name, { field: 'name', maxLength: 40, provider, operation }) === '')
         fail('name', 'is empty', operation)

@@ -270,6 +270,7 @@ describe('chargeBillingKey validates before any request', () => {
     ['merchantUid', 'c', { ...REQUEST, merchantUid: undefined }],
     ['merchantUid', 'c', { ...REQUEST, merchantUid: 'x'.repeat(41) }],
     ['merchantUid', 'c', { ...REQUEST, merchantUid: ' order ' }],
+    ['merchantUid', 'c', { ...REQUEST, merchantUid: '..' }],
     ['amount', 'c', { ...REQUEST, amount: 0 }],
     ['amount', 'c', { ...REQUEST, amount: Number.NaN }],
     ['amount', 'c', { ...REQUEST, amount: '1000' }],
