@@ -8,6 +8,8 @@ export interface CallInit {
   /** Extra headers, lower-case names (PortOne's `idempotency-key`). */
   headers?: Record<string, string>
   signal?: AbortSignal
+  /** Per-attempt timeout for this call, instead of the client's `timeoutMs`. */
+  timeoutMs?: number
 }
 
 export type Method = 'GET' | 'POST' | 'DELETE'
@@ -54,7 +56,7 @@ export function buildRequest(
   baseUrl: string,
   method: string,
   path: string,
-  { params = {}, body, headers, signal }: CallInit = {},
+  { params = {}, body, headers, signal, timeoutMs }: CallInit = {},
 ): PlainRequest {
   let query = ''
   for (const [name, value] of Object.entries(params.query ?? {})) {
@@ -70,12 +72,13 @@ export function buildRequest(
   }
   const url = baseUrl + serializePath(path, params.path ?? {}) + query
   return body === undefined
-    ? { method, url, headers, signal }
+    ? { method, url, headers, signal, timeoutMs }
     : {
         method,
         url,
         headers: { 'content-type': 'application/json', ...headers },
         body: JSON.stringify(body),
         signal,
+        timeoutMs,
       }
 }

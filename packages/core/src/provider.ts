@@ -85,7 +85,7 @@ export type TypedCall<Paths, U extends Unwrap = PayloadIsBody> = <
   operation: string,
   method: M,
   path: P,
-  init: InitOf<Operation<Paths, P, M>> & { expect?: Shape },
+  init: InitOf<Operation<Paths, P, M>> & { expect?: Shape; timeoutMs?: number },
 ) => Promise<PayloadOf<U, SuccessBody<Operation<Paths, P, M>>>>
 
 export interface ProviderClient<Paths, U extends Unwrap = PayloadIsBody> {

@@ -18,6 +18,8 @@ export interface PlainRequest extends Endpoint {
   /** Sent as it is by every attempt, so retries and the replay send the same bytes. */
   body?: string | ArrayBuffer
   signal?: AbortSignal
+  /** This request's per-attempt timeout, instead of the client's (a charge needs 60 s or more). */
+  timeoutMs?: number
 }
 
 /** The last response (its body already read, inside the attempt's timeout) and that body. */
@@ -79,7 +81,9 @@ export function createTransport(options: TransportOptions): Transport {
     const { method, url, body, signal } = request
     const where = `${provider} ${method} ${url}`
     const fields = log && { provider, method, url }
-    const deadline = Date.now() + deadlineMs
+    const attemptMs = request.timeoutMs ?? timeoutMs
+    // A longer per-request timeout stretches the deadline too, or the deadline would cut it short.
+    const deadline = Date.now() + Math.max(deadlineMs, request.timeoutMs ?? 0)
     const retries = isIdempotent(request) ? maxRetries : 0
     let replayed: unknown
 
@@ -93,7 +97,7 @@ export function createTransport(options: TransportOptions): Transport {
         throw signal?.aborted ? abortError(signal, provider) : toBillingKeyError(e, { provider })
       }
       const started = Date.now()
-      const ms = Math.min(timeoutMs, deadline - started)
+      const ms = Math.min(attemptMs, deadline - started)
       const controller = new AbortController()
       const abort = () => controller.abort(signal?.reason)
       const timer = setTimeout(

@@ -213,3 +213,16 @@ describe('buildRequest sends what openapi-fetch sends', () => {
     expect(theirs.signals.map((signal) => signal.aborted)).toEqual([true])
   })
 })
+
+describe('buildRequest timeoutMs', () => {
+  it("carries a call's own timeoutMs to the transport", () => {
+    expect(
+      buildRequest('https://x.test', 'POST', '/a', { body: {}, timeoutMs: 60_000 }),
+    ).toMatchObject({
+      timeoutMs: 60_000,
+    })
+    expect(buildRequest('https://x.test', 'GET', '/a', { timeoutMs: 90_000 }).timeoutMs).toBe(
+      90_000,
+    )
+  })
+})

@@ -356,6 +356,30 @@ describe('timeouts', () => {
     expect(error).toBeInstanceOf(TimeoutError)
     expect(fetch.calls).toHaveLength(1)
   })
+
+  it("uses a request's own timeoutMs instead of the client's", async () => {
+    const fetch = mockFetch(never)
+    const error = await rejection(
+      transport(fetch, { timeoutMs: 600_000, maxRetries: 0 }).send({
+        method: 'GET',
+        url: URL_,
+        timeoutMs: 20,
+      }),
+    )
+    expect((error as Error).message).toBe(`iamport GET ${URL_} timed out after 20 ms`)
+  })
+
+  it("stretches the deadline to a request's longer timeoutMs", async () => {
+    const fetch = mockFetch(never)
+    const error = await rejection(
+      transport(fetch, { deadlineMs: 5, maxRetries: 0 }).send({
+        method: 'POST',
+        url: URL_,
+        timeoutMs: 30,
+      }),
+    )
+    expect((error as Error).message).toBe(`iamport POST ${URL_} timed out after 30 ms`)
+  })
 })
 
 describe('the replay after a 401', () => {

@@ -3,15 +3,23 @@
 export * from '@billingkey/core/errors'
 export { createIamportAdapter } from './adapter'
 export {
+  type CancelPaymentRequest,
+  type ChargeBillingKeyRequest,
+  type ChargeOptions,
   createIamportClient,
   type DeleteBillingKeyOptions,
+  type FindAllPaymentsOptions,
+  type FindPaymentOptions,
   type Found,
   type GetBillingKeysOptions,
+  type GetPaymentOptions,
   type IamportClient,
   type IamportClientOptions,
   type ListPaymentsOptions,
   type ListSchedulesOptions,
+  type PaymentPage,
 } from './client'
 export type { IamportApiError, IamportCode } from './errors'
-export { isSuperBillingKey, toBillingKey } from './model'
+export { isSuperBillingKey, toBillingKey, toPayment } from './model'
 export type * from './types'
+export { type IamportWebhookBody, verifyWebhook } from './webhook'
