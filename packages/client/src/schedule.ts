@@ -4,6 +4,7 @@ import {
   type BillingKeyAdapter,
   type BillingKeyRef,
   type LookupResult,
+  PROVIDERS,
   type ProviderName,
   TimeoutError,
   toBillingKeyError,
@@ -38,10 +39,9 @@ export async function settle(
 
   const settled: Settled[] = []
   const byKey = new Map<string, Settled>()
-  const pending: Record<ProviderName, { ref: BillingKeyRef; entry: Settled }[]> = {
-    iamport: [],
-    bootpay: [],
-  }
+  const pending = Object.fromEntries(
+    PROVIDERS.map((provider) => [provider, []]),
+  ) as unknown as Record<ProviderName, { ref: BillingKeyRef; entry: Settled }[]>
   let done = 0
   refs.forEach((input: unknown, index) => {
     let parsed: ReturnType<typeof parseRef>

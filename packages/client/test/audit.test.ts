@@ -1,7 +1,10 @@
-import { AbortError, type BillingKeyRef, type BootpayRef, ValidationError } from '@billingkey/core'
+import { AbortError, type BootpayRef, ValidationError } from '@billingkey/core'
 import { describe, expect, test } from 'vitest'
 import { createBillingKeys } from '../src/index'
 import { providers, SECRETS, sandboxProviders } from './setup'
+
+/** The refs of the two providers these tests configure. */
+type BillingKeyRef = import('@billingkey/core').IamportRef | import('@billingkey/core').BootpayRef
 
 // One ref of every fate (see wire.ts: the sandbox has no status -11 key and no 500 for one id),
 // one bad row, and one ref given twice.

@@ -1,7 +1,6 @@
 import {
   AbortError,
   BillingKeyExpiredError,
-  type BillingKeyRef,
   type IamportRef,
   NotFoundError,
   ServerError,
@@ -11,6 +10,9 @@ import { describe, expect, test } from 'vitest'
 import { createBillingKeys, type Progress } from '../src/index'
 import type { Gauge } from './recording'
 import { providers, SECRETS, sandboxProviders, seededIds } from './setup'
+
+/** The refs of the two providers these tests configure. */
+type BillingKeyRef = import('@billingkey/core').IamportRef | import('@billingkey/core').BootpayRef
 
 const uids = seededIds('active', 'customerUid')
 const unknownUids = seededIds('unknown', 'customerUid')

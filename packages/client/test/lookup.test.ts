@@ -1,13 +1,15 @@
 import {
   AbortError,
   BillingKeyExpiredError,
-  type BillingKeyRef,
   NotFoundError,
   ValidationError,
 } from '@billingkey/core'
 import { describe, expect, test } from 'vitest'
 import { createBillingKeys } from '../src/index'
 import { sandboxProviders as providers, SEEDED } from './setup'
+
+/** The refs of the two providers these tests configure. */
+type BillingKeyRef = import('@billingkey/core').IamportRef | import('@billingkey/core').BootpayRef
 
 describe('createBillingKeys', () => {
   test('takes any subset of the provider adapters, and says which', () => {

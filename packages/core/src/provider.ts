@@ -45,7 +45,7 @@ export type Authentication =
 export interface ProviderDeclaration<Code extends string | number = string | number> {
   provider: ProviderName
   /** The credentials the client holds: hidden by value in every error and log line. */
-  secrets: string[]
+  secrets: readonly string[]
   /** The production API root. */
   baseUrl: string
   auth: Authentication

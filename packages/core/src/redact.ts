@@ -39,7 +39,7 @@ const known = new Map<string, number>()
  * characters is ignored (a 2-digit password would hide unrelated digits everywhere: short ones
  * are left to redaction by name).
  */
-export function hideValues(values: unknown[]): () => void {
+export function hideValues(values: readonly unknown[]): () => void {
   const hidden = values.filter((value) => typeof value === 'string' && value.length > 5) as string[]
   for (const value of hidden) known.set(value, (known.get(value) ?? 0) + 1)
   return () => {

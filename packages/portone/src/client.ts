@@ -218,11 +218,6 @@ export function createPortoneClient(options: PortoneClientOptions): PortoneClien
     declaration,
     options,
   )
-  // Charges get their own transport: PortOne may take a minute to answer one.
-  const charge = createProviderClient<paths, PayloadIsBody, PortoneErrorCode>(declaration, {
-    ...options,
-    timeoutMs: Math.max(options.timeoutMs ?? 0, CHARGE_TIMEOUT_MS),
-  }).call
   const deadlineMs = options.deadlineMs ?? 120_000
   const inStore = storeId === undefined ? {} : { storeId }
   const storeQuery = { query: inStore }
@@ -326,7 +321,7 @@ export function createPortoneClient(options: PortoneClientOptions): PortoneClien
         async sendCharge(signal) {
           for (let wait = 1_000; ; wait = Math.min(wait * 2, 8_000)) {
             try {
-              const { payment } = await charge(
+              const { payment } = await call(
                 operation,
                 'POST',
                 '/payments/{paymentId}/billing-key',
@@ -335,6 +330,8 @@ export function createPortoneClient(options: PortoneClientOptions): PortoneClien
                   body: { ...inStore, ...input },
                   headers,
                   signal,
+                  // PortOne may take a minute to answer a charge.
+                  timeoutMs: Math.max(options.timeoutMs ?? 0, CHARGE_TIMEOUT_MS),
                   expect: objectWith('payment'),
                 },
               )
