@@ -6,12 +6,7 @@ import {
   createBootpayClient,
   type SubscriptionBilling,
 } from '@billingkey/bootpay'
-import type {
-  BillingKey,
-  BillingKeyAdapter,
-  BillingKeyError,
-  IamportRef,
-} from '@billingkey/core'
+import type { BillingKey, BillingKeyAdapter, BillingKeyError, IamportRef } from '@billingkey/core'
 import {
   type BillingKeyAnnotation,
   createIamportAdapter,
