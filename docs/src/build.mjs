@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { favicon, renderIndex } from './site.mjs'
-import { listProviders, parseSpec, specPath } from './spec.mjs'
+import { hasPackage, listProviders, parseSpec, specPath } from './spec.mjs'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 const dist = fileURLToPath(new URL('../dist', import.meta.url))
@@ -64,6 +64,7 @@ async function buildReference(provider, spec) {
 const providers = listProviders(root).map((provider) => ({
   provider,
   spec: parseSpec(readFileSync(join(root, specPath(provider)), 'utf8')),
+  hasPackage: hasPackage(root, provider),
 }))
 rmSync(dist, { recursive: true, force: true })
 mkdirSync(dist, { recursive: true })

@@ -43,8 +43,9 @@ const bilingual = ({ en, ko }) =>
 /**
  * @param {string} provider
  * @param {Spec} spec
+ * @param {boolean} hasPackage false while only the spec exists: no install command, npm or README
  */
-function providerSection(provider, spec) {
+function providerSection(provider, spec, hasPackage) {
   const name = packageName(provider)
   const rows = listOperations(spec).map(
     (op) => `        <tr>
@@ -62,12 +63,20 @@ function providerSection(provider, spec) {
       <span class="badge">spec ${escapeHtml(spec.info?.version)}</span>
     </div>
     <div class="install">
-      <pre><code><span class="prompt">$</span> npm install ${escapeHtml(name)}</code></pre>
+      ${
+        hasPackage
+          ? `<pre><code><span class="prompt">$</span> npm install ${escapeHtml(name)}</code></pre>`
+          : `<p class="pending">The spec comes first: the client package ${escapeHtml(name)} is not released yet.</p>`
+      }
       <nav class="links">
         <a class="button" href="${escapeHtml(provider)}.html">API reference</a>
-        <a href="${escapeHtml(provider)}.openapi.yaml" download>OpenAPI 3.1 spec</a>
+        <a href="${escapeHtml(provider)}.openapi.yaml" download>OpenAPI 3.1 spec</a>${
+          hasPackage
+            ? `
         <a href="https://www.npmjs.com/package/${escapeHtml(name)}">npm</a>
-        <a href="${repository}/tree/main/packages/${escapeHtml(provider)}#readme">README</a>
+        <a href="${repository}/tree/main/packages/${escapeHtml(provider)}#readme">README</a>`
+            : ''
+        }
       </nav>
     </div>
     <table class="operations">
@@ -80,7 +89,7 @@ ${rows.join('\n')}
 }
 
 /**
- * @param {{ provider: string, spec: Spec }[]} providers
+ * @param {{ provider: string, spec: Spec, hasPackage?: boolean }[]} providers
  * @returns {string}
  */
 export function renderIndex(providers) {
@@ -89,8 +98,8 @@ export function renderIndex(providers) {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>billingkey: billing-key API clients for iamport and Bootpay</title>
-<meta name="description" content="Typed, contract-first clients and API references for the billing-key (빌링키) APIs of iamport (PortOne V1) and Bootpay.">
+<title>billingkey: billing-key API clients for iamport, Bootpay and PortOne V2</title>
+<meta name="description" content="Typed, contract-first clients and API references for the billing-key (빌링키) APIs of iamport (PortOne V1), Bootpay and PortOne V2.">
 <link rel="icon" href="favicon.svg" type="image/svg+xml">
 <style>
 ${css}
@@ -108,11 +117,11 @@ ${css}
     <h1>Billing-key API clients for Korean payment providers</h1>
     <p class="ko" lang="ko">한국 PG사 빌링키 API를 위한 타입 안전 클라이언트</p>
     <p>Typed, contract-first TypeScript clients for the billing-key (빌링키) APIs of
-    iamport (PortOne V1) and Bootpay, generated from hand-written OpenAPI 3.1 specs. Each provider
+    iamport (PortOne V1), Bootpay and PortOne V2, generated from hand-written OpenAPI 3.1 specs. Each provider
     is its own package: install the one you use. The references below are rendered from the same
     specs, in Korean and English, with examples of every request and response.</p>
   </section>
-${providers.map(({ provider, spec }) => providerSection(provider, spec)).join('\n')}
+${providers.map(({ provider, spec, hasPackage = true }) => providerSection(provider, spec, hasPackage)).join('\n')}
 </main>
 <footer class="wrap">
   <p>Rendered from <code>specs/&lt;provider&gt;/openapi.yaml</code> with Redocly CLI.
@@ -181,6 +190,7 @@ code, pre {
   border-radius: 8px; color: var(--code);
 }
 .prompt { color: var(--muted); user-select: none; margin-right: 8px; }
+.pending { margin: 0; color: var(--muted); }
 .links { display: flex; flex-wrap: wrap; align-items: center; gap: 16px; font-size: 15px; }
 .button {
   background: var(--accent); color: var(--accent-fg); padding: 8px 16px; border-radius: 8px;

@@ -24,6 +24,10 @@ export const specPath = (/** @type {string} */ provider) => `specs/${provider}/o
 /** The provider's client package: `@billingkey/<provider>` (also the prefix of its release tags). */
 export const packageName = (/** @type {string} */ provider) => `@billingkey/${provider}`
 
+/** Whether the provider's client package exists yet (`packages/<provider>`): a spec can come first. */
+export const hasPackage = (/** @type {string} */ root, /** @type {string} */ provider) =>
+  existsSync(join(root, 'packages', provider, 'package.json'))
+
 /** Every provider with a spec under `<root>/specs`, sorted. */
 export function listProviders(/** @type {string} */ root) {
   return readdirSync(join(root, 'specs'), { withFileTypes: true })

@@ -39,4 +39,15 @@ describe('renderIndex', () => {
     expect(html).toContain('npm install @billingkey/demo')
     expect(html).toContain('href="demo.html"')
   })
+
+  it('offers no install command, npm or README link for a provider without a package yet', () => {
+    const spec = { openapi: '3.1.0', info: { title: 'Demo', version: '1.0.0' }, paths: {} }
+    const html = renderIndex([{ provider: 'demo', spec, hasPackage: false }])
+    expect(html).toContain('@billingkey/demo is not released yet')
+    expect(html).not.toContain('npm install')
+    expect(html).not.toContain('npmjs.com')
+    expect(html).not.toContain('#readme')
+    expect(html).toContain('href="demo.html"')
+    expect(html).toContain('href="demo.openapi.yaml"')
+  })
 })

@@ -1,40 +1,68 @@
 // Budgets, gzip, dependencies included, for a program that imports the named export.
 //
-// A provider client is 5 kB at most: openapi-fetch and the facade's model mapping are not in its
-// main entry (they are in `/api` and in `createXAdapter`, which tree-shake away unless imported).
+// `limit` guards today's size against regressions; `goal` is what the entry should weigh (a
+// provider client 5 kB, the facade 8 kB). The goals are not met since charging, schedules,
+// cancels, response shape checks and redaction by value joined the clients (all methods of one
+// client object, so none tree-shakes away); repo.test.ts prints each entry's distance to its
+// goal and refuses a loosened goal. openapi-fetch and the facade's model mapping stay out of a
+// provider's main entry (they are in `/api` and in `createXAdapter`).
 const kB = (n) => `${n} kB`
 
-module.exports = [
-  { name: '@billingkey/core', path: '../../packages/core/dist/index.js', limit: kB(3.5) },
+const entries = [
+  // Raised from 3.5 with the provider kit (the token, transport and classification wiring each
+  // provider wrote by hand lives here once), the charge model and redaction by value.
+  { name: '@billingkey/core', path: '../../packages/core/dist/index.js', limit: kB(5.7) },
   {
     name: '@billingkey/iamport: createIamportClient',
     path: '../../packages/iamport/dist/index.js',
     import: '{ createIamportClient }',
-    limit: kB(5),
+    limit: kB(9),
+    goal: kB(5),
   },
   {
     name: '@billingkey/bootpay: createBootpayClient',
     path: '../../packages/bootpay/dist/index.js',
     import: '{ createBootpayClient }',
-    limit: kB(5),
+    limit: kB(6),
+    goal: kB(5),
+  },
+  {
+    name: '@billingkey/portone: createPortoneClient',
+    path: '../../packages/portone/dist/index.js',
+    import: '{ createPortoneClient }',
+    limit: kB(8),
+    goal: kB(5),
   },
   {
     name: '@billingkey/client: createBillingKeys',
     path: '../../packages/client/dist/index.js',
     import: '{ createBillingKeys }',
     limit: kB(8),
+    goal: kB(8),
   },
   // Guards, not goals: openapi-fetch (≈2.6 kB) on core's path serializer.
   {
     name: '@billingkey/iamport/api: createIamportApi',
     path: '../../packages/iamport/dist/api.js',
     import: '{ createIamportApi }',
-    limit: kB(3.25),
+    limit: kB(3.6),
   },
   {
     name: '@billingkey/bootpay/api: createBootpayApi',
     path: '../../packages/bootpay/dist/api.js',
     import: '{ createBootpayApi }',
-    limit: kB(3.25),
+    limit: kB(3.6),
   },
-].map((entry) => ({ ...entry, gzip: true }))
+  {
+    name: '@billingkey/portone/api: createPortoneApi',
+    path: '../../packages/portone/dist/api.js',
+    import: '{ createPortoneApi }',
+    limit: kB(3.6),
+  },
+]
+
+module.exports = entries.map(({ goal, ...entry }) => ({ ...entry, gzip: true }))
+// Not a size-limit option: repo.test.ts reads it.
+module.exports.goals = Object.fromEntries(
+  entries.filter((entry) => entry.goal).map((entry) => [entry.name, entry.goal]),
+)

@@ -1,23 +1,20 @@
 import {
-  assertIdentifier,
+  assertPathId,
   type CallOptions,
   type ClientOptions,
-  createCaller,
-  createTransport,
-  encodePathSegment,
-  ResponseError,
-  TokenCache,
+  createProviderClient,
+  objectWith,
+  type PayloadIsBody,
   type Transport,
-  toBillingKeyError,
   ValidationError,
 } from '@billingkey/core'
-import type { Client } from 'openapi-fetch'
-import { bootpayError } from './errors'
+import { classification } from './errors'
 import type { paths } from './generated/schema'
 import type {
   AccessToken,
   BankBillingKeyRequest,
   BillingKeyInfo,
+  BootpayErrorCode,
   CardBillingKeyRequest,
   DeletedBillingKey,
   Receipt,
@@ -90,27 +87,25 @@ const BANK_RULES = {
 }
 
 /**
- * A ValidationError naming the first field that is missing or malformed (never its value). Inside
- * `run`, the error gains the operation's name.
+ * A ValidationError naming the first field that is missing or malformed (never its value).
  */
-function check(input: unknown, rules: Record<string, RegExp>) {
+function check(input: unknown, rules: Record<string, RegExp>, operation?: string) {
   for (const [field, rule] of Object.entries(rules)) {
     const value = (input as Record<string, unknown> | undefined)?.[field]
     if (typeof value !== 'string' || !rule.test(value))
       throw new ValidationError(`${field} is ${value ? 'malformed' : 'required'}`, {
         field,
         provider: 'bootpay',
+        operation,
       })
   }
 }
 
-/** A path id: at most 128 characters (every recorded id has 24), never '.' or '..'. */
-function id(value: unknown, field: string): string {
-  const checked = assertIdentifier(value, { field, maxLength: 128, provider: 'bootpay' })
-  // The api's path serializer refuses them too, but under the spec's parameter name.
-  encodePathSegment(checked, field)
-  return checked
-}
+/** A path id: at most 128 characters (every recorded id has 24), no "." or ".." segment. */
+const id = (value: unknown, field: string, operation: string) =>
+  assertPathId(value, { field, maxLength: 128, provider: 'bootpay', operation })
+
+const KEY_BY_RECEIPT = objectWith('receipt_id', 'billing_key', 'status')
 
 /**
  * A Bootpay REST v2 client. Every failure is a typed error from `@billingkey/core`: a non-2xx
@@ -125,128 +120,90 @@ export function createBootpayClient(options: BootpayClientOptions): BootpayClien
   const { applicationId, privateKey, clientKey, secretKey } = options as Partial<
     BootpayTokenCredentials & BootpayBasicCredentials
   >
-  const tokens = new TokenCache({
-    fetchToken: async (signal) => {
-      const { access_token, expire_in } = await client.getAccessToken({ signal })
-      if (!access_token)
-        throw new ResponseError('bootpay getAccessToken answered without access_token', {
+  const tokenBody = { application_id: applicationId as string, private_key: privateKey as string }
+  const { baseUrl, fetch, call } = createProviderClient<paths, PayloadIsBody, BootpayErrorCode>(
+    {
+      provider: 'bootpay',
+      secrets: [privateKey, clientKey, secretKey] as string[],
+      baseUrl: 'https://api.bootpay.co.kr',
+      auth: basic
+        ? {
+            basic: `Basic ${btoa(String.fromCharCode(...new TextEncoder().encode(`${clientKey}:${secretKey}`)))}`,
+          }
+        : {
+            token: {
+              operation: 'getAccessToken',
+              path: '/v2/request/token',
+              body: tokenBody,
+              // Bootpay hands back the same token for 25 minutes after issuing it, so one may have
+              // only 5 minutes left whatever `expire_in` says: trusting it for at most 5 never
+              // sends a dead one.
+              read: ({ access_token, expire_in }: AccessToken) => ({
+                accessToken: access_token,
+                expiresAt: Date.now() + Math.min(expire_in, 300) * 1000,
+              }),
+            },
+          },
+      ...classification,
+    },
+    options,
+  )
+
+  return {
+    baseUrl,
+    fetch,
+    async getAccessToken({ signal } = {}) {
+      if (basic)
+        throw new ValidationError('a clientKey/secretKey client has no token to get', {
+          field: 'applicationId',
           provider: 'bootpay',
           operation: 'getAccessToken',
         })
-      // Bootpay hands back the same token for 25 minutes after issuing it, so one may have only
-      // 5 minutes left whatever `expire_in` says: trusting it for at most 5 never sends a dead one.
-      const now = Date.now()
-      return {
-        accessToken: access_token,
-        expiresAt: now + Math.min(expire_in, 300) * 1000,
-        serverNow: now,
-      }
+      return call('getAccessToken', 'POST', '/v2/request/token', {
+        body: tokenBody,
+        signal,
+        expect: objectWith('access_token'),
+      })
     },
-  })
-  const basicAuth =
-    basic &&
-    `Basic ${btoa(String.fromCharCode(...new TextEncoder().encode(`${clientKey}:${secretKey}`)))}`
-  const isTokenCall = (request: Request) => request.url.endsWith('/v2/request/token')
-
-  const baseUrl = (options.baseUrl ?? 'https://api.bootpay.co.kr').replace(/\/+$/, '')
-  const transport = createTransport({
-    ...options,
-    provider: 'bootpay',
-    headers: { accept: 'application/json' },
-    isIdempotent: (request) => request.method !== 'POST' || isTokenCall(request),
-    authorize: async (request, signal) =>
-      isTokenCall(request) ? undefined : basicAuth || `Bearer ${await tokens.get(signal)}`,
-    // A Basic key pair cannot be refreshed: its 401 is final.
-    onUnauthorized: (_, authorization) => {
-      tokens.invalidate(authorization.slice(7))
-      return !basic
+    getBillingKeyByReceipt: async (receiptId, { signal } = {}) =>
+      call('getBillingKeyByReceipt', 'GET', '/v2/subscribe/billing_key/{id}', {
+        params: { path: { id: id(receiptId, 'receiptId', 'getBillingKeyByReceipt') } },
+        signal,
+        expect: KEY_BY_RECEIPT,
+      }),
+    getBillingKey: async (billingKey, { signal } = {}) =>
+      call('getBillingKey', 'GET', '/v2/billing_key/{billing_key}', {
+        params: { path: { billing_key: id(billingKey, 'billingKey', 'getBillingKey') } },
+        signal,
+        expect: objectWith('billing_key', 'status'),
+      }),
+    async issueCardBillingKey(request, { signal } = {}) {
+      check(request, CARD_RULES, 'issueCardBillingKey')
+      return call('issueCardBillingKey', 'POST', '/v2/request/subscribe', {
+        body: request,
+        signal,
+        expect: KEY_BY_RECEIPT,
+      })
     },
-  })
-  const api = createCaller<Pick<Client<paths>, 'GET' | 'POST' | 'DELETE'>>(baseUrl, transport)
-
-  /** The payload of a 2xx without `error_code`; anything else as a typed error. */
-  async function run<T>(
-    operation: string,
-    send: () => Promise<{ data?: T; error?: unknown; response: Response }>,
-  ): Promise<T> {
-    let result: Awaited<ReturnType<typeof send>>
-    try {
-      result = await send()
-    } catch (e) {
-      throw toBillingKeyError(e, { provider: 'bootpay', operation })
-    }
-    const { data, error, response } = result
-    const body = data ?? error
-    if (!response.ok || (body as { error_code?: unknown } | undefined)?.error_code != null)
-      throw bootpayError(operation, response, body)
-    if (typeof data !== 'object' || data === null)
-      throw new ResponseError(
-        `bootpay ${operation} answered ${response.status} without a JSON object`,
-        {
-          provider: 'bootpay',
-          operation,
-          status: response.status,
-          body: data,
-        },
-      )
-    return data
+    async requestBankBillingKey(request, { signal } = {}) {
+      check(request, BANK_RULES, 'requestBankBillingKey')
+      return call('requestBankBillingKey', 'POST', '/v2/request/subscribe/automatic-transfer', {
+        body: request,
+        signal,
+        expect: objectWith('receipt_id'),
+      })
+    },
+    publishBankBillingKey: async (receiptId, { signal } = {}) =>
+      call('publishBankBillingKey', 'POST', '/v2/request/subscribe/automatic-transfer/publish', {
+        body: { receipt_id: id(receiptId, 'receiptId', 'publishBankBillingKey') },
+        signal,
+        expect: KEY_BY_RECEIPT,
+      }),
+    deleteBillingKey: async (billingKey, { signal } = {}) =>
+      call('deleteBillingKey', 'DELETE', '/v2/subscribe/billing_key/{id}', {
+        params: { path: { id: id(billingKey, 'billingKey', 'deleteBillingKey') } },
+        signal,
+        expect: objectWith('billing_key'),
+      }),
   }
-
-  const client: BootpayClient = {
-    baseUrl,
-    fetch: transport,
-    getAccessToken: (options = {}) =>
-      run('getAccessToken', async () => {
-        if (basic)
-          throw new ValidationError('a clientKey/secretKey client has no token to get', {
-            field: 'applicationId',
-          })
-        return api.POST('/v2/request/token', {
-          body: { application_id: applicationId as string, private_key: privateKey as string },
-          signal: options.signal,
-        })
-      }),
-    getBillingKeyByReceipt: (receiptId, options = {}) =>
-      run('getBillingKeyByReceipt', async () =>
-        api.GET('/v2/subscribe/billing_key/{id}', {
-          params: { path: { id: id(receiptId, 'receiptId') } },
-          signal: options.signal,
-        }),
-      ),
-    getBillingKey: (billingKey, options = {}) =>
-      run('getBillingKey', async () =>
-        api.GET('/v2/billing_key/{billing_key}', {
-          params: { path: { billing_key: id(billingKey, 'billingKey') } },
-          signal: options.signal,
-        }),
-      ),
-    issueCardBillingKey: (request, options = {}) =>
-      run('issueCardBillingKey', async () => {
-        check(request, CARD_RULES)
-        return api.POST('/v2/request/subscribe', { body: request, signal: options.signal })
-      }),
-    requestBankBillingKey: (request, options = {}) =>
-      run('requestBankBillingKey', async () => {
-        check(request, BANK_RULES)
-        return api.POST('/v2/request/subscribe/automatic-transfer', {
-          body: request,
-          signal: options.signal,
-        })
-      }),
-    publishBankBillingKey: (receiptId, options = {}) =>
-      run('publishBankBillingKey', async () =>
-        api.POST('/v2/request/subscribe/automatic-transfer/publish', {
-          body: { receipt_id: id(receiptId, 'receiptId') },
-          signal: options.signal,
-        }),
-      ),
-    deleteBillingKey: (billingKey, options = {}) =>
-      run('deleteBillingKey', async () =>
-        api.DELETE('/v2/subscribe/billing_key/{id}', {
-          params: { path: { id: id(billingKey, 'billingKey') } },
-          signal: options.signal,
-        }),
-      ),
-  }
-  return client
 }

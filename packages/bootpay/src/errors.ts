@@ -1,18 +1,23 @@
 import {
+  type ApiError,
   type ApiErrorClass,
   AuthenticationError,
   BillingKeyExpiredError,
-  errorFromResponse,
   NotFoundError,
+  type ProviderDeclaration,
 } from '@billingkey/core'
-import type { ErrorBody } from './types'
+import type { BootpayErrorCode, ErrorBody } from './types'
+
+/** A Bootpay failure, its `error_code` typed. */
+export type BootpayApiError = ApiError<BootpayErrorCode>
 
 /**
  * `RC_NOT_SUBSCRIBE`: the receipt is not a billing-key issuance, so no billing key stands behind
  * it. A NotFoundError, so a batch lookup counts it as a missing key.
  */
-export class NotBillingKeyReceiptError extends NotFoundError {
+export class NotBillingKeyReceiptError extends NotFoundError<BootpayErrorCode> {
   override name = 'NotBillingKeyReceiptError'
+  static override reason = 'the receipt did not issue a billing key'
 }
 
 // Codes that say more than the HTTP status; any other code falls back to the status's class
@@ -24,17 +29,15 @@ const CLASSES = new Map<unknown, ApiErrorClass>([
   ['RC_NOT_FOUND', NotFoundError],
 ])
 
-/** The typed error for a non-2xx answer or for any answer whose body carries `error_code`. */
-export function bootpayError(operation: string, response: Response, body: unknown) {
-  const { error_code: code, message } = (body ?? {}) as Partial<ErrorBody>
-  return errorFromResponse({
-    provider: 'bootpay',
-    operation,
-    response,
-    body,
-    code: code ?? undefined,
-    // The code leads: logs that keep only the message still say what failed.
-    message: code == null ? message : `${code}${message ? ` (${message})` : ''}`,
-    as: CLASSES.get(code),
-  })
+/** How a Bootpay answer is classified: any body with `error_code` is a failure, a 200 too. */
+export const classification: Pick<
+  ProviderDeclaration<BootpayErrorCode>,
+  'failureOf' | 'payloadOf' | 'classOf'
+> = {
+  failureOf: (body) => {
+    const { error_code: code, message } = (body ?? {}) as Partial<ErrorBody>
+    return code == null ? undefined : { code, message }
+  },
+  payloadOf: (body) => body,
+  classOf: (failure) => CLASSES.get(failure?.code),
 }

@@ -1,21 +1,6 @@
-// The error classes are core's own (one hierarchy across providers), re-exported so a Bootpay
-// user can `instanceof` them without depending on @billingkey/core directly.
-export {
-  AbortError,
-  ApiError,
-  AuthenticationError,
-  BillingKeyError,
-  BillingKeyExpiredError,
-  ConnectionError,
-  isBillingKeyError,
-  NotFoundError,
-  RateLimitError,
-  RejectedError,
-  ResponseError,
-  ServerError,
-  TimeoutError,
-  ValidationError,
-} from '@billingkey/core'
+// The public error list, from its one source: core's own classes (one hierarchy across
+// providers), so a Bootpay user can `instanceof` them without depending on @billingkey/core.
+export * from '@billingkey/core/errors'
 export { createBootpayAdapter } from './adapter'
 export {
   type BootpayBasicCredentials,
@@ -24,7 +9,7 @@ export {
   type BootpayTokenCredentials,
   createBootpayClient,
 } from './client'
-export { NotBillingKeyReceiptError } from './errors'
+export { type BootpayApiError, NotBillingKeyReceiptError } from './errors'
 export type { components, operations, paths } from './generated/schema'
 export { toBillingKey } from './model'
 export type * from './types'

@@ -479,6 +479,9 @@ describe('bad input is a ValidationError before any request', () => {
     ['a space around it', ' k1'],
     ['"."', '.'],
     ['".."', '..'],
+    ['a "../" segment', '../x'],
+    ['a "/../" segment', 'x/../y'],
+    ['a lone surrogate', 'k\ud800'],
     ['a control character', 'k\n1'],
     ['a NUL', 'k\u00001'],
     ['129 characters', 'k'.repeat(129)],
@@ -507,7 +510,7 @@ describe('bad input is a ValidationError before any request', () => {
     ['a/b', 'a%2Fb'],
     ['a?b#c', 'a%3Fb%23c'],
     ['%2F', '%252F'],
-    ['../x', '%2E%2E%2Fx'],
+    ['x..y', 'x%2E%2Ey'],
     ['빌링키', '%EB%B9%8C%EB%A7%81%ED%82%A4'],
   ])('percent-encodes %s as one path segment', async (key, encoded) => {
     const { fetch, apiCalls } = bootpay(() => json(byKey))

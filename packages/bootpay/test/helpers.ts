@@ -1,40 +1,18 @@
 import { readFileSync } from 'node:fs'
+import { json, recordingFetch, type Sent } from '../../core/test/fetch'
+
+export { json }
 
 /** One request as the injected fetch received it. */
-export interface Call {
-  method: string
-  url: URL
-  headers: Headers
-  body: unknown
-  signal: AbortSignal
-}
+export type Call = Sent
 
 type Respond = (call: Call, index: number) => Response | Promise<Response>
 
-/** An injected fetch that records every request and answers with `respond`. */
+/** The recording fetch: records every request in `calls` and answers with `respond`. */
 export function recorder(respond: Respond) {
-  const calls: Call[] = []
-  const fetch = async (input: Request | string | URL, init?: RequestInit) => {
-    const request = new Request(input, init)
-    const text = await request.text()
-    const call = {
-      method: request.method,
-      url: new URL(request.url),
-      headers: request.headers,
-      body: text ? JSON.parse(text) : undefined,
-      signal: request.signal,
-    }
-    calls.push(call)
-    return respond(call, calls.length - 1)
-  }
-  return { fetch: fetch as typeof globalThis.fetch, calls }
+  const fetch = recordingFetch(respond)
+  return { fetch, calls: fetch.calls }
 }
-
-export const json = (body: unknown, status = 200, headers: Record<string, string> = {}) =>
-  new Response(JSON.stringify(body), {
-    status,
-    headers: { 'content-type': 'application/json', ...headers },
-  })
 
 export const isTokenCall = (call: Call) => call.url.pathname.endsWith('/v2/request/token')
 

@@ -158,3 +158,16 @@ describe('createBootpayClient', () => {
     adapter.lookup({ provider: 'iamport', customerUid: 'c' })
   })
 })
+
+describe('typed error codes', () => {
+  it('a Bootpay error carries BootpayErrorCode, with an unrecognized fallback', () => {
+    expectTypeOf<import('../src').BootpayApiError['code']>().toEqualTypeOf<
+      BootpayErrorCode | undefined
+    >()
+    assertType<BootpayErrorCode>('RC_NOT_FOUND')
+    assertType<BootpayErrorCode>('A_CODE_BOOTPAY_ADDS_LATER')
+    expectTypeOf<import('../src').NotBillingKeyReceiptError['code']>().toEqualTypeOf<
+      BootpayErrorCode | undefined
+    >()
+  })
+})

@@ -1,6 +1,6 @@
 import { formatWithOptions } from 'node:util'
 import type { BillingKeys, ProviderAdapters } from '@billingkey/client'
-import { envConfig } from './env'
+import { type EnvConfig, envConfig } from './env'
 import type { Io, Output } from './io'
 import { type Failure, PROVIDERS, type Provider } from './refs'
 
@@ -13,11 +13,19 @@ export interface Connection {
 /**
  * The facade over the providers configured in the environment. With no credentials at all, an
  * embedded sandbox is started on loopback (and closed by `close()`), and one line on stderr says
- * so. With --verbose, the clients log every request to stderr; core redacts what they log.
- * The packages load here, not at startup, so --help and usage errors stay instant.
+ * so; `sandbox: true` starts it in any case (`audit --example`). With --verbose, the clients log
+ * every request to stderr; core redacts what they log. The packages load here, not at startup,
+ * so --help and usage errors stay instant.
  */
-export async function connect(io: Io, options: { verbose: boolean }): Promise<Connection> {
-  const config = envConfig(io.env)
+export async function connect(
+  io: Io,
+  options: {
+    verbose: boolean
+    /** the embedded sandbox, whatever the environment says */
+    sandbox?: boolean
+  },
+): Promise<Connection> {
+  const config: EnvConfig = options.sandbox ? {} : envConfig(io.env)
   const [
     { createBillingKeys },
     { createIamportAdapter, createIamportClient },
@@ -44,7 +52,9 @@ export async function connect(io: Io, options: { verbose: boolean }): Promise<Co
   const { DEMO_CREDENTIALS, startSandbox } = await import('@billingkey/sandbox')
   const server = await startSandbox({ host: '127.0.0.1', port: 0 })
   io.stderr.write(
-    `billingkey: no provider credentials in the environment; using the embedded sandbox at ${server.url} (demo data)\n`,
+    options.sandbox
+      ? `billingkey: using the embedded sandbox at ${server.url} (demo data)\n`
+      : `billingkey: no provider credentials in the environment; using the embedded sandbox at ${server.url} (demo data)\n`,
   )
   const keys = createBillingKeys<ProviderAdapters>({
     iamport: createIamportAdapter(

@@ -21,68 +21,128 @@ export class CsvSyntaxError extends Error {
   }
 }
 
-const isBreak = (c: string | undefined) => c === ',' || c === '\n' || c === '\r'
-
 /** Splits text (no BOM) into records; empty lines are left out. */
 export function parseCsv(text: string): CsvRecord[] {
-  const records: CsvRecord[] = []
-  let i = 0
+  const reader = csvReader()
+  return [...reader.push(text), ...reader.end()]
+}
+
+export interface CsvReader {
+  /** The records that `text` (the next piece of the file) completes. */
+  push(text: string): CsvRecord[]
+  /** The last record; throws CsvSyntaxError when a quoted field is still open. */
+  end(): CsvRecord[]
+}
+
+/**
+ * Reads CSV a piece at a time (a file stream's chunks), so a record may span pieces and only the
+ * record being read is held.
+ */
+export function csvReader(): CsvReader {
+  // field: at the start of a field; unquoted / quoted: inside one; quote: a quote seen inside a
+  // quoted field (doubled, or the closing one); closed: after the closing quote.
+  let state: 'field' | 'unquoted' | 'quoted' | 'quote' | 'closed' = 'field'
   let line = 1
-  while (i < text.length) {
-    const start = line
-    const fields: string[] = []
-    let problem: string | undefined
-    for (;;) {
-      let field = ''
-      if (text[i] === '"') {
-        const opened = line
-        i++
-        for (;;) {
-          if (i >= text.length) {
-            throw new CsvSyntaxError(`line ${opened}: a quoted field is never closed`, opened)
-          }
-          const c = text[i] as string
-          if (c === '"' && text[i + 1] === '"') {
-            field += '"'
-            i += 2
-          } else if (c === '"') {
-            i++
-            break
-          } else {
-            if (c === '\n' || (c === '\r' && text[i + 1] !== '\n')) line++
-            field += c
-            i++
-          }
-        }
-        if (!isBreak(text[i]) && i < text.length)
-          problem ??= 'text after the closing quote of a field'
-      }
-      while (i < text.length && !isBreak(text[i])) {
-        if (text[i] === '"') problem ??= 'a quote inside an unquoted field (quote the whole field)'
-        field += text[i]
-        i++
-      }
-      fields.push(field)
-      if (text[i] !== ',') break
-      i++
-    }
-    // the record ends at a line break (CRLF, LF or a lone CR) or at the end of the text
-    if (i < text.length) {
-      i += text[i] === '\r' && text[i + 1] === '\n' ? 2 : 1
-      line++
-    }
+  let start = 1
+  let opened = 1
+  let fields: string[] = []
+  let field = ''
+  let problem: string | undefined
+  let started = false
+  // a CR ended the last line: an LF right after it is part of the same line end
+  let afterCr = false
+  let records: CsvRecord[] = []
+
+  const endRecord = () => {
+    fields.push(field)
     if (fields.length > 1 || fields[0] !== '' || problem) {
       records.push(problem ? { line: start, fields, problem } : { line: start, fields })
     }
+    fields = []
+    field = ''
+    problem = undefined
+    started = false
+    state = 'field'
   }
-  return records
+  // a comma or a line end outside quotes
+  const separate = (c: string): boolean => {
+    if (c === ',') {
+      fields.push(field)
+      field = ''
+      state = 'field'
+      return true
+    }
+    if (c === '\n' || c === '\r') {
+      endRecord()
+      line++
+      afterCr = c === '\r'
+      return true
+    }
+    return false
+  }
+
+  return {
+    push(text) {
+      records = []
+      for (const c of text) {
+        const lf = c === '\n' && afterCr
+        afterCr = false
+        if (lf && state !== 'quoted') continue
+        if (!started) {
+          started = true
+          start = line
+        }
+        if (state === 'quote') {
+          if (c === '"') {
+            field += '"'
+            state = 'quoted'
+            continue
+          }
+          state = 'closed'
+        }
+        if (state === 'quoted') {
+          if (c === '"') {
+            state = 'quote'
+            continue
+          }
+          // CRLF inside a field is one line end: counted at the CR, skipped at the LF
+          if (c === '\r' || (c === '\n' && !lf)) line++
+          afterCr = c === '\r'
+          field += c
+        } else if (state === 'field' && c === '"') {
+          opened = line
+          state = 'quoted'
+        } else if (!separate(c)) {
+          if (state === 'closed') problem ??= 'text after the closing quote of a field'
+          if (c === '"') problem ??= 'a quote inside an unquoted field (quote the whole field)'
+          field += c
+          state = 'unquoted'
+        }
+      }
+      return records
+    },
+    end() {
+      records = []
+      if (state === 'quoted') {
+        throw new CsvSyntaxError(`line ${opened}: a quoted field is never closed`, opened)
+      }
+      if (started) endRecord()
+      return records
+    },
+  }
 }
 
-/** One CSV line (CRLF-terminated, as RFC 4180 and spreadsheets expect). */
+/**
+ * One CSV line (CRLF-terminated, as RFC 4180 and spreadsheets expect). A field that begins with
+ * `=`, `+`, `-`, `@`, a tab or a CR is written as `"'…"`, so a spreadsheet shows it, never runs it.
+ */
 export function csvLine(fields: readonly (string | number | null | undefined)[]): string {
   return `${fields.map((field) => csvField(field == null ? '' : String(field))).join(',')}\r\n`
 }
 
 function csvField(value: string): string {
-  return /[",\r\n]/.test(value) || value !== value.trim() ? `"${value.replace(/"/g, '""')}"` : value
+  // A cell a spreadsheet would run as a formula (OWASP "CSV injection"): a leading ' makes it
+  // text, and the quotes keep it one cell.
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value
+  return /^'|[",\r\n]/.test(safe) || safe !== safe.trim() ? `"${safe.replace(/"/g, '""')}"` : safe
 }

@@ -1,7 +1,6 @@
 import type { AuditStatus } from '@billingkey/client'
-import { csvLine } from './csv'
 import type { InputIssue, InputRow } from './input'
-import { type BillingKeyRef, type Failure, ID_FIELDS, type Key, type Report, refId } from './refs'
+import { type Failure, type Key, type Report, refId } from './refs'
 import { type Paint, plural, printable, table } from './text'
 
 /** Everything an audit run reports: the facade's report plus where each ref came from. */
@@ -13,15 +12,8 @@ export interface AuditOutcome {
   rows: InputRow[]
   /** the rows that could not be read, left out of the audit */
   issues: InputIssue[]
-}
-
-export type ReportFormat = 'table' | 'json' | 'csv'
-export const REPORT_FORMATS: readonly ReportFormat[] = ['table', 'json', 'csv']
-
-export function formatReport(outcome: AuditOutcome, format: ReportFormat, paint: Paint): string {
-  if (format === 'json') return `${JSON.stringify(auditJson(outcome), null, 2)}\n`
-  if (format === 'csv') return auditCsv(outcome)
-  return auditTable(outcome, paint)
+  /** how many keys that need action and malformed rows are counted but not listed */
+  omitted?: { needsAction: number; issues: number }
 }
 
 const STATUS_LABELS: [AuditStatus, string][] = [
@@ -36,8 +28,15 @@ const STATUS_LABELS: [AuditStatus, string][] = [
 const linesOf = (outcome: AuditOutcome, entry: Report['needsAction'][number]) =>
   entry.indexes.map((index) => outcome.rows[index]?.line ?? 0)
 
-function auditTable(outcome: AuditOutcome, paint: Paint): string {
+/**
+ * The table report: the counts with their share, the keys that need action with their lines, and
+ * the rows that were not audited.
+ */
+export function auditTable(outcome: AuditOutcome, paint: Paint): string {
   const { report, issues } = outcome
+  const omitted = outcome.omitted ?? { needsAction: 0, issues: 0 }
+  const more = (count: number) =>
+    count > 0 ? `… and ${count} more (--format csv or jsonl lists every row)\n` : ''
   const share = (count: number) =>
     report.total === 0 ? '' : `${((count * 100) / report.total).toFixed(1)}%`
   const styleOf = (status: AuditStatus) =>
@@ -72,7 +71,7 @@ function auditTable(outcome: AuditOutcome, paint: Paint): string {
       ]
     })
     text +=
-      `\n${paint('bold', `${plural(report.needsAction.length, 'key needs', 'keys need')} action:`)}\n` +
+      `\n${paint('bold', `${plural(report.needsAction.length + omitted.needsAction, 'key needs', 'keys need')} action:`)}\n` +
       table(
         [
           { header: 'line', align: 'right' },
@@ -83,42 +82,23 @@ function auditTable(outcome: AuditOutcome, paint: Paint): string {
         ],
         rows,
         paint,
-      )
+      ) +
+      more(omitted.needsAction)
   } else if (report.total > 0) {
     text += `\n${paint('green', `Every key can be charged.`)}\n`
   }
 
   if (issues.length > 0) {
     text +=
-      `\n${paint('bold', `${plural(issues.length, 'row was', 'rows were')} not audited (malformed):`)}\n` +
+      `\n${paint('bold', `${plural(issues.length + omitted.issues, 'row was', 'rows were')} not audited (malformed):`)}\n` +
       table(
         [{ header: 'line', align: 'right' }, { header: 'problem' }],
         issues.map((issue) => [String(issue.line), printable(issue.message)]),
         paint,
-      )
+      ) +
+      more(omitted.issues)
   }
   return text
-}
-
-function auditJson(outcome: AuditOutcome) {
-  const { report } = outcome
-  return {
-    file: outcome.file,
-    checkedAt: report.checkedAt.toISOString(),
-    expiringWithinDays: report.expiringWithinDays,
-    total: report.total,
-    chargeable: report.chargeable,
-    counts: report.counts,
-    needsAction: report.needsAction.map((entry) => ({
-      lines: linesOf(outcome, entry),
-      ref: entry.ref,
-      reason: entry.reason,
-      message: entry.message,
-      ...(entry.key ? { key: keyJson(entry.key) } : {}),
-      ...(entry.error ? { error: errorJson(entry.error) } : {}),
-    })),
-    invalidRows: outcome.issues,
-  }
 }
 
 /** A key without `raw` (the provider's payload: not stable across providers, and not needed). */
@@ -136,36 +116,4 @@ export function errorJson(error: Failure) {
     ...(error.code !== undefined ? { code: error.code } : {}),
     ...(error.requestId !== undefined ? { requestId: error.requestId } : {}),
   }
-}
-
-/**
- * One row per input row, in file order: audited rows with their status (`active` or the reason
- * they need action), rows that could not be read as `invalid`.
- */
-function auditCsv(outcome: AuditOutcome): string {
-  const rows: { line: number; ref?: BillingKeyRef; status: string; message: string }[] =
-    outcome.rows.map(({ line, ref }) => ({ line, ref, status: 'active', message: '' }))
-  for (const entry of outcome.report.needsAction) {
-    for (const index of entry.indexes) {
-      const row = rows[index]
-      if (row) Object.assign(row, { status: entry.reason, message: entry.message })
-    }
-  }
-  for (const issue of outcome.issues) rows.push({ ...issue, status: 'invalid' })
-  rows.sort((a, b) => a.line - b.line)
-  return (
-    csvLine(['line', 'provider', ...ID_FIELDS, 'status', 'message']) +
-    rows
-      .map(({ line, ref, status, message }) => {
-        const id = ref && refId(ref)
-        return csvLine([
-          line,
-          ref?.provider,
-          ...ID_FIELDS.map((field) => (id?.field === field ? id.value : '')),
-          status,
-          message,
-        ])
-      })
-      .join('')
-  )
 }

@@ -35,6 +35,7 @@ Exit codes:
   130  interrupted (Ctrl-C)
 
 Examples:
+  billingkey audit --example
   billingkey audit keys.csv
   billingkey audit keys.jsonl --format json --out report.json
   billingkey lookup iamport customer_1234

@@ -17,15 +17,16 @@ export function painter(enabled: boolean): Paint {
   return (style, text) => `\u001b[${CODES[style][0]}m${text}\u001b[${CODES[style][1]}m`
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g
+
 /**
  * Makes text from a file or a provider safe to print on a terminal: control characters (escape
- * sequences, carriage returns, newlines) are shown as \u escapes instead of being interpreted.
+ * sequences, carriage returns, newlines), bidirectional controls (U+202E would show an id, and
+ * the rest of its line, reversed) and line separators are shown as \u escapes instead.
  */
 export function printable(text: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => {
-    return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`
-  })
+  return text.replace(UNPRINTABLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
 }
 
 // Hangul, CJK and full-width forms take two terminal cells.

@@ -3,7 +3,16 @@ import { join } from 'node:path'
 import { type Sandbox, sampleRefs, startSandbox } from '@billingkey/sandbox'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseCsv } from '../src/csv'
-import { cli, fixtures, type Result, repoRoot, sandboxEnv, scratch, start } from './helpers'
+import {
+  cli,
+  fixtures,
+  packageDir,
+  type Result,
+  repoRoot,
+  sandboxEnv,
+  scratch,
+  start,
+} from './helpers'
 
 const KEYS_CSV = join(repoRoot, 'examples/keys.csv')
 const KEYS_JSONL = join(repoRoot, 'examples/keys.jsonl')
@@ -66,6 +75,50 @@ describe('audit against the embedded sandbox (no credentials set)', () => {
     expect(result.stdout).toMatch(/^ +\d+ +bootpay +(receipt_id|billing_key)=\w+ +expired +/m)
     expect(result.stdout).toMatch(/^ +\d+ +iamport +customer_uid=\S+ +not_found +/m)
     expect(result.stdout).not.toContain('\u001b[')
+  })
+})
+
+// A user who installed the CLI globally has no examples/ directory: the README's first command is
+// `billingkey audit --example`, which audits the copy the package ships.
+describe('audit --example (the demo file shipped with the package)', () => {
+  it("works from any directory, and the shipped file is the repository's examples/keys.csv", async () => {
+    const result = await cli(['audit', '--example'], { cwd: scratch() })
+    expect(result.code).toBe(1)
+    expect(result.stdout).toContain(
+      `Audit of ${exampleRows} keys from ${join(packageDir, 'examples/keys.csv')}`,
+    )
+    expect(result.stdout).toMatch(/^\d+ keys need action:$/m)
+    expect(readFileSync(join(packageDir, 'examples/keys.csv'), 'utf8')).toBe(
+      readFileSync(KEYS_CSV, 'utf8'),
+    )
+  })
+
+  it('uses the embedded sandbox even with credentials set: the demo keys exist only there', async () => {
+    const result = await cli(['audit', '--example', '--format', 'json'], {
+      cwd: scratch(),
+      env: { IAMPORT_API_KEY: 'real_key', IAMPORT_API_SECRET: 'real_secret' },
+    })
+    expect(result.stderr).toMatch(
+      /^billingkey: using the embedded sandbox at http:\/\/127\.0\.0\.1:\d+ \(demo data\)$/m,
+    )
+    expect(result.code).toBe(1)
+    const report = JSON.parse(result.stdout) as JsonReport
+    expect(report.total).toBe(exampleRows)
+    expect(report.counts.error).toBe(0)
+  })
+
+  it('refuses a file and --example together (exit 2)', async () => {
+    const result = await cli(['audit', '--example', 'keys.csv'])
+    expect(result.code).toBe(2)
+    expect(result.stderr).toContain('give a file or --example, not both')
+  })
+
+  it('examples/keys.csv outside the repository names --example in its error', async () => {
+    const result = await cli(['audit', 'examples/keys.csv'], { cwd: scratch() })
+    expect(result.code).toBe(2)
+    expect(result.stderr).toContain(
+      'cannot read examples/keys.csv: no such file; to audit the example shipped with billingkey: billingkey audit --example',
+    )
   })
 })
 
@@ -247,6 +300,54 @@ describe('audit exit codes', () => {
     expect(stderr).toContain('bad.csv line 2: unknown provider "paypal"')
     expect(stderr).toContain('bad.csv: none of its 2 rows could be read')
     expect(stderr).not.toMatch(SANDBOX_NOTICE)
+  })
+})
+
+// Ids crafted against the person reading the report: a formula for their spreadsheet, a
+// right-to-left override for their terminal, an id too long for the provider.
+describe('hostile ids', () => {
+  const rows = [
+    'provider,customer_uid,receipt_id,billing_key',
+    'iamport,"=HYPERLINK(""http://evil.example"")",,',
+    'iamport,@SUM(A1),,',
+    'bootpay,,-1+1,',
+    'bootpay,,,txt\u202Eexe.csv',
+    `iamport,${'u'.repeat(81)},,`,
+    `bootpay,,,${'k'.repeat(129)}`,
+  ].join('\n')
+
+  it('csv: a formula is written as quoted text with a leading quote, never as a formula', async () => {
+    const dir = scratch({ 'keys.csv': rows })
+    const { code, stdout } = await cli(['audit', 'keys.csv', '--format', 'csv'], { env, cwd: dir })
+    expect(code).toBe(2)
+    const lines = stdout.split('\r\n')
+    expect(lines[1]).toMatch(/^2,iamport,"'=HYPERLINK\(""http:\/\/evil\.example""\)",,,not_found,/)
+    expect(lines[2]).toMatch(/^3,iamport,"'@SUM\(A1\)",,,not_found,/)
+    expect(lines[3]).toMatch(/^4,bootpay,,"'-1\+1",,not_found,/)
+    for (const line of lines) expect(line).not.toMatch(/(^|,)[=+\-@]/)
+  })
+
+  it('an id longer than the provider allows is a malformed row (exit 2), not a failed lookup', async () => {
+    const dir = scratch({ 'keys.csv': rows })
+    const { code, stdout, stderr } = await cli(['audit', 'keys.csv', '--format', 'json'], {
+      env,
+      cwd: dir,
+    })
+    expect(code).toBe(2)
+    const report: JsonReport = JSON.parse(stdout)
+    expect(report.invalidRows).toEqual([
+      { line: 6, message: 'customer_uid is 81 characters long; iamport allows at most 80' },
+      { line: 7, message: 'billing_key is 129 characters long; bootpay allows at most 128' },
+    ])
+    expect(report.counts.error).toBe(0)
+    expect(stderr).toContain('keys.csv line 6: customer_uid is 81 characters long')
+  })
+
+  it('table: a bidirectional control in an id is shown escaped, not obeyed', async () => {
+    const dir = scratch({ 'keys.csv': rows })
+    const { stdout } = await cli(['audit', 'keys.csv'], { env, cwd: dir })
+    expect(stdout).toContain('billing_key=txt\\u202eexe.csv')
+    expect(stdout).not.toContain('\u202e')
   })
 })
 

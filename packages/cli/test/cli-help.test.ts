@@ -79,7 +79,7 @@ describe('usage errors exit 2 with a message and the usage on stderr', () => {
     [['audit', 'keys.csv', '--bogus'], "Unknown option '--bogus'"],
     [
       ['audit', 'keys.csv', '--format', 'xml'],
-      '--format must be one of table, json, csv, got "xml"',
+      '--format must be one of table, json, csv, jsonl, got "xml"',
     ],
     [
       ['audit', 'keys.csv', '--concurrency', '0'],

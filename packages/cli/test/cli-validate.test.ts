@@ -53,6 +53,19 @@ describe('validate', () => {
     expect(stdout).toMatch(/^ {2}\/response\/customer_uid: is required/m)
   })
 
+  it("an ordinary key lacking fields: the key's missing fields, not another branch of the oneOf", async () => {
+    const file = iamportBody((body) => {
+      for (const field of ['pg_provider', 'pg_id', 'sandbox', 'card_name'])
+        delete body.response[field]
+    })
+    const { code, stdout } = await cli(['validate', 'iamport', 'getBillingKey', '200', file])
+    expect(code).toBe(1)
+    expect(stdout).toMatch(/^ {2}\/response\/pg_provider: is required but missing/m)
+    expect(stdout).toMatch(/^ {2}\/response\/card_name: is required but missing/m)
+    expect(stdout).not.toContain('channelGroupId')
+    expect(stdout).not.toMatch(/^ {2}\/code:/m)
+  })
+
   it('the same body against a status whose schema it does not match is invalid', async () => {
     const { code, stdout } = await cli([
       'validate',

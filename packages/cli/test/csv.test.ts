@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { CsvSyntaxError, csvLine, parseCsv } from '../src/csv'
+import { CsvSyntaxError, csvLine, csvReader, parseCsv } from '../src/csv'
 
 describe('parseCsv', () => {
   it.each([
@@ -52,11 +52,42 @@ describe('parseCsv', () => {
   })
 })
 
+describe('csvReader', () => {
+  const text = 'a,"b\r\nc",d\r\n\r\n"x""y",z\r"q\nr"s,t\n\n,\nlast,"one"'
+
+  it('reads a file in pieces split anywhere exactly as parseCsv reads it whole', () => {
+    const whole = parseCsv(text)
+    expect(whole.map((record) => record.line)).toEqual([1, 4, 5, 8, 9])
+    for (let cut = 0; cut <= text.length; cut++) {
+      const reader = csvReader()
+      const records = [...reader.push(text.slice(0, cut)), ...reader.push(text.slice(cut))]
+      expect([...records, ...reader.end()]).toEqual(whole)
+    }
+    const reader = csvReader()
+    const byChar = [...text].flatMap((c) => reader.push(c))
+    expect([...byChar, ...reader.end()]).toEqual(whole)
+  })
+
+  it('returns each record as soon as its line end arrives', () => {
+    const reader = csvReader()
+    expect(reader.push('a,b\n1,')).toEqual([{ line: 1, fields: ['a', 'b'] }])
+    expect(reader.push('2\n')).toEqual([{ line: 2, fields: ['1', '2'] }])
+    expect(reader.push('"open\n')).toEqual([])
+    expect(() => reader.end()).toThrow('line 3: a quoted field is never closed')
+  })
+})
+
 describe('csvLine', () => {
   it('quotes only what needs quoting and ends with CRLF', () => {
     expect(csvLine(['plain', 'a,b', 'say "hi"', 'two\nlines', ' padded', '', null, 7])).toBe(
       'plain,"a,b","say ""hi""","two\nlines"," padded",,,7\r\n',
     )
+  })
+
+  it('writes a field a spreadsheet would run as a formula as quoted text with a leading quote', () => {
+    expect(
+      csvLine(['=HYPERLINK("http://x","y")', '+1', '-2+3', '@SUM(A1)', '\tx', '\rx', 'a=b', '1-2']),
+    ).toBe(`"'=HYPERLINK(""http://x"",""y"")","'+1","'-2+3","'@SUM(A1)","'\tx","'\rx",a=b,1-2\r\n`)
   })
 
   it('round-trips through parseCsv', () => {

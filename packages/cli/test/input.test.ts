@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { InputError, UsageError } from '../src/errors'
-import { inputFormat, parseInput, readInput, toRef } from '../src/input'
+import { inputFormat, parseInput, toRef } from '../src/input'
+import { readRows } from '../src/stream-input'
 
 const HEADER = 'provider,customer_uid,receipt_id,billing_key\n'
 
@@ -45,6 +46,19 @@ describe('toRef', () => {
       { provider: 'iamport', customer_uid: '고객_1' },
       { provider: 'iamport', customerUid: '고객_1' },
     ],
+    // the longest ids the clients accept
+    [
+      { provider: 'iamport', customer_uid: 'u'.repeat(80) },
+      { provider: 'iamport', customerUid: 'u'.repeat(80) },
+    ],
+    [
+      { provider: 'bootpay', billing_key: 'k'.repeat(128) },
+      { provider: 'bootpay', billingKey: 'k'.repeat(128) },
+    ],
+    [
+      { provider: 'iamport', customer_uid: 'a..b/.c' },
+      { provider: 'iamport', customerUid: 'a..b/.c' },
+    ],
   ])('%j → %j', (values, ref) => {
     expect(toRef(values)).toEqual(ref)
   })
@@ -77,6 +91,31 @@ describe('toRef', () => {
     [
       { provider: 'iamport', customer_uid: 'c\u001b[31m' },
       'customer_uid contains a control character',
+    ],
+    // ids the clients refuse with a ValidationError: malformed rows (exit 2), not `error` rows
+    [
+      { provider: 'iamport', customer_uid: 'u'.repeat(81) },
+      'customer_uid is 81 characters long; iamport allows at most 80',
+    ],
+    [
+      { provider: 'bootpay', receipt_id: 'r'.repeat(129) },
+      'receipt_id is 129 characters long; bootpay allows at most 128',
+    ],
+    [
+      { provider: 'bootpay', billing_key: 'k'.repeat(129) },
+      'billing_key is 129 characters long; bootpay allows at most 128',
+    ],
+    [
+      { provider: 'iamport', customer_uid: 'a\ud800b' },
+      'customer_uid is not well-formed Unicode (a lone surrogate)',
+    ],
+    [
+      { provider: 'iamport', customer_uid: '../x' },
+      'customer_uid must not contain "." or ".." path segments',
+    ],
+    [
+      { provider: 'bootpay', receipt_id: '.' },
+      'receipt_id must not contain "." or ".." path segments',
     ],
   ])('%j is rejected: %s', (values, message) => {
     expect(toRef(values)).toBe(message)
@@ -194,12 +233,55 @@ describe('parseInput (jsonl)', () => {
   })
 })
 
-describe('readInput', () => {
+describe('readRows', () => {
   const dir = mkdtempSync(join(tmpdir(), 'billingkey-input-'))
+  const readInput = async (name: string, cwd: string) => {
+    const rows = []
+    for await (const item of readRows(name, cwd)) rows.push(item)
+    return { rows }
+  }
   const file = (name: string, bytes: string | Uint8Array) => {
     writeFileSync(join(dir, name), bytes)
     return name
   }
+
+  it('reads a file larger than a stream chunk with exact lines across quoted line breaks', async () => {
+    let text = 'provider,customer_uid,note\r\n'
+    let line = 2
+    let badLine = 0
+    let lastLine = 0
+    for (let i = 0; i < 20_000; i++) {
+      lastLine = line
+      if (i === 4321) {
+        badLine = line
+        text += 'paypal,x,\r\n'
+      } else if (i % 7 === 0) text += `iamport,c${i},"two\r\nlines, quoted"\r\n`
+      else text += `iamport,c${i},\r\n`
+      line += i % 7 === 0 && i !== 4321 ? 2 : 1
+    }
+    expect(text.length).toBeGreaterThan(3 * 65_536)
+    const { rows } = await readInput(file('big.csv', text), dir)
+    const whole = parseInput(text, 'csv', 'big.csv')
+    expect(rows.filter((row) => 'ref' in row)).toEqual(whole.rows)
+    expect(rows.filter((row) => !('ref' in row))).toEqual([
+      { line: badLine, message: 'unknown provider "paypal" (expected iamport or bootpay)' },
+    ])
+    expect(rows.at(-1)).toEqual({
+      line: lastLine,
+      ref: { provider: 'iamport', customerUid: 'c19999' },
+    })
+
+    const jsonl = Array.from({ length: 9000 }, (_, i) =>
+      i === 8000 ? '{bad\r\n' : `{"provider":"iamport","customer_uid":"c${i}"}\r\n`,
+    ).join('')
+    const items = (await readInput(file('big.jsonl', jsonl), dir)).rows
+    expect(items).toHaveLength(9000)
+    expect(items[8000]).toMatchObject({
+      line: 8001,
+      message: expect.stringContaining('not valid JSON'),
+    })
+    expect(items[8999]).toEqual({ line: 9000, ref: { provider: 'iamport', customerUid: 'c8999' } })
+  })
 
   it('strips a UTF-8 byte order mark', async () => {
     const name = file('bom.csv', `\uFEFF${HEADER}iamport,c1,,\n`)

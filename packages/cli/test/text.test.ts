@@ -23,6 +23,22 @@ describe('printable', () => {
     expect(printable('a\u001b[2Jb\r\nc\u009b')).toBe('a\\u001b[2Jb\\u000d\\u000ac\\u009b')
     expect(printable('신한카드 ok')).toBe('신한카드 ok')
   })
+
+  it('shows bidirectional controls and line separators as escapes, so an id cannot reverse its line', () => {
+    expect(printable('abc\u202Efdp.exe')).toBe('abc\\u202efdp.exe')
+    for (const c of [
+      '\u061c',
+      '\u200e',
+      '\u200f',
+      '\u2028',
+      '\u2029',
+      '\u202a',
+      '\u2066',
+      '\u2069',
+    ]) {
+      expect(printable(`a${c}b`)).toBe(`a\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}b`)
+    }
+  })
 })
 
 describe('displayWidth', () => {

@@ -1,29 +1,16 @@
 // The model, the adapter contract and the errors a facade user handles, so `@billingkey/client`
 // is the only import.
-export {
-  AbortError,
-  ApiError,
-  AuthenticationError,
-  type BillingKey,
-  type BillingKeyAdapter,
-  BillingKeyError,
-  BillingKeyExpiredError,
-  type BillingKeyRef,
-  type BillingKeyStatus,
-  type BootpayRef,
-  ConnectionError,
-  type IamportRef,
-  isBillingKeyError,
-  type LookupResult,
-  NotFoundError,
-  type ProviderName,
-  RateLimitError,
-  RejectedError,
-  ResponseError,
-  ServerError,
-  TimeoutError,
-  ValidationError,
+export type {
+  BillingKey,
+  BillingKeyAdapter,
+  BillingKeyRef,
+  BillingKeyStatus,
+  BootpayRef,
+  IamportRef,
+  LookupResult,
+  ProviderName,
 } from '@billingkey/core'
+export * from '@billingkey/core/errors'
 export type {
   AuditCounts,
   AuditEntry,
@@ -31,14 +18,14 @@ export type {
   AuditReport,
   AuditStatus,
 } from './audit'
-export {
-  type AuditOptions,
-  type BillingKeys,
-  type ConfiguredProvider,
-  createBillingKeys,
-  type KeyOf,
-  type LookupManyOptions,
-  type Progress,
-  type ProviderAdapters,
-  type RefOf,
-} from './facade'
+export { createBillingKeys } from './facade'
+export type {
+  AuditOptions,
+  BillingKeys,
+  ConfiguredProvider,
+  KeyOf,
+  LookupManyOptions,
+  Progress,
+  ProviderAdapters,
+  RefOf,
+} from './types'

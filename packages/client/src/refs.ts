@@ -1,4 +1,4 @@
-import { type BillingKeyRef, type ProviderName, ValidationError } from '@billingkey/core'
+import { type BillingKeyRef, PROVIDERS, type ProviderName, ValidationError } from '@billingkey/core'
 
 /** A ref checked for shape and reduced to exactly core's `BillingKeyRef`, with its dedupe key. */
 export interface ParsedRef {
@@ -10,12 +10,14 @@ export interface ParsedRef {
 const idKinds: Record<ProviderName, readonly ('customerUid' | 'receiptId' | 'billingKey')[]> = {
   iamport: ['customerUid'],
   bootpay: ['receiptId', 'billingKey'],
+  portone: ['billingKey'],
 }
 
 /** How to build each provider's adapter, for the messages that ask for one. */
 export const factories: Record<ProviderName, { adapter: string; client: string }> = {
   iamport: { adapter: 'createIamportAdapter', client: 'createIamportClient' },
   bootpay: { adapter: 'createBootpayAdapter', client: 'createBootpayClient' },
+  portone: { adapter: 'createPortoneAdapter', client: 'createPortoneClient' },
 }
 
 /** `bootpay: createBootpayAdapter(createBootpayClient(…))`: what to pass for `provider`. */
@@ -23,7 +25,7 @@ export const howToConfigure = (provider: ProviderName): string =>
   `${provider}: ${factories[provider].adapter}(${factories[provider].client}(…))`
 
 const example =
-  "{ provider: 'iamport', customerUid } or { provider: 'bootpay', receiptId | billingKey }"
+  "{ provider: 'iamport', customerUid }, { provider: 'bootpay', receiptId | billingKey } or { provider: 'portone', billingKey }"
 
 /**
  * Checks what the facade can check without knowing a provider's rules: the ref is an object, its
@@ -35,9 +37,9 @@ export function parseRef(value: unknown, configured: readonly ProviderName[]): P
     throw new ValidationError(`A billing-key ref must be an object: ${example}`, { field: 'ref' })
   }
   const { provider } = value as { provider?: unknown }
-  if (provider !== 'iamport' && provider !== 'bootpay') {
+  if (!isProvider(provider)) {
     throw new ValidationError(
-      `ref.provider must be 'iamport' or 'bootpay', got ${
+      `ref.provider must be one of ${PROVIDERS.map((p) => `'${p}'`).join(', ')}, got ${
         typeof provider === 'string' && provider.length <= 32 ? `'${provider}'` : describe(provider)
       }`,
       { field: 'ref.provider' },
@@ -71,6 +73,9 @@ export function parseRef(value: unknown, configured: readonly ProviderName[]): P
     key: `${provider}:${kind}:${id}`,
   }
 }
+
+const isProvider = (value: unknown): value is ProviderName =>
+  (PROVIDERS as readonly unknown[]).includes(value)
 
 /** Names a bad value without echoing it (an id could be anything a CSV row held). */
 function describe(value: unknown): string {

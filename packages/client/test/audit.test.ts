@@ -1,9 +1,13 @@
-import { AbortError, type BillingKeyRef, type BootpayRef, ValidationError } from '@billingkey/core'
+import { AbortError, type BootpayRef, ValidationError } from '@billingkey/core'
 import { describe, expect, test } from 'vitest'
 import { createBillingKeys } from '../src/index'
-import { providers, SECRETS } from './setup'
+import { providers, SECRETS, sandboxProviders } from './setup'
 
-// One ref of every fate (see wire.ts), one bad row, and one ref given twice.
+/** The refs of the two providers these tests configure. */
+type BillingKeyRef = import('@billingkey/core').IamportRef | import('@billingkey/core').BootpayRef
+
+// One ref of every fate (see wire.ts: the sandbox has no status -11 key and no 500 for one id),
+// one bad row, and one ref given twice.
 const refs = [
   { provider: 'iamport', customerUid: 'cust-1' }, // 0 active (iamport keys carry no expiry)
   { provider: 'iamport', customerUid: 'missing-1' }, // 1 not found
@@ -112,7 +116,7 @@ describe('audit', () => {
   })
 
   test('an empty list is an empty report', async () => {
-    const { iamport } = providers()
+    const { iamport } = sandboxProviders()
     const report = await createBillingKeys({ iamport }).audit([])
     expect(report).toMatchObject({ total: 0, chargeable: 0, needsAction: [] })
     expect(Object.values(report.counts)).toEqual([0, 0, 0, 0, 0, 0])
@@ -133,7 +137,7 @@ describe('audit', () => {
     ['an infinite window', { expiringWithinDays: Number.POSITIVE_INFINITY }, 'expiringWithinDays'],
     ['a window as a string', { expiringWithinDays: '30' }, 'expiringWithinDays'],
   ])('%s is a ValidationError before any request', async (_, options, field) => {
-    const { iamport, iamportLog } = providers()
+    const { iamport, iamportLog } = sandboxProviders()
     const run = createBillingKeys({ iamport }).audit(
       [{ provider: 'iamport', customerUid: 'c-1' }],
       options as never,

@@ -1,7 +1,6 @@
 import {
   AbortError,
   BillingKeyExpiredError,
-  type BillingKeyRef,
   type IamportRef,
   NotFoundError,
   ServerError,
@@ -9,8 +8,16 @@ import {
 } from '@billingkey/core'
 import { describe, expect, test } from 'vitest'
 import { createBillingKeys, type Progress } from '../src/index'
-import { providers, SECRETS } from './setup'
-import type { Gauge } from './wire'
+import type { Gauge } from './recording'
+import { providers, SECRETS, sandboxProviders, seededIds } from './setup'
+
+/** The refs of the two providers these tests configure. */
+type BillingKeyRef = import('@billingkey/core').IamportRef | import('@billingkey/core').BootpayRef
+
+const uids = seededIds('active', 'customerUid')
+const unknownUids = seededIds('unknown', 'customerUid')
+const receipts = seededIds('active', 'receiptId')
+const billingKeys = seededIds('active', 'billingKey')
 
 // A 10,000-ref batch as a CSV export would give it: both providers interleaved, both Bootpay id
 // kinds, keys of every fate (see wire.ts), refs given twice, and a bad row every 200.
@@ -157,12 +164,12 @@ describe('lookupMany over 10,000 mixed refs', () => {
 
 describe('lookupMany', () => {
   test('progress is never ahead of the answers on the wire', async () => {
-    const { iamport, bootpay, iamportLog, bootpayLog } = providers({ maxUrlLength: 1_000 })
+    const { iamport, bootpay, iamportLog, bootpayLog } = sandboxProviders({ maxUrlLength: 1_000 })
     const keys = createBillingKeys({ iamport, bootpay })
     const refs: BillingKeyRef[] = Array.from({ length: 600 }, (_, i) =>
       i % 3 === 0
-        ? { provider: 'bootpay', billingKey: `bk-${i}` }
-        : { provider: 'iamport', customerUid: `cust-${i}` },
+        ? { provider: 'bootpay', billingKey: billingKeys[i] as string }
+        : { provider: 'iamport', customerUid: uids[i] as string },
     )
     const seen: { done: number; answered: number }[] = []
     await keys.lookupMany(refs, {
@@ -176,17 +183,17 @@ describe('lookupMany', () => {
       iamportLog.requests.length,
     )
     expect(seen.at(-1)?.done).toBe(refs.length)
-  })
+  }, 30_000)
 
   test('a bad or unconfigured ref is its own ValidationError; the rest are looked up', async () => {
-    const { iamport, iamportLog } = providers()
+    const { iamport, iamportLog } = sandboxProviders()
     const keys = createBillingKeys({ iamport })
     const refs = [
-      { provider: 'iamport', customerUid: 'cust-1' },
+      { provider: 'iamport', customerUid: uids[1] },
       { provider: 'bootpay', receiptId: 'r-1' },
       { provider: 'iamport', customerUid: '' },
       { provider: 'iamport', customerUid: 'x'.repeat(81) },
-      { provider: 'iamport', customerUid: 'cust-2' },
+      { provider: 'iamport', customerUid: uids[2] },
     ]
     // As an untyped caller would pass them (the types refuse the Bootpay ref).
     const results = await keys.lookupMany(refs as IamportRef[])
@@ -206,48 +213,54 @@ describe('lookupMany', () => {
         ),
       },
     })
-    expect(iamportLog.batches).toEqual([['cust-1', 'cust-2']])
+    expect(iamportLog.batches).toEqual([[uids[1], uids[2]]])
   })
 
   test('an iamport multi lookup that finds some (207) or none (404) reports each missing ref', async () => {
-    const { iamport, iamportLog } = providers({ maxUrlLength: 100 })
-    const uids = ['cust-a', 'missing-b', 'missing-c', 'missing-d', 'cust-e']
+    // Uids of at most 17 characters: two fit in a 130-character URL, three do not.
+    const short = (ids: string[]) => ids.filter((id) => id.length <= 17)
+    const { iamport, iamportLog } = sandboxProviders({ maxUrlLength: 130 })
+    const [a, e] = short(uids) as [string, string]
+    const [b, c, d] = short(unknownUids)
     const results = await createBillingKeys({ iamport }).lookupMany(
-      uids.map((customerUid) => ({ provider: 'iamport', customerUid })),
+      [a, b, c, d, e].map((customerUid) => ({
+        provider: 'iamport',
+        customerUid: customerUid as string,
+      })),
     )
     expect(iamportLog.batches.length).toBeGreaterThan(1)
     expect(
-      iamportLog.batches.some((batch) => batch.every((uid) => uid.startsWith('missing'))),
+      iamportLog.batches.some((batch) => batch.every((uid) => unknownUids.includes(uid))),
     ).toBe(true)
     expect(results.map((r) => (r.ok ? r.key.ref.customerUid : r.error.name))).toEqual([
-      'cust-a',
+      a,
       'NotFoundError',
       'NotFoundError',
       'NotFoundError',
-      'cust-e',
+      e,
     ])
   })
 
   test('never has more requests in flight than `concurrency`, across both providers', async () => {
     const gauge: Gauge = { now: 0, max: 0 }
-    const { iamport, bootpay } = providers({
+    const { iamport, bootpay } = sandboxProviders({
       iamport: { gauge },
       bootpay: { gauge },
       maxUrlLength: 300,
     })
     const refs: BillingKeyRef[] = Array.from({ length: 300 }, (_, i) =>
       i % 2
-        ? { provider: 'bootpay', receiptId: `r-${i}` }
-        : { provider: 'iamport', customerUid: `c-${i}` },
+        ? { provider: 'bootpay', receiptId: receipts[i] as string }
+        : { provider: 'iamport', customerUid: uids[i] as string },
     )
     await createBillingKeys({ iamport, bootpay }).lookupMany(refs, { concurrency: 3 })
     expect(gauge.max).toBe(3)
-  })
+  }, 30_000)
 
   test('an abort mid-batch rejects with AbortError; no request starts after it and those in flight are aborted', async () => {
     const controller = new AbortController()
     let atAbort = 0
-    const { iamport, bootpay, iamportLog, bootpayLog } = providers({
+    const { iamport, bootpay, iamportLog, bootpayLog } = sandboxProviders({
       bootpay: {
         onRequest: (count) => {
           if (count === 100) {
@@ -259,8 +272,8 @@ describe('lookupMany', () => {
     })
     const refs: BillingKeyRef[] = Array.from({ length: 1_000 }, (_, i) =>
       i % 2
-        ? { provider: 'bootpay', billingKey: `bk-${i}` }
-        : { provider: 'iamport', customerUid: `c-${i}` },
+        ? { provider: 'bootpay', billingKey: billingKeys[(i - 1) / 2] as string }
+        : { provider: 'iamport', customerUid: uids[i / 2] as string },
     )
     const events: Progress[] = []
     const run = createBillingKeys({ iamport, bootpay }).lookupMany(refs, {
@@ -276,18 +289,18 @@ describe('lookupMany', () => {
     expect(bootpayLog.aborted).toBeGreaterThan(0)
     expect(iamportLog.requests.length).toBeGreaterThan(0)
     expect(events.at(-1)?.done).toBeLessThan(refs.length)
-  })
+  }, 30_000)
 
   test('an abort during the iamport multi lookups stops before any Bootpay request', async () => {
     const controller = new AbortController()
-    const { iamport, bootpay, iamportLog, bootpayLog } = providers({
+    const { iamport, bootpay, iamportLog, bootpayLog } = sandboxProviders({
       maxUrlLength: 200,
       iamport: { onRequest: (count) => count === 3 && controller.abort() },
     })
     const refs: BillingKeyRef[] = Array.from({ length: 200 }, (_, i) =>
       i % 2
-        ? { provider: 'bootpay', billingKey: `bk-${i}` }
-        : { provider: 'iamport', customerUid: `c-${i}` },
+        ? { provider: 'bootpay', billingKey: billingKeys[i] as string }
+        : { provider: 'iamport', customerUid: uids[i] as string },
     )
     const run = createBillingKeys({ iamport, bootpay }).lookupMany(refs, {
       signal: controller.signal,
@@ -301,10 +314,10 @@ describe('lookupMany', () => {
   })
 
   test('a throwing onProgress rejects the call with its error, not as failed lookups', async () => {
-    const { iamport, bootpay, bootpayLog } = providers()
+    const { iamport, bootpay, bootpayLog } = sandboxProviders()
     const refs: BillingKeyRef[] = [
-      { provider: 'iamport', customerUid: 'c-1' },
-      { provider: 'bootpay', billingKey: 'bk-1' },
+      { provider: 'iamport', customerUid: uids[0] as string },
+      { provider: 'bootpay', billingKey: billingKeys[0] as string },
     ]
     const broken = new Error('stdout is closed')
     const calls: number[] = []
@@ -320,7 +333,7 @@ describe('lookupMany', () => {
   })
 
   test('an already-aborted signal rejects before any request', async () => {
-    const { iamport, iamportLog } = providers()
+    const { iamport, iamportLog } = sandboxProviders()
     const run = createBillingKeys({ iamport }).lookupMany(
       [{ provider: 'iamport', customerUid: 'c-1' }],
       { signal: AbortSignal.abort() },
@@ -330,7 +343,7 @@ describe('lookupMany', () => {
   })
 
   test('an empty list resolves to no results, with one progress event at 0 of 0', async () => {
-    const { iamport, iamportLog } = providers()
+    const { iamport, iamportLog } = sandboxProviders()
     const events: Progress[] = []
     const results = await createBillingKeys({ iamport }).lookupMany([], {
       onProgress: (e) => events.push(e),
@@ -343,7 +356,7 @@ describe('lookupMany', () => {
   test.each([0, -1, 1.5, Number.NaN, '4'])(
     'concurrency %s is a ValidationError before any request',
     async (concurrency) => {
-      const { iamport, iamportLog } = providers()
+      const { iamport, iamportLog } = sandboxProviders()
       const run = createBillingKeys({ iamport }).lookupMany(
         [{ provider: 'iamport', customerUid: 'c-1' }],
         { concurrency: concurrency as number },
@@ -355,7 +368,7 @@ describe('lookupMany', () => {
   )
 
   test('refs that are not a list are a ValidationError', async () => {
-    const { iamport } = providers()
+    const { iamport } = sandboxProviders()
     const run = createBillingKeys({ iamport }).lookupMany('c-1' as never)
     await expect(run).rejects.toThrow(ValidationError)
     await expect(run).rejects.toMatchObject({ field: 'refs' })

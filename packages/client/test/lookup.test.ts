@@ -1,13 +1,15 @@
 import {
   AbortError,
   BillingKeyExpiredError,
-  type BillingKeyRef,
   NotFoundError,
   ValidationError,
 } from '@billingkey/core'
 import { describe, expect, test } from 'vitest'
 import { createBillingKeys } from '../src/index'
-import { providers } from './setup'
+import { sandboxProviders as providers, SEEDED } from './setup'
+
+/** The refs of the two providers these tests configure. */
+type BillingKeyRef = import('@billingkey/core').IamportRef | import('@billingkey/core').BootpayRef
 
 describe('createBillingKeys', () => {
   test('takes any subset of the provider adapters, and says which', () => {
@@ -82,24 +84,24 @@ describe('lookup', () => {
     const { iamport, bootpay, iamportLog, bootpayLog } = providers()
     const keys = createBillingKeys({ iamport, bootpay })
 
-    const fromIamport = await keys.lookup({ provider: 'iamport', customerUid: 'cust_1' })
+    const fromIamport = await keys.lookup({ provider: 'iamport', customerUid: SEEDED.customerUid })
     expect(fromIamport).toMatchObject({
       provider: 'iamport',
-      ref: { provider: 'iamport', customerUid: 'cust_1' },
+      ref: { provider: 'iamport', customerUid: SEEDED.customerUid },
       status: 'active',
       method: 'card',
-      raw: { customer_uid: 'cust_1' },
+      raw: { customer_uid: SEEDED.customerUid },
     })
-    const byReceipt = await keys.lookup({ provider: 'bootpay', receiptId: 'r_1' })
+    const byReceipt = await keys.lookup({ provider: 'bootpay', receiptId: SEEDED.receiptId })
     expect(byReceipt).toMatchObject({ provider: 'bootpay', status: 'active' })
-    expect(byReceipt.raw).toMatchObject({ receipt_id: 'r_1' })
-    const byKey = await keys.lookup({ provider: 'bootpay', billingKey: 'bk_1' })
-    expect(byKey.raw).toMatchObject({ billing_key: 'bk_1' })
+    expect(byReceipt.raw).toMatchObject({ receipt_id: SEEDED.receiptId })
+    const byKey = await keys.lookup({ provider: 'bootpay', billingKey: SEEDED.billingKey })
+    expect(byKey.raw).toMatchObject({ billing_key: SEEDED.billingKey })
 
-    expect(iamportLog.requests).toEqual(['GET /subscribe/customers/cust_1'])
+    expect(iamportLog.requests).toEqual([`GET /subscribe/customers/${SEEDED.customerUid}`])
     expect(bootpayLog.requests).toEqual([
-      'GET /v2/subscribe/billing_key/r_1',
-      'GET /v2/billing_key/bk_1',
+      `GET /v2/subscribe/billing_key/${SEEDED.receiptId}`,
+      `GET /v2/billing_key/${SEEDED.billingKey}`,
     ])
   })
 
@@ -148,12 +150,12 @@ describe('lookup', () => {
   test('throws the typed error of a failed lookup', async () => {
     const { iamport, bootpay } = providers()
     const keys = createBillingKeys({ iamport, bootpay })
-    await expect(keys.lookup({ provider: 'iamport', customerUid: 'missing_1' })).rejects.toThrow(
-      NotFoundError,
-    )
-    await expect(keys.lookup({ provider: 'bootpay', billingKey: 'gone_1' })).rejects.toThrow(
-      BillingKeyExpiredError,
-    )
+    await expect(
+      keys.lookup({ provider: 'iamport', customerUid: SEEDED.unknownCustomerUid }),
+    ).rejects.toThrow(NotFoundError)
+    await expect(
+      keys.lookup({ provider: 'bootpay', billingKey: SEEDED.deletedBillingKey }),
+    ).rejects.toThrow(BillingKeyExpiredError)
   })
 
   test('an aborted signal stops it before any request', async () => {

@@ -6,13 +6,7 @@ import {
   createBootpayClient,
   type SubscriptionBilling,
 } from '@billingkey/bootpay'
-import type {
-  BillingKey,
-  BillingKeyAdapter,
-  BillingKeyError,
-  BillingKeyRef,
-  IamportRef,
-} from '@billingkey/core'
+import type { BillingKey, BillingKeyAdapter, BillingKeyError, IamportRef } from '@billingkey/core'
 import {
   type BillingKeyAnnotation,
   createIamportAdapter,
@@ -31,6 +25,9 @@ import {
   type BillingKeyAdapter as ReexportedAdapter,
   type RefOf,
 } from '../src/index'
+
+/** The refs of the two providers these tests configure. */
+type BillingKeyRef = import('@billingkey/core').IamportRef | import('@billingkey/core').BootpayRef
 
 // Stand-ins with distinct raw payloads, so a wrong narrowing cannot pass by accident.
 interface IamportRaw {

@@ -1,7 +1,7 @@
 /**
- * Injected `fetch`es that answer the way iamport and Bootpay answer on the wire (token calls,
- * envelopes, 200/207/404 multi lookups, `error_code` bodies), so the tests run the REAL provider
- * clients and adapters end to end without the internet. Each keeps a log of what it was asked.
+ * Scripted wires: iamport and Bootpay answers the sandbox cannot give, for the tests that need them
+ * (a 500 for one id inside a batch, a Bootpay key with status -11, 10,000 keys of every fate by
+ * name). Everything else runs against the sandbox (setup.ts). Both record through recording.ts.
  *
  * Ids say what happens to them, so a test can build 10,000 refs without a table:
  * - iamport customer_uid: `missing…` is unknown; a multi lookup holding a `boom…` uid answers 500.
@@ -10,33 +10,13 @@
  *   `cancelled…` has status -11; anything else is an active card key.
  */
 
+import { type Fetch, recordingFetch, type WireLog, type WireOptions } from './recording'
+
 const DAY_MS = 86_400_000
 
-export interface WireLog {
-  /** Every request but the token call, as `METHOD path?query`, logged when fetch is called. */
-  readonly requests: string[]
-  /** The customer_uids of each iamport multi lookup, in request order. */
-  readonly batches: string[][]
-  tokenCalls: number
-  /** Requests whose signal had fired before the answer came. */
-  aborted: number
-  /** Refs answered so far: one per Bootpay lookup, one per uid in an iamport multi lookup. */
-  answered: number
-}
-
-/** Requests in flight, shared by both wires to check a bound across providers. */
-export interface Gauge {
-  now: number
-  max: number
-}
-
-export interface WireOptions {
-  /** Called as each (non-token) request starts, with the request count so far. */
-  onRequest?: (count: number, request: Request) => void
-  gauge?: Gauge
-}
-
-type Fetch = (input: Request | string | URL, init?: RequestInit) => Promise<Response>
+/** Where the scripted wires say they are: the clients' default base URLs. */
+const IAMPORT_BASE = 'https://api.iamport.kr'
+const BOOTPAY_BASE = 'https://api.bootpay.co.kr'
 
 const json = (status: number, body: unknown) =>
   new Response(JSON.stringify(body), {
@@ -44,43 +24,27 @@ const json = (status: number, body: unknown) =>
     headers: { 'content-type': 'application/json; charset=utf-8' },
   })
 
+/** A scripted wire: `token()` answers the token call, `handle` every other request. */
 function wire(
+  base: string,
   options: WireOptions,
-  isToken: (request: Request, url: URL) => boolean,
   token: () => Response,
-  handle: (request: Request, url: URL, log: WireLog) => { response: Response; refs: number },
+  handle: (request: Request, url: URL) => Response,
 ): { fetch: Fetch; log: WireLog } {
-  const log: WireLog = { requests: [], batches: [], tokenCalls: 0, aborted: 0, answered: 0 }
-  const fetch: Fetch = async (input, init) => {
-    const request = new Request(input, init)
-    const url = new URL(request.url)
-    if (isToken(request, url)) {
-      log.tokenCalls++
-      await tick()
-      return token()
-    }
-    log.requests.push(`${request.method} ${url.pathname}${url.search}`)
-    options.onRequest?.(log.requests.length, request)
-    const gauge = options.gauge
-    if (gauge) gauge.max = Math.max(gauge.max, ++gauge.now)
-    try {
-      // The network: other work runs meanwhile, and the caller's signal can still stop it.
-      await tick()
-      if (request.signal.aborted) {
-        log.aborted++
-        throw new DOMException('The operation was aborted.', 'AbortError')
-      }
-      const { response, refs } = handle(request, url, log)
-      log.answered += refs
-      return response
-    } finally {
-      if (gauge) gauge.now--
-    }
-  }
-  return { fetch, log }
+  const basePath = new URL(base).pathname.replace(/\/$/, '')
+  return recordingFetch(
+    async (input) => {
+      const request = input as Request
+      const url = new URL(request.url)
+      const path = url.pathname.slice(basePath.length)
+      return path === '/users/getToken' || path === '/v2/request/token'
+        ? token()
+        : handle(request, url)
+    },
+    base,
+    options,
+  )
 }
-
-const tick = () => new Promise((resolve) => setTimeout(resolve, 0))
 
 export function customer(uid: string) {
   return {
@@ -107,8 +71,8 @@ export function iamportWire(options: WireOptions = {}) {
   const envelope = (status: number, code: number, message: string | null, response: unknown) =>
     json(status, { code, message, response })
   return wire(
+    IAMPORT_BASE,
     options,
-    (request, url) => request.method === 'POST' && url.pathname === '/users/getToken',
     () => {
       const now = Math.floor(Date.now() / 1000)
       return envelope(200, 0, null, {
@@ -117,18 +81,17 @@ export function iamportWire(options: WireOptions = {}) {
         expired_at: now + 1800,
       })
     },
-    (request, url, log) => {
+    (request, url) => {
       const single = /^\/subscribe\/customers\/([^/]+)$/.exec(url.pathname)?.[1]
       if (request.method === 'GET' && url.pathname === '/subscribe/customers') {
         const uids = url.searchParams.getAll('customer_uid[]')
-        log.batches.push(uids)
         const found = uids.filter((uid) => !uid.startsWith('missing')).map(customer)
         const response = uids.some((uid) => uid.startsWith('boom'))
           ? envelope(500, -1, 'internal error', null)
           : found.length === 0
             ? envelope(404, 1, '유효하지 않은 customer_uid', null)
             : envelope(found.length === uids.length ? 200 : 207, 0, null, found)
-        return { response, refs: uids.length }
+        return response
       }
       if (request.method === 'GET' && single) {
         const uid = decodeURIComponent(single)
@@ -137,9 +100,9 @@ export function iamportWire(options: WireOptions = {}) {
           : uid.startsWith('boom')
             ? envelope(500, -1, 'internal error', null)
             : envelope(200, 0, null, customer(uid))
-        return { response, refs: 1 }
+        return response
       }
-      return { response: envelope(404, 1, 'no such path', null), refs: 0 }
+      return envelope(404, 1, 'no such path', null)
     },
   )
 }
@@ -197,16 +160,16 @@ export function bootpayWire(options: WireOptions = {}) {
   const error = (status: number, error_code: string, message: string) =>
     json(status, { error_code, message })
   return wire(
+    BOOTPAY_BASE,
     options,
-    (request, url) => request.method === 'POST' && url.pathname === '/v2/request/token',
     () => json(200, { access_token: 'bootpay-access-token', expire_in: 1800 }),
     (request, url) => {
       const match = /^\/v2\/(subscribe\/billing_key|billing_key)\/([^/]+)$/.exec(url.pathname)
       if (request.method !== 'GET' || !match?.[1] || !match[2]) {
-        return { response: error(404, 'RC_NOT_FOUND', 'no such path'), refs: 0 }
+        return error(404, 'RC_NOT_FOUND', 'no such path')
       }
       const id = decodeURIComponent(match[2])
-      const response = id.startsWith('missing')
+      return id.startsWith('missing')
         ? error(404, 'RC_NOT_FOUND', '찾을 수 없습니다')
         : id.startsWith('gone')
           ? error(400, 'SUBSCRIBE_BK_EXPIRED', '만료된 빌링키입니다')
@@ -215,7 +178,6 @@ export function bootpayWire(options: WireOptions = {}) {
             : id.startsWith('boom')
               ? error(500, 'INTERNAL_ERROR', 'internal error')
               : json(200, match[1] === 'billing_key' ? byKey(id) : byReceipt(id))
-      return { response, refs: 1 }
     },
   )
 }

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { parse } from 'yaml'
 
-export type ProviderName = 'iamport' | 'bootpay'
+export type ProviderName = 'iamport' | 'bootpay' | 'portone'
 
-export const providerNames: readonly ProviderName[] = ['iamport', 'bootpay']
+export const providerNames: readonly ProviderName[] = ['iamport', 'bootpay', 'portone']
 
 export type JsonObject = Record<string, unknown>
 

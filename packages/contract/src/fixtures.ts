@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import Ajv2020 from 'ajv/dist/2020.js'
-import { formatErrors, issuesOf } from './validator'
+import { formatErrors, issuesOf } from './issues'
 
 /** One recorded exchange: `specs/<provider>/fixtures/*.json` (format: specs/README.md). */
 export interface Fixture {

@@ -1,10 +1,6 @@
 export type { ProviderName } from './document'
 export { type Fixture, loadFixtures } from './fixtures'
-export {
-  loadSpec,
-  type OperationInfo,
-  type RequestToValidate,
-  type RouteMatch,
-  type Spec,
-} from './spec'
-export { formatErrors, type ValidationIssue, type ValidationResult } from './validator'
+export { formatErrors, type ValidationIssue, type ValidationResult } from './issues'
+export type { OperationInfo } from './operations'
+export type { RequestToValidate } from './request'
+export { loadSpec, type RouteMatch, type Spec } from './spec'

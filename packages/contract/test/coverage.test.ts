@@ -23,6 +23,19 @@ const CLIENT_OPERATIONS = {
     'publishBankBillingKey',
     'deleteBillingKey',
   ],
+  // no client yet (@billingkey/portone is a later task): every operation of the spec
+  portone: [
+    'getBillingKeyInfos',
+    'getBillingKeyInfo',
+    'deleteBillingKey',
+    'payWithBillingKey',
+    'getPayment',
+    'cancelPayment',
+    'createPaymentSchedule',
+    'getPaymentSchedules',
+    'getPaymentSchedule',
+    'revokePaymentSchedules',
+  ],
 }
 
 for (const provider of providers) {

@@ -56,8 +56,9 @@ for (const provider of providers) {
   })
 }
 
-/** The secrets inside a credential value: a Basic value is base64 of `<client_key>:<secret_key>`. */
+/** The secrets inside a credential value: a Basic value is base64 of `<client_key>:<secret_key>`;
+ * Bearer and PortOne (`PortOne <api_secret>`) carry the secret after the scheme. */
 function secretsOf(value: string): string[] {
   const basic = /^Basic (.+)$/.exec(value)?.[1]
-  return basic === undefined ? [value.replace(/^Bearer /, '')] : atob(basic).split(':')
+  return basic === undefined ? [value.replace(/^(Bearer|PortOne) /, '')] : atob(basic).split(':')
 }

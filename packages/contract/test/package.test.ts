@@ -15,7 +15,7 @@ const formats: [string, () => Promise<typeof Contract>][] = [
 ]
 
 describe.each(formats)('the %s build', (_, load) => {
-  it.each(['iamport', 'bootpay'] as const)(
+  it.each(['iamport', 'bootpay', 'portone'] as const)(
     'loads the %s spec it ships, as committed',
     async (name) => {
       const { loadSpec } = await load()

@@ -6,7 +6,7 @@ import { type Fixture, loadFixtures, loadSpec, type Spec } from '../src/index'
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url))
 
 export interface Provider {
-  name: 'iamport' | 'bootpay'
+  name: 'iamport' | 'bootpay' | 'portone'
   specFile: string
   spec: Spec
   fixtures: Fixture[]
@@ -18,7 +18,7 @@ export interface Provider {
  * The repository's specs and fixtures (the sources, not the build's copies), so the suites run
  * over whatever the spec authors have committed. A spec that does not load fails the suite file.
  */
-export const providers: Provider[] = (['iamport', 'bootpay'] as const).map((name) => {
+export const providers: Provider[] = (['iamport', 'bootpay', 'portone'] as const).map((name) => {
   const specFile = join(repoRoot, 'specs', name, 'openapi.yaml')
   const provider: Provider = { name, specFile, spec: loadSpec(specFile), fixtures: [] }
   try {

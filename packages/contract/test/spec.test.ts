@@ -209,6 +209,28 @@ describe('validateResponse', () => {
     ])
   })
 
+  it('reports the oneOf branch its discriminator names, not one that differs only by it', () => {
+    const document = parsedMini()
+    const branch = (status: string, extra: string[]) => ({
+      type: 'object',
+      required: ['status', 'id', ...extra],
+      properties: {
+        status: { const: status },
+        id: { type: 'string' },
+        ...Object.fromEntries(extra.map((name) => [name, { type: 'string' }])),
+      },
+    })
+    document.components.schemas.Envelope.properties.response = {
+      oneOf: [branch('ISSUED', []), branch('DELETED', ['deletedAt'])],
+    }
+    const body = { code: 0, message: null, response: { status: 'DELETED', id: 'k1' } }
+    // without the discriminator, ISSUED (one fault, one level deeper) would be reported
+    expect(pointers(loadSpec(document).validateResponse('getKey', 200, body))).toEqual([
+      '/response/deletedAt',
+      '/response',
+    ])
+  })
+
   it('reports enum, format and range failures with the expected value', () => {
     const result = mini.validateResponse('getKey', 200, {
       code: 0,

@@ -1,15 +1,15 @@
+import { toBillingKeyError } from './classify'
 import {
   ApiError,
   AuthenticationError,
   type BillingKeyError,
-  type ProviderName,
   RateLimitError,
   ResponseError,
   ServerError,
-  toBillingKeyError,
   ValidationError,
 } from './errors'
 import type { ChargeResult, Payment } from './payment'
+import type { ProviderName } from './providers'
 import { abortError, sleep } from './signal'
 
 export interface SettleChargeOptions<P extends ProviderName, Raw> {
@@ -22,7 +22,8 @@ export interface SettleChargeOptions<P extends ProviderName, Raw> {
   amount: number
   /**
    * Sends the charge request exactly once and reads the provider's answer as a Payment, or
-   * throws the typed error. Never retried here; the transport must not retry it either.
+   * throws the typed error. Never retried here; the transport may retry it only when the request
+   * carries an idempotency key the provider honours (PortOne V2).
    */
   sendCharge: (signal: AbortSignal | undefined) => Promise<Payment<P, Raw>>
   /** The provider's record of `orderId`, or null when it has none. Safe to repeat. */

@@ -1,6 +1,5 @@
-import { redact, redactText } from './redact'
-
-export type ProviderName = 'iamport' | 'bootpay'
+import type { ProviderName } from './providers'
+import { redact, redactCause, redactText } from './redact'
 
 export interface ErrorDetails {
   provider?: ProviderName
@@ -22,6 +21,29 @@ export interface ErrorDetails {
 
 export class BillingKeyError extends Error {
   override name = 'BillingKeyError'
+  /**
+   * `instanceof` as usual, and for the errors of another copy of core too (the ESM and CJS builds
+   * loaded in one process, as under Jest): by name, a class up the value's prototype chain is
+   * named like this one, and the chain reaches a BillingKeyError (so a look-alike
+   * `ValidationError` of other code is not one). Every class of the hierarchy inherits it.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    // The usual check first: a minifier renames classes, so names only serve another copy.
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class right of instanceof
+    if (Function.prototype[Symbol.hasInstance].call(this, value)) return true
+    let found = false
+    for (
+      let proto = Object.getPrototypeOf(Object(value));
+      proto;
+      proto = Object.getPrototypeOf(proto)
+    ) {
+      const name = proto.constructor?.name
+      // biome-ignore lint/complexity/noThisInStatic: `this` is the class right of instanceof
+      found ||= name === this.name
+      if (name === 'BillingKeyError') return found
+    }
+    return false
+  }
   declare readonly provider?: ProviderName
   declare readonly operation?: string
   declare readonly status?: number
@@ -30,7 +52,7 @@ export class BillingKeyError extends Error {
   declare readonly code?: string | number
 
   constructor(message: string, { cause, ...details }: ErrorDetails = {}) {
-    super(redactText(message), cause === undefined ? undefined : { cause })
+    super(redactText(message), cause === undefined ? undefined : { cause: redactCause(cause) })
     Object.assign(this, redact(details))
   }
 
@@ -40,30 +62,45 @@ export class BillingKeyError extends Error {
   }
 }
 
-/** The provider answered with a failure. */
-export class ApiError extends BillingKeyError {
+/**
+ * The provider answered with a failure. `Code` is the provider's code union (iamport `code`,
+ * Bootpay `error_code`), each with an unrecognized fallback. `reason` is the one English wording
+ * of the failure every provider's message starts with; the provider's code and message follow it.
+ */
+export class ApiError<Code extends string | number = string | number> extends BillingKeyError {
   override name = 'ApiError'
+  declare readonly code?: Code
+  static reason = 'the provider refused the request'
 }
-export class AuthenticationError extends ApiError {
+export class AuthenticationError<
+  Code extends string | number = string | number,
+> extends ApiError<Code> {
   override name = 'AuthenticationError'
+  static override reason = 'the provider refused the credentials or the token'
 }
-export class NotFoundError extends ApiError {
+export class NotFoundError<Code extends string | number = string | number> extends ApiError<Code> {
   override name = 'NotFoundError'
+  static override reason = 'no billing key was found'
 }
-export class RateLimitError extends ApiError {
+export class RateLimitError<Code extends string | number = string | number> extends ApiError<Code> {
   override name = 'RateLimitError'
   declare readonly retryAfterMs?: number
+  static override reason = 'too many requests'
 }
-export class ServerError extends ApiError {
+export class ServerError<Code extends string | number = string | number> extends ApiError<Code> {
   override name = 'ServerError'
+  static override reason = 'the provider failed'
 }
 /** A business failure: iamport `code != 0`, a Bootpay `error_code`. */
-export class RejectedError extends ApiError {
+export class RejectedError<Code extends string | number = string | number> extends ApiError<Code> {
   override name = 'RejectedError'
 }
 /** The key was deleted or has expired (Bootpay `SUBSCRIBE_BK_EXPIRED`). */
-export class BillingKeyExpiredError extends RejectedError {
+export class BillingKeyExpiredError<
+  Code extends string | number = string | number,
+> extends RejectedError<Code> {
   override name = 'BillingKeyExpiredError'
+  static override reason = 'the billing key has expired or was deleted'
 }
 /** No response: fetch threw (reset, DNS, refused) or the body stream broke. */
 export class ConnectionError extends BillingKeyError {
@@ -87,92 +124,19 @@ export class ResponseError extends BillingKeyError {
   override name = 'ResponseError'
 }
 
-export type ApiErrorClass = new (message: string, details?: ErrorDetails) => ApiError
+/** An ApiError subclass: the class a provider's code picks, with its wording. */
+export type ApiErrorClass = (new (
+  message: string,
+  details?: ErrorDetails,
+) => ApiError) & {
+  reason: string
+}
 
 export const isBillingKeyError = (e: unknown): e is BillingKeyError => e instanceof BillingKeyError
 
-const prefix = ({ provider, operation }: ErrorDetails) =>
-  `${[provider, operation].filter(Boolean).join(' ') || 'request'} failed: `
-
-const REQUEST_ID = ['x-request-id', 'request-id', 'x-amzn-requestid', 'cf-ray']
-
-export const requestIdOf = (headers: Headers): string | undefined =>
-  REQUEST_ID.map((name) => headers.get(name)).find(Boolean) ?? undefined
-
-/** Retry-After as milliseconds from now: delta-seconds or an HTTP date (past dates → 0). */
-export function parseRetryAfter(value?: string | null, now = Date.now()): number | undefined {
-  const ms = value ? (+value >= 0 ? +value * 1000 : Date.parse(value) - now) : Number.NaN
-  return ms > 0 ? ms : ms <= 0 ? 0 : undefined
-}
-
 /**
- * The typed error for a failed response: 401 Authentication, 404 NotFound, 429 RateLimit, 5xx
- * Server, anything else Rejected; `as` picks the class when the provider's code says more
- * (iamport 200 + code 1 → NotFoundError, Bootpay SUBSCRIBE_BK_EXPIRED → BillingKeyExpiredError).
- * Without a provider message the message names the body's type and size (an HTML 502 page).
+ * Whether the runtime refused the request for want of a permission (Deno 2 without `--allow-net`
+ * throws `NotCapable`): final, since no retry grants it.
  */
-export function errorFromResponse(input: {
-  provider: ProviderName
-  operation: string
-  response: Response
-  body: unknown
-  code?: string | number
-  message?: string
-  as?: ApiErrorClass
-}): ApiError {
-  const { response, message, as, ...details } = input
-  const { status, statusText, headers } = response
-  const { body } = details
-  const Class =
-    as ??
-    (status === 401
-      ? AuthenticationError
-      : status === 404
-        ? NotFoundError
-        : status === 429
-          ? RateLimitError
-          : status > 499
-            ? ServerError
-            : RejectedError)
-  const type = headers.get('content-type')?.split(';')[0] || 'untyped'
-  const size = typeof body === 'string' ? `, ${body.length} characters` : ''
-  return new Class(
-    `${prefix(input)}HTTP ${status}${statusText && ` ${statusText}`}${message ? `: ${message}` : ` (${type} body${size})`}`,
-    {
-      ...details,
-      status,
-      requestId: requestIdOf(headers),
-      retryAfterMs: parseRetryAfter(headers.get('retry-after')),
-    },
-  )
-}
-
-/**
- * Anything thrown around a call as a BillingKeyError: SyntaxError (a malformed or truncated
- * JSON body) → ResponseError, TypeError (fetch failed) → ConnectionError, DOMException
- * AbortError/TimeoutError → AbortError/TimeoutError. A BillingKeyError passes through, gaining
- * the provider and operation it lacked.
- */
-export function toBillingKeyError(e: unknown, details: ErrorDetails): BillingKeyError {
-  if (e instanceof BillingKeyError) {
-    const known = e as { provider?: ProviderName; operation?: string }
-    known.provider ??= details.provider
-    known.operation ??= details.operation
-    return e
-  }
-  const name = (e as Error | undefined)?.name
-  const Class =
-    name === 'SyntaxError'
-      ? ResponseError
-      : name === 'AbortError'
-        ? AbortError
-        : name === 'TimeoutError'
-          ? TimeoutError
-          : name === 'TypeError'
-            ? ConnectionError
-            : BillingKeyError
-  // A JSON parser's message quotes the body it choked on: neither it nor the error is kept.
-  return Class === ResponseError
-    ? new Class(`${prefix(details)}the response body is not valid JSON`, details)
-    : new Class(prefix(details) + e, { ...details, cause: e })
-}
+export const isPermissionDenied = (e: unknown): boolean =>
+  (e as Error | undefined)?.name === 'NotCapable'

@@ -1,29 +1,16 @@
-export { type Call, type Caller, type CallInit, type CallResult, createCaller } from './caller'
-export { type SettleChargeOptions, settleCharge } from './charge'
-export { mapWithConcurrency } from './concurrency'
 export {
-  AbortError,
-  ApiError,
-  type ApiErrorClass,
-  AuthenticationError,
-  BillingKeyError,
-  BillingKeyExpiredError,
-  ConnectionError,
-  type ErrorDetails,
-  errorFromResponse,
-  isBillingKeyError,
-  NotFoundError,
-  type ProviderName,
-  parseRetryAfter,
-  RateLimitError,
-  RejectedError,
-  ResponseError,
-  requestIdOf,
-  ServerError,
-  TimeoutError,
-  toBillingKeyError,
-  ValidationError,
-} from './errors'
+  buildRequest,
+  type CallInit,
+  type InitOf,
+  type Method,
+  type Operation,
+  type PathsWith,
+  type SuccessBody,
+} from './caller'
+export { type SettleChargeOptions, settleCharge } from './charge'
+export { errorFromResponse, parseRetryAfter, requestIdOf, toBillingKeyError } from './classify'
+export { mapWithConcurrency } from './concurrency'
+export * from './errors'
 export { createLog, type Log, type Logger, type LogLevel } from './logger'
 export type {
   BillingKey,
@@ -35,6 +22,7 @@ export type {
   ClientOptions,
   IamportRef,
   LookupResult,
+  PortoneRef,
   ProviderRef,
 } from './model'
 export type {
@@ -45,8 +33,46 @@ export type {
   Payment,
   PaymentStatus,
 } from './payment'
+export {
+  type Authentication,
+  createProviderClient,
+  type Failure,
+  listOf,
+  objectWith,
+  type PayloadIsBody,
+  type ProviderClient,
+  type ProviderDeclaration,
+  type Shape,
+  type TypedCall,
+  type Unwrap,
+} from './provider'
+export { PROVIDERS, type ProviderName } from './providers'
 export { createRateLimiter, type RateLimiter, type RateLimiterOptions } from './rate-limit'
-export { isSecretKey, REDACTED, redact, redactHeaders, redactText } from './redact'
+export {
+  hideValues,
+  isSecretKey,
+  REDACTED,
+  redact,
+  redactCause,
+  redactHeaders,
+  redactText,
+  withSecretsOf,
+} from './redact'
+export { abortError } from './signal'
 export { type IssuedToken, TokenCache, type TokenCacheOptions } from './token-cache'
-export { createTransport, type Transport, type TransportOptions } from './transport'
-export { assertIdentifier, assertNonEmptyList, encodePathSegment, serializePath } from './validate'
+export {
+  createTransport,
+  type Endpoint,
+  type PlainRequest,
+  type Reply,
+  type Transport,
+  type TransportOptions,
+} from './transport'
+export {
+  assertIdentifier,
+  assertNonEmptyList,
+  assertPathId,
+  assertText,
+  encodePathSegment,
+  serializePath,
+} from './validate'

@@ -1,16 +1,22 @@
-import type { BillingKeyError, ProviderName } from './errors'
+import type { BillingKeyError } from './errors'
 import type { Logger, LogLevel } from './logger'
+import type { ProviderName } from './providers'
 
 export type IamportRef = { provider: 'iamport'; customerUid: string }
 export type BootpayRef =
   | { provider: 'bootpay'; receiptId: string }
   | { provider: 'bootpay'; billingKey: string }
-export type BillingKeyRef = IamportRef | BootpayRef
+export type PortoneRef = { provider: 'portone'; billingKey: string }
+export type BillingKeyRef = IamportRef | BootpayRef | PortoneRef
 /**
  * The ref type of provider `P`. An indexed map rather than `Extract<…>`, so `BillingKey<'iamport'>`
  * stays assignable to `BillingKey` (TypeScript cannot relate a deferred `Extract` to the union).
  */
-export type ProviderRef<P extends ProviderName> = { iamport: IamportRef; bootpay: BootpayRef }[P]
+export type ProviderRef<P extends ProviderName> = {
+  iamport: IamportRef
+  bootpay: BootpayRef
+  portone: PortoneRef
+}[P]
 
 export type BillingKeyStatus = 'active' | 'expired' | 'deleted'
 

@@ -1,4 +1,5 @@
-import type { ApiError, BillingKeyError, ProviderName } from './errors'
+import type { ApiError, BillingKeyError } from './errors'
+import type { ProviderName } from './providers'
 
 /**
  * Where a payment stands. `pending` is a charge the provider has not settled yet (iamport

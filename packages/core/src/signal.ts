@@ -1,4 +1,5 @@
-import { AbortError, type BillingKeyError, type ProviderName, TimeoutError } from './errors'
+import { AbortError, type BillingKeyError, TimeoutError } from './errors'
+import type { ProviderName } from './providers'
 
 /** The caller's abort as a typed error; `AbortSignal.timeout()` counts as a timeout. */
 export const abortError = (signal: AbortSignal, provider?: ProviderName): BillingKeyError =>

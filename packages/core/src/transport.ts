@@ -1,15 +1,32 @@
-import {
-  type BillingKeyError,
-  ConnectionError,
-  type ProviderName,
-  parseRetryAfter,
-  requestIdOf,
-  TimeoutError,
-  toBillingKeyError,
-} from './errors'
+import { parseRetryAfter, requestIdOf, toBillingKeyError } from './classify'
+import { type BillingKeyError, ConnectionError, isPermissionDenied, TimeoutError } from './errors'
 import { createLog } from './logger'
 import type { ClientOptions } from './model'
+import type { ProviderName } from './providers'
 import { abortError, race, sleep } from './signal'
+
+/** What the hooks see of a request. */
+export interface Endpoint {
+  method: string
+  url: string
+}
+
+/** A request as the named methods hand it over: no `Request` is built for it. */
+export interface PlainRequest extends Endpoint {
+  /** Lower-case names. */
+  headers?: Record<string, string>
+  /** Sent as it is by every attempt, so retries and the replay send the same bytes. */
+  body?: string | ArrayBuffer
+  signal?: AbortSignal
+  /** This request's per-attempt timeout, instead of the client's (a charge needs 60 s or more). */
+  timeoutMs?: number
+}
+
+/** The last response (its body already read, inside the attempt's timeout) and that body. */
+export interface Reply {
+  response: Response
+  body: ArrayBuffer
+}
 
 /** A provider client's `ClientOptions` (its `baseUrl` unused), and how the provider authenticates. */
 export interface TransportOptions extends Omit<ClientOptions, 'baseUrl'> {
@@ -19,24 +36,33 @@ export interface TransportOptions extends Omit<ClientOptions, 'baseUrl'> {
   /** Jitter source in [0, 1); tests inject. */
   random?: () => number
   /** The Authorization header value, or undefined for none (the token call). */
-  authorize?: (request: Request, signal: AbortSignal) => Promise<string | undefined>
+  authorize?: (request: Endpoint, signal: AbortSignal) => Promise<string | undefined>
   /** Called on a 401 of an authorized request: invalidate, and return true to replay once. */
-  onUnauthorized?: (request: Request, authorization: string) => boolean
+  onUnauthorized?: (request: Endpoint, authorization: string) => boolean
   /** Default: GET, HEAD, OPTIONS, PUT, DELETE; providers add their token POST. */
-  isIdempotent?: (request: Request) => boolean
-  /** Added to every request that does not set them. */
+  isIdempotent?: (request: Endpoint) => boolean
+  /** Added to every request that does not set them; lower-case names. */
   headers?: Record<string, string>
 }
 
-export type Transport = (input: Request | string | URL, init?: RequestInit) => Promise<Response>
+/**
+ * A `fetch` (what openapi-fetch, in the `/api` entries, calls with a `Request`) whose `send` takes
+ * a plain request (what the named methods use).
+ */
+export interface Transport {
+  (input: Request | string | URL, init?: RequestInit): Promise<Response>
+  send(request: PlainRequest): Promise<Reply>
+}
 
-const idempotent = (request: Request) => /^(GET|HEAD|OPTIONS|PUT|DELETE)$/.test(request.method)
+/** A signal that never aborts, for a caller who gave none. */
+const NEVER = new AbortController().signal
+
+const idempotent = ({ method }: Endpoint) => /^(GET|HEAD|OPTIONS|PUT|DELETE)$/.test(method)
 
 /**
- * A fetch that adds auth, timeouts, retries, logging and the replay after a 401: a provider
- * client's `fetch`, under its named methods (createCaller) and its openapi-fetch client. It never
- * throws for an HTTP status: it returns the last response, with its body already read. Without a
- * response it throws ConnectionError, TimeoutError or AbortError.
+ * Auth, timeouts, retries, logging and the replay after a 401, for one provider client. It never
+ * throws for an HTTP status: it returns the last response with its body read. Without a response
+ * it throws ConnectionError, TimeoutError or AbortError.
  */
 export function createTransport(options: TransportOptions): Transport {
   const {
@@ -45,73 +71,68 @@ export function createTransport(options: TransportOptions): Transport {
     deadlineMs = 120_000,
     maxRetries = 2,
     random = Math.random,
+    isIdempotent = idempotent,
   } = options
   // Off without a logger: a line's fields are not even built then.
   const log = options.logger && createLog(options.logger, options.logLevel)
   const { baseDelayMs = 500, maxDelayMs = 8_000, maxRetryAfterMs = 60_000 } = options.retry ?? {}
 
-  return async (input, init) => {
-    // openapi-fetch (the /api entries) hands over a Request of its own, used as it is; the named
-    // methods (createCaller) a URL and init. Every Request costs an AbortSignal.
-    const request = input instanceof Request && !init ? input : new Request(input, init)
-    const { method, url, signal } = request
+  async function send(request: PlainRequest): Promise<Reply> {
+    const { method, url, body, signal } = request
     const where = `${provider} ${method} ${url}`
-    const fields = { provider, method, url }
-    const deadline = Date.now() + deadlineMs
-    // Buffered once, so retries and the replay send the same bytes.
-    const body = request.body && (await request.arrayBuffer())
-    const retries = (options.isIdempotent ?? idempotent)(request) ? maxRetries : 0
+    const fields = log && { provider, method, url }
+    const attemptMs = request.timeoutMs ?? timeoutMs
+    // A longer per-request timeout stretches the deadline too, or the deadline would cut it short.
+    const deadline = Date.now() + Math.max(deadlineMs, request.timeoutMs ?? 0)
+    const retries = isIdempotent(request) ? maxRetries : 0
     let replayed: unknown
 
     for (let retry = 0, attempt = 1; ; attempt++) {
+      // The token is waited for outside the attempt's timeout: the token call has timeouts,
+      // retries and a Retry-After of its own, which a short attempt must not cut short.
+      let authorization: string | undefined
+      try {
+        authorization = await race(options.authorize?.(request, signal ?? NEVER), signal ?? NEVER)
+      } catch (e) {
+        throw signal?.aborted ? abortError(signal, provider) : toBillingKeyError(e, { provider })
+      }
       const started = Date.now()
-      const ms = Math.min(timeoutMs, deadline - started)
+      const ms = Math.min(attemptMs, deadline - started)
       const controller = new AbortController()
-      const abort = () => controller.abort(signal.reason)
+      const abort = () => controller.abort(signal?.reason)
       const timer = setTimeout(
         () => controller.abort(new TimeoutError(`${where} timed out after ${ms} ms`, { provider })),
         ms,
       )
-      signal.addEventListener('abort', abort)
-      if (signal.aborted) abort()
-      let authorization: string | undefined
-      let response: Response | undefined
+      signal?.addEventListener('abort', abort)
+      if (signal?.aborted) abort()
+      let reply: Reply | undefined
       let error: BillingKeyError | undefined
-      let sent: unknown
       log?.('debug', 'billingkey request', { ...fields, attempt })
       try {
-        authorization = await race(
-          options.authorize?.(request, controller.signal),
-          controller.signal,
-        )
-        const headers = new Headers(options.headers)
-        for (const [name, value] of request.headers) headers.set(name, value)
-        if (authorization) headers.set('authorization', authorization)
-        sent = 1
+        const headers = { ...options.headers, ...request.headers }
+        if (authorization) headers.authorization = authorization
         // The body is read inside the attempt's timeout: a stalled or broken body fails it.
         // fetch is looked up per call, and never called as a method (Workers refuse a `this`).
-        response = await race(
+        reply = await race(
           (options.fetch ?? fetch)(url, { method, headers, body, signal: controller.signal }).then(
-            async (raw) => {
-              const bytes = await raw.arrayBuffer()
-              return new Response(bytes.byteLength ? bytes : null, raw)
-            },
+            async (response) => ({ response, body: await response.arrayBuffer() }),
           ),
           controller.signal,
         )
       } catch (e) {
-        error = sent
-          ? new ConnectionError(`${where} failed: ${e}`, { provider, cause: e })
-          : toBillingKeyError(e, { provider })
+        error = new ConnectionError(`${where} failed: ${e}`, { provider, cause: e })
       }
       clearTimeout(timer)
-      signal.removeEventListener('abort', abort)
-      if (signal.aborted) throw abortError(signal, provider)
+      signal?.removeEventListener('abort', abort)
+      if (signal?.aborted) throw abortError(signal, provider)
       const reason = controller.signal.reason
       if (reason instanceof TimeoutError) error = reason
-      // authorize() failing is final: the token call has retried already.
-      else if (error && !sent) throw error
+      // A runtime refusing the connection (Deno without --allow-net) is final: no retry grants a
+      // permission.
+      else if (error && isPermissionDenied(error.cause)) throw error
 
+      const response = reply?.response
       const status = response?.status ?? 0
       log?.('debug', 'billingkey response', {
         ...fields,
@@ -130,14 +151,30 @@ export function createTransport(options: TransportOptions): Transport {
         if ((after ?? 0) <= maxRetryAfterMs && Date.now() + delay < deadline) {
           retry++
           log?.('info', 'billingkey retry', { ...fields, attempt, delayMs: delay })
-          await sleep(delay, signal).catch(() => {
-            throw abortError(signal, provider)
+          // Without a caller's signal there is nothing to cut the sleep short.
+          await sleep(delay, signal ?? new AbortController().signal).catch(() => {
+            throw abortError(signal as AbortSignal, provider)
           })
           continue
         }
       }
       if (error) throw error
-      return response as Response
+      return reply as Reply
     }
   }
+
+  // openapi-fetch (the /api entries) hands over a Request of its own; anyone else a URL and init.
+  const transport = async (input: Request | string | URL, init?: RequestInit) => {
+    const request = input instanceof Request && !init ? input : new Request(input, init)
+    const { response, body } = await send({
+      method: request.method,
+      url: request.url,
+      headers: Object.fromEntries(request.headers),
+      // Buffered once, so retries and the replay send the same bytes.
+      body: request.body ? await request.arrayBuffer() : undefined,
+      signal: request.signal,
+    })
+    return new Response(body.byteLength ? body : null, response)
+  }
+  return Object.assign(transport, { send })
 }

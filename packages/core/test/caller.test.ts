@@ -1,13 +1,27 @@
 import createClient from 'openapi-fetch'
 import { describe, expect, it } from 'vitest'
 import {
-  type Caller,
+  buildRequest,
   type CallInit,
-  type CallResult,
-  createCaller,
+  createTransport,
+  type Method,
   serializePath,
   ValidationError,
 } from '../src'
+import { recordingFetch } from './fetch'
+
+type Call = (path: string, init?: CallInit) => Promise<unknown>
+type Caller = Record<Method, Call>
+
+/** The named methods' way to a request: buildRequest, then the transport's plain `send`. */
+function createCaller(baseUrl: string, fetch: typeof globalThis.fetch): Caller {
+  const { send } = createTransport({ provider: 'iamport', fetch, maxRetries: 0 })
+  const call =
+    (method: Method): Call =>
+    async (path, init) =>
+      send(buildRequest(baseUrl, method, path, init))
+  return { GET: call('GET'), POST: call('POST'), DELETE: call('DELETE') }
+}
 
 const base = 'https://api.example.test/v1'
 
@@ -19,28 +33,26 @@ interface Sent {
   body: string
 }
 
-/**
- * An injected fetch: openapi-fetch calls it with one Request, createCaller with `(url, init)`;
- * `new Request(input, init)` reads both alike. Every request gets a fresh `respond()`.
- */
+/** The recording fetch, seen as what reached the network. */
 function spy(respond: () => Response) {
-  const sent: Sent[] = []
-  const signals: AbortSignal[] = []
-  const fetch = async (input: Request | string | URL, init?: RequestInit) => {
-    const request = new Request(input, init)
-    signals.push(request.signal)
-    sent.push({
-      method: request.method,
-      url: request.url,
-      contentType: request.headers.get('content-type'),
-      body: await request.text(),
-    })
-    return respond()
+  const fetch = recordingFetch(() => respond())
+  return {
+    fetch,
+    get sent(): Sent[] {
+      return fetch.calls.map(({ method, url, headers, text }) => ({
+        method,
+        url: url.href,
+        contentType: headers.get('content-type'),
+        body: text,
+      }))
+    },
+    get signals() {
+      return fetch.calls.map((call) => call.signal)
+    },
   }
-  return { fetch: fetch as typeof globalThis.fetch, sent, signals }
 }
 
-/** createCaller and openapi-fetch (configured as the provider api entries are), each on its own spy. */
+/** buildRequest and openapi-fetch (configured as the provider api entries are), each on its own spy. */
 function both(respond: () => Response = () => Response.json({})) {
   const ours = spy(respond)
   const theirs = spy(respond)
@@ -56,8 +68,6 @@ function both(respond: () => Response = () => Response.json({})) {
     }) as unknown as Caller,
   }
 }
-
-type Method = keyof Caller
 
 const requests: [string, Method, string, CallInit, Omit<Sent, 'method'>][] = [
   [
@@ -142,7 +152,7 @@ const requests: [string, Method, string, CallInit, Omit<Sent, 'method'>][] = [
   ],
 ]
 
-describe('createCaller sends what openapi-fetch sends', () => {
+describe('buildRequest sends what openapi-fetch sends', () => {
   it.each(requests)('%s', async (_, method, path, init, expected) => {
     const { ours, theirs, caller, client } = both()
     await caller[method](path, init)
@@ -167,55 +177,52 @@ describe('createCaller sends what openapi-fetch sends', () => {
     },
   )
 
-  it('passes the signal on', async () => {
+  it('sends the extra headers of a call, with or without a body', async () => {
+    const { ours, caller } = both()
+    const headers = { 'idempotency-key': '"order-1-charge"' }
+    await caller.POST('/charges', { body: { amount: 1 }, headers })
+    await caller.DELETE('/charges/c1', { headers })
+    expect(
+      ours.fetch.calls.map((sent) => [
+        sent.headers.get('idempotency-key'),
+        sent.headers.get('content-type'),
+      ]),
+    ).toEqual([
+      ['"order-1-charge"', 'application/json'],
+      ['"order-1-charge"', null],
+    ])
+  })
+
+  it('refuses a query value that is not well-formed Unicode before fetch', async () => {
+    const { ours, caller } = both()
+    await expect(
+      caller.DELETE('/customers/{customer_uid}', {
+        params: { path: { customer_uid: 'c1' }, query: { reason: 'a\ud800' } },
+      }),
+    ).rejects.toMatchObject({ name: 'ValidationError', field: 'reason' })
+    expect(ours.sent).toEqual([])
+  })
+
+  it('passes the signal on: an aborted one sends nothing and rejects with AbortError', async () => {
     const { ours, theirs, caller, client } = both()
-    await caller.GET('/customers', { signal: AbortSignal.abort() })
+    await expect(caller.GET('/customers', { signal: AbortSignal.abort() })).rejects.toMatchObject({
+      name: 'AbortError',
+    })
     await client.GET('/customers', { signal: AbortSignal.abort() })
-    expect(ours.signals.map((signal) => signal.aborted)).toEqual([true])
+    expect(ours.signals).toEqual([])
     expect(theirs.signals.map((signal) => signal.aborted)).toEqual([true])
   })
 })
 
-/** The result without the Response object, which is never the same instance. */
-const outcome = ({ response, ...rest }: CallResult) => ({ ...rest, status: response.status })
-
-const html = '<html><body>502 Bad Gateway</body></html>'
-const responses: [string, () => Response, unknown][] = [
-  [
-    '200 JSON',
-    () => Response.json({ code: 0, message: null, response: { customer_uid: 'c1' } }),
-    { data: { code: 0, message: null, response: { customer_uid: 'c1' } }, status: 200 },
-  ],
-  ['200 empty body', () => new Response(null, { status: 200 }), { data: undefined, status: 200 }],
-  ['204', () => new Response(null, { status: 204 }), { data: undefined, status: 204 }],
-  [
-    '404 JSON',
-    () => Response.json({ code: 1, message: '없음', response: null }, { status: 404 }),
-    { error: { code: 1, message: '없음', response: null }, status: 404 },
-  ],
-  [
-    '500 not JSON',
-    () => new Response(html, { status: 500, headers: { 'content-type': 'text/html' } }),
-    { error: html, status: 500 },
-  ],
-]
-
-describe('createCaller answers what openapi-fetch answers', () => {
-  it.each(responses)('%s', async (_, respond, expected) => {
-    const { caller, client } = both(respond)
-    const ours = await caller.GET('/customers/{customer_uid}', {
-      params: { path: { customer_uid: 'c1' } },
+describe('buildRequest timeoutMs', () => {
+  it("carries a call's own timeoutMs to the transport", () => {
+    expect(
+      buildRequest('https://x.test', 'POST', '/a', { body: {}, timeoutMs: 60_000 }),
+    ).toMatchObject({
+      timeoutMs: 60_000,
     })
-    const theirs = await client.GET('/customers/{customer_uid}', {
-      params: { path: { customer_uid: 'c1' } },
-    })
-    expect(outcome(theirs)).toStrictEqual(expected)
-    expect(outcome(ours)).toStrictEqual(outcome(theirs))
-  })
-
-  it('rejects a 2xx whose body is not JSON with a SyntaxError', async () => {
-    const { caller, client } = both(() => new Response('{"code":0,', { status: 200 }))
-    await expect(caller.GET('/customers')).rejects.toThrow(SyntaxError)
-    await expect(client.GET('/customers')).rejects.toThrow(SyntaxError)
+    expect(buildRequest('https://x.test', 'GET', '/a', { timeoutMs: 90_000 }).timeoutMs).toBe(
+      90_000,
+    )
   })
 })

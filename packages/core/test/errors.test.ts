@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import {
   AbortError,
   ApiError,
@@ -70,6 +70,56 @@ describe('the error hierarchy', () => {
     })
   })
 
+  it("recognises another copy of core's errors (the CJS build beside the ESM one)", async () => {
+    vi.resetModules()
+    const other = await import('../src/errors')
+    expect(other.NotFoundError).not.toBe(NotFoundError)
+    const notFound = new other.NotFoundError('gone')
+    const expired = new other.BillingKeyExpiredError('expired')
+    expect(notFound).toBeInstanceOf(NotFoundError)
+    expect(notFound).toBeInstanceOf(ApiError)
+    expect(notFound).toBeInstanceOf(BillingKeyError)
+    expect(notFound).toBeInstanceOf(Error)
+    expect(isBillingKeyError(notFound)).toBe(true)
+    expect(expired).toBeInstanceOf(RejectedError)
+    expect(new NotFoundError('gone')).toBeInstanceOf(other.NotFoundError)
+    expect(other.isBillingKeyError(new ValidationError('bad'))).toBe(true)
+    // and a subclass stays a different class, from either copy
+    expect(notFound).not.toBeInstanceOf(RateLimitError)
+    expect(new other.RateLimitError('slow')).not.toBeInstanceOf(NotFoundError)
+    expect(expired).not.toBeInstanceOf(NotFoundError)
+    expect(new other.ApiError('x')).not.toBeInstanceOf(NotFoundError)
+    expect(new other.ConnectionError('x')).not.toBeInstanceOf(ApiError)
+    expect(toBillingKeyError(notFound, {})).toBe(notFound)
+  })
+
+  it('keeps instanceof within one copy when a minifier renamed the classes', async () => {
+    vi.resetModules()
+    const minified = await import('../src/errors')
+    for (const [short, Class] of [
+      ['a', minified.BillingKeyError],
+      ['b', minified.ApiError],
+      ['c', minified.NotFoundError],
+    ] as const) {
+      Object.defineProperty(Class, 'name', { value: short })
+    }
+    const error = new minified.NotFoundError('gone')
+    expect(error).toBeInstanceOf(minified.NotFoundError)
+    expect(error).toBeInstanceOf(minified.ApiError)
+    expect(minified.isBillingKeyError(error)).toBe(true)
+    expect(error).not.toBeInstanceOf(minified.RateLimitError)
+  })
+
+  it('is not fooled by a look-alike of the same name from other code', () => {
+    const lookAlike = new (class ValidationError extends Error {})('x')
+    expect(lookAlike).not.toBeInstanceOf(ValidationError)
+    expect(lookAlike).not.toBeInstanceOf(BillingKeyError)
+    expect(isBillingKeyError(lookAlike)).toBe(false)
+    for (const value of [null, undefined, 0, 'ValidationError', Object.create(null)]) {
+      expect(value).not.toBeInstanceOf(ValidationError)
+    }
+  })
+
   it('tells BillingKeyErrors from other values', () => {
     expect(isBillingKeyError(new Error('x'))).toBe(false)
     expect(isBillingKeyError({ name: 'NotFoundError' })).toBe(false)
@@ -108,20 +158,22 @@ describe('errorFromResponse', () => {
     const error = from(response, html)
     expect(error).toBeInstanceOf(ServerError)
     expect(error.message).toBe(
-      `bootpay getBillingKey failed: HTTP 502 Bad Gateway (text/html body, ${html.length} characters)`,
+      `bootpay getBillingKey failed: the provider failed (HTTP 502 Bad Gateway, text/html body, ${html.length} characters)`,
     )
     expect(error).toMatchObject({ status: 502, requestId: '8a1b2c3d4e5f-ICN', body: html })
   })
 
   it("uses the provider's message and code", () => {
     const body = { error_code: 'SUBSCRIBE_BK_EXPIRED', message: '만료된 빌링키입니다.' }
-    const error = from(json(body, { status: 400, headers: { 'x-request-id': 'req-1' } }), body, {
+    const error = from(json(body, 400, { 'x-request-id': 'req-1' }), body, {
       code: body.error_code,
       message: body.message,
       as: BillingKeyExpiredError,
     })
     expect(error).toBeInstanceOf(BillingKeyExpiredError)
-    expect(error.message).toBe('bootpay getBillingKey failed: HTTP 400: 만료된 빌링키입니다.')
+    expect(error.message).toBe(
+      'bootpay getBillingKey failed: the billing key has expired or was deleted (HTTP 400, code SUBSCRIBE_BK_EXPIRED, message: 만료된 빌링키입니다.)',
+    )
     expect(error).toMatchObject({ code: 'SUBSCRIBE_BK_EXPIRED', requestId: 'req-1', body })
   })
 

@@ -1,31 +1,15 @@
 import type { Logger } from '../src'
+import { recordingFetch } from './fetch'
 
-export interface Call {
-  request: Request
-  body: string
-}
+export { json } from './fetch'
 
 /**
- * A fetch for one test: records every request (with its body read) and answers through
- * `handler`. Calls are 1-based.
+ * The recording fetch, answering through `handler` with the Request and the call's 1-based
+ * number; `calls` has each request and its body `text`.
  */
-export function mockFetch(
+export const mockFetch = (
   handler: (request: Request, call: number) => Response | Promise<Response>,
-) {
-  const calls: Call[] = []
-  const fetch = async (input: Request | string | URL, init?: RequestInit) => {
-    const request = new Request(input, init)
-    calls.push({ request, body: await request.clone().text() })
-    return handler(request, calls.length)
-  }
-  return Object.assign(fetch, { calls })
-}
-
-export const json = (body: unknown, init: ResponseInit = {}) =>
-  new Response(JSON.stringify(body), {
-    ...init,
-    headers: { 'content-type': 'application/json', ...init.headers },
-  })
+) => recordingFetch((sent, index) => handler(sent.request, index + 1))
 
 export const never = () => new Promise<never>(() => {})
 

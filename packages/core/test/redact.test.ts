@@ -1,6 +1,16 @@
+import { inspect } from 'node:util'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { isSecretKey, REDACTED, redact, redactHeaders, redactText } from '../src'
+import {
+  hideValues,
+  isSecretKey,
+  REDACTED,
+  redact,
+  redactCause,
+  redactHeaders,
+  redactText,
+  withSecretsOf,
+} from '../src'
 
 const SECRET_KEYS = [
   'authorization',
@@ -28,6 +38,25 @@ const SECRET_KEYS = [
   'identity_no',
   'cash_receipt_identity_no',
   'bank_account',
+  // camelCase, PascalCase and kebab-case spellings of the same names
+  'privateKey',
+  'PrivateKey',
+  'private-key',
+  'impKey',
+  'impSecret',
+  'clientKey',
+  'secretKey',
+  'accessToken',
+  'cardNumber',
+  'cardNo',
+  'cardPw',
+  'cardExpireYear',
+  'cardIdentityNo',
+  'identityNo',
+  'cashReceiptIdentityNo',
+  'pwd2digit',
+  'bankAccount',
+  'BankAccount',
 ]
 
 describe('isSecretKey', () => {
@@ -45,6 +74,12 @@ describe('isSecretKey', () => {
     'channel_key',
     'pg',
     'message',
+    'customerUid',
+    'billingKey',
+    'receiptId',
+    'applicationId',
+    'merchantUid',
+    'channelKey',
   ])('%s is not', (key) => {
     expect(isSecretKey(key)).toBe(false)
   })
@@ -126,6 +161,14 @@ describe('redactText', () => {
     ['Authorization: Bearer eyJhbGci.x.y', `Authorization: ${REDACTED}`],
     ['authorization=Basic dXNlcjpwYXNz', `authorization=${REDACTED}`],
     ["{ pwd_2digit: '12' }", `{ pwd_2digit: ${REDACTED} }`],
+    ['{"privateKey":"abc","cardNo":"4111"}', `{"privateKey":${REDACTED},"cardNo":${REDACTED}}`],
+    ['cardNumber=4111&bankAccount=123&x=1', `cardNumber=${REDACTED}&bankAccount=${REDACTED}&x=1`],
+    ['Private-Key: abc', `Private-Key: ${REDACTED}`],
+    [
+      'Headers.set: "Bearer abc.def" is an invalid header value',
+      `Headers.set: "Bearer ${REDACTED}" is an invalid header value`,
+    ],
+    ['sent Basic dXNlcjpwYXNz= to the server', `sent Basic ${REDACTED} to the server`],
     ['nothing secret here', 'nothing secret here'],
   ])('%s', (text, expected) => {
     expect(redactText(text)).toBe(expected)
@@ -163,5 +206,95 @@ describe('redactHeaders', () => {
       cookie: REDACTED,
       accept: 'application/json',
     })
+  })
+})
+
+describe('hideValues', () => {
+  const SECRET = 'CANARYv4lue'
+
+  it('hides the values it was given anywhere in text, until they are released', () => {
+    const unhide = hideValues([SECRET])
+    expect(redactText(`the key ${SECRET} was rejected`)).toBe(`the key ${REDACTED} was rejected`)
+    expect(redact({ message: `no, ${SECRET}!`, list: [SECRET] })).toEqual({
+      message: `no, ${REDACTED}!`,
+      list: [REDACTED],
+    })
+    unhide()
+    expect(redactText(`the key ${SECRET}`)).toBe(`the key ${SECRET}`)
+  })
+
+  it('keeps a value hidden while another holder still has it, and releases only once', () => {
+    const a = hideValues([SECRET])
+    const b = hideValues([SECRET])
+    a()
+    a()
+    expect(redactText(SECRET)).toBe(REDACTED)
+    b()
+    expect(redactText(SECRET)).toBe(SECRET)
+  })
+
+  it('ignores values too short to hide safely, and non-strings', () => {
+    const unhide = hideValues(['12', 12345678, undefined, null])
+    expect(redactText('HTTP 412, 12345678')).toBe('HTTP 412, 12345678')
+    unhide()
+  })
+})
+
+describe('withSecretsOf', () => {
+  const SECRET = 'CANARYv4lue'
+
+  it('hides the secret-named fields of a request, at any depth and in any case style, while the call runs', async () => {
+    const sent = {
+      customer_uid: 'customer-1',
+      card: { cardNumber: `${SECRET}-number`, expiry: '2030-12' },
+      list: [{ private_key: `${SECRET}-key` }],
+    }
+    const seen = await withSecretsOf(sent, async () =>
+      redactText(`card ${SECRET}-number key ${SECRET}-key till 2030-12 for customer-1`),
+    )
+    expect(seen).toBe(`card ${REDACTED} key ${REDACTED} till ${REDACTED} for customer-1`)
+    expect(redactText(`${SECRET}-number`)).toBe(`${SECRET}-number`)
+  })
+
+  it('releases them when the call fails too', async () => {
+    await expect(
+      withSecretsOf({ cardNo: `${SECRET}-card` }, () => Promise.reject(new Error('no'))),
+    ).rejects.toThrow('no')
+    expect(redactText(`${SECRET}-card`)).toBe(`${SECRET}-card`)
+  })
+})
+
+describe('redactCause', () => {
+  it('keeps a clean cause as it was thrown', () => {
+    const cause = new TypeError('fetch failed', { cause: new Error('ECONNRESET') })
+    expect(redactCause(cause)).toBe(cause)
+    for (const value of [undefined, 42, { plain: true }]) expect(redactCause(value)).toBe(value)
+  })
+
+  it('copies one that would show a secret, with its name, fields and chain redacted', () => {
+    const inner = Object.assign(new Error('private_key=CANARYk'), { code: 'E_KEY', token: 'x' })
+    const cause = new TypeError('Headers.set: "Bearer CANARYt" is an invalid header value', {
+      cause: inner,
+    })
+    const safe = redactCause(cause) as Error & { cause: Error & { code: string; token: string } }
+    expect(safe).not.toBe(cause)
+    expect(safe.name).toBe('TypeError')
+    expect(safe.message).toBe(`Headers.set: "Bearer ${REDACTED}" is an invalid header value`)
+    expect(safe.stack).not.toContain('CANARY')
+    expect(safe.cause).toMatchObject({
+      message: `private_key=${REDACTED}`,
+      code: 'E_KEY',
+      token: REDACTED,
+    })
+    expect(cause.message).toContain('CANARYt')
+  })
+
+  it('redacts a string cause and survives a cycle', () => {
+    expect(redactCause('cvc=123')).toBe(`cvc=${REDACTED}`)
+    const cyclic: Error & { cause?: unknown } = new Error('token=CANARYc')
+    cyclic.cause = cyclic
+    const safe = redactCause(cyclic) as Error
+    expect(safe.message).toBe(`token=${REDACTED}`)
+    expect(inspect(safe, { depth: Number.POSITIVE_INFINITY })).not.toContain('CANARY')
   })
 })

@@ -1,6 +1,16 @@
+import { inspect } from 'node:util'
 import { describe, expect, it, vi } from 'vitest'
-import { AuthenticationError, type IssuedToken, TokenCache } from '../src'
-import { rejection } from './helpers'
+import {
+  AuthenticationError,
+  ConnectionError,
+  createTransport,
+  type IssuedToken,
+  RateLimitError,
+  ResponseError,
+  TimeoutError,
+  TokenCache,
+} from '../src'
+import { json, mockFetch, never, rejection } from './helpers'
 
 const MINUTE = 60_000
 
@@ -185,4 +195,265 @@ describe('TokenCache', () => {
     expect(await rejection(cache.get(AbortSignal.abort()))).toMatchObject({ name: 'AbortError' })
     expect(await cache.get()).toBe('t1')
   })
+
+  it('starts a new request for a call made in the tick its sole waiter gave up', async () => {
+    const time = clock()
+    const signals: AbortSignal[] = []
+    const fetchToken = vi.fn(
+      (signal: AbortSignal) =>
+        new Promise<IssuedToken>((resolve, reject) => {
+          signals.push(signal)
+          signal.addEventListener('abort', () => reject(signal.reason))
+          if (signals.length > 1) resolve({ accessToken: 'fresh', expiresAt: time.now() + MINUTE })
+        }),
+    )
+    const cache = new TokenCache({ fetchToken, now: time.now, refreshMarginMs: 0 })
+    const first = new AbortController()
+    const abandoned = cache.get(first.signal)
+    first.abort()
+    const next = cache.get(new AbortController().signal)
+    expect(await rejection(abandoned)).toMatchObject({ name: 'AbortError' })
+    expect(await next).toBe('fresh')
+    expect(signals.map((s) => s.aborted)).toEqual([true, false])
+  })
+
+  it('lets the request run on when its last waiter only timed out, for the retry to join', async () => {
+    const time = clock()
+    let seen: AbortSignal | undefined
+    let release: (token: IssuedToken) => void = () => {}
+    const fetchToken = vi.fn((signal: AbortSignal) => {
+      seen = signal
+      return new Promise<IssuedToken>((resolve) => (release = resolve))
+    })
+    const cache = new TokenCache({ fetchToken, now: time.now })
+    const attempt = new AbortController()
+    const timedOut = cache.get(attempt.signal)
+    attempt.abort(new TimeoutError('iamport GET … timed out after 1000 ms'))
+    expect(await rejection(timedOut)).toMatchObject({ name: 'TimeoutError' })
+    expect(seen?.aborted).toBe(false)
+    const retry = cache.get(new AbortController().signal)
+    release({ accessToken: 'joined', expiresAt: time.now() + 30 * MINUTE })
+    expect(await retry).toBe('joined')
+    expect(fetchToken).toHaveBeenCalledTimes(1)
+  })
 })
+
+describe('TokenCache refuses a token it cannot send', () => {
+  const TOKEN = 'CANARYtok3n'
+  it.each([
+    ['no token', undefined],
+    ['null', null],
+    ['a number', 42],
+    ['an empty string', ''],
+    ['a newline', `${TOKEN}\nx-injected: 1`],
+    ['a NUL', `${TOKEN}\0`],
+    ['a space', `${TOKEN} x`],
+    ['a non-ASCII character', `${TOKEN}é`],
+  ])('%s: a ResponseError that never quotes it, and nothing cached', async (_, accessToken) => {
+    const time = clock()
+    const fetchToken = vi.fn(async () => ({
+      accessToken: accessToken as string,
+      expiresAt: time.now() + 30 * MINUTE,
+    }))
+    const cache = new TokenCache({ fetchToken, now: time.now })
+    const error = await rejection(cache.get())
+    expect(error).toBeInstanceOf(ResponseError)
+    expect((error as Error).message).toMatch(/no usable access token/)
+    for (const text of renderings(error)) expect(text).not.toContain('CANARY')
+    await rejection(cache.get())
+    expect(fetchToken).toHaveBeenCalledTimes(2)
+  })
+
+  it('so no request goes out with "Bearer undefined" or a broken header', async () => {
+    for (const accessToken of [undefined, `${TOKEN}\n`]) {
+      const fetch = mockFetch(() => json({ code: 0 }))
+      const cache = new TokenCache({
+        fetchToken: async () => ({ accessToken: accessToken as string, expiresAt: NaN }),
+      })
+      const send = createTransport({
+        provider: 'iamport',
+        fetch,
+        authorize: async (_, signal) => `Bearer ${await cache.get(signal)}`,
+      })
+      const error = await rejection(send('https://api.iamport.kr/subscribe/customers/c1'))
+      expect(error).toBeInstanceOf(ResponseError)
+      expect(error).toMatchObject({ provider: 'iamport' })
+      for (const text of renderings(error)) expect(text).not.toContain('CANARY')
+      expect(fetch.calls).toHaveLength(0)
+    }
+  })
+
+  it('hides the current token by value in any error, its cause included', async () => {
+    const cache = new TokenCache({
+      fetchToken: async () => ({
+        accessToken: `${TOKEN}-live`,
+        expiresAt: Date.now() + MINUTE * 30,
+      }),
+    })
+    // A runtime error quoting the header as it was set, with no key name before it.
+    const fetch = () => Promise.reject(new TypeError(`header value ${TOKEN}-live is invalid`))
+    const send = createTransport({
+      provider: 'iamport',
+      fetch,
+      maxRetries: 0,
+      authorize: async (_, signal) => `Bearer ${await cache.get(signal)}`,
+    })
+    const error = await rejection(send('https://api.iamport.kr/subscribe/customers/c1'))
+    expect(error).toBeInstanceOf(ConnectionError)
+    expect((error as Error).cause).toBeInstanceOf(Error)
+    expect((error as Error).message).toContain('[REDACTED]')
+    for (const text of renderings(error)) expect(text).not.toContain(TOKEN)
+  })
+})
+
+describe('TokenCache without a usable expiry', () => {
+  it.each([
+    ['missing', { expiresAt: undefined }],
+    ['not a number', { expiresAt: Number.NaN, serverNow: Number.NaN }],
+    ['not after the server clock', { expiresAt: 1_000, serverNow: 1_000 }],
+  ])('%s: keeps the token for defaultLifetimeMs', async (_, expiry) => {
+    const time = clock()
+    let issued = 0
+    const fetchToken = vi.fn(
+      async () => ({ accessToken: `t${++issued}`, ...expiry }) as IssuedToken,
+    )
+    const cache = new TokenCache({
+      fetchToken,
+      now: time.now,
+      refreshMarginMs: 0,
+      defaultLifetimeMs: 10 * MINUTE,
+    })
+    expect(await cache.get()).toBe('t1')
+    time.advance(10 * MINUTE - 1)
+    expect(await cache.get()).toBe('t1')
+    time.advance(1)
+    expect(await cache.get()).toBe('t2')
+  })
+
+  it('defaults to 5 minutes', async () => {
+    const time = clock()
+    const fetchToken = issuer(time, Number.NaN)
+    const cache = new TokenCache({ fetchToken, now: time.now, refreshMarginMs: 0 })
+    await cache.get()
+    time.advance(5 * MINUTE - 1)
+    await cache.get()
+    expect(fetchToken).toHaveBeenCalledTimes(1)
+    time.advance(1)
+    await cache.get()
+    expect(fetchToken).toHaveBeenCalledTimes(2)
+  })
+})
+
+describe('TokenCache after a failure with a Retry-After', () => {
+  it('fails at once with the same error until it passes, without a request', async () => {
+    const time = clock()
+    const limited = new RateLimitError('iamport getToken failed: HTTP 429', {
+      provider: 'iamport',
+      retryAfterMs: 2_000,
+    })
+    const fetchToken = vi
+      .fn<() => Promise<IssuedToken>>()
+      .mockRejectedValueOnce(limited)
+      .mockResolvedValueOnce({ accessToken: 'later', expiresAt: time.now() + 30 * MINUTE })
+    const cache = new TokenCache({ fetchToken, now: time.now })
+    expect(await rejection(cache.get())).toBe(limited)
+    time.advance(1_999)
+    expect(await rejection(cache.get(new AbortController().signal))).toBe(limited)
+    expect(fetchToken).toHaveBeenCalledTimes(1)
+    time.advance(1)
+    expect(await cache.get()).toBe('later')
+    expect(fetchToken).toHaveBeenCalledTimes(2)
+  })
+
+  it("waits for the token outside the call's attempt timeout: a token 429 ends as itself", async () => {
+    // The issue's case, scaled down: a token Retry-After (50 ms) longer than the call's attempt
+    // timeout (20 ms), with default retries. The token call's own retries decide the outcome.
+    const fetch = mockFetch((request) =>
+      request.url.endsWith('/users/getToken')
+        ? json({ code: -1, message: 'slow down' }, 429, { 'retry-after': '0.05' })
+        : json({ code: 0, response: {} }),
+    )
+    const tokenCall = createTransport({ provider: 'iamport', fetch, isIdempotent: () => true })
+    const cache = new TokenCache({
+      fetchToken: async (signal) => {
+        const response = await tokenCall('https://api.iamport.kr/users/getToken', {
+          method: 'POST',
+          signal,
+        })
+        throw new RateLimitError('iamport getToken failed: HTTP 429', {
+          provider: 'iamport',
+          status: response.status,
+          retryAfterMs: 50,
+        })
+      },
+    })
+    const lookup = createTransport({
+      provider: 'iamport',
+      fetch,
+      timeoutMs: 20,
+      authorize: async (_, signal) => `Bearer ${await cache.get(signal)}`,
+    })
+    const error = await rejection(lookup('https://api.iamport.kr/subscribe/customers/c1'))
+    expect(error).toBeInstanceOf(RateLimitError)
+    // The token request's first try and its two retries, each after the Retry-After; no lookup.
+    expect(fetch.calls.map((c) => c.url.pathname)).toEqual(Array(3).fill('/users/getToken'))
+  })
+
+  it('reaches a lookup whose attempts time out first as itself, asking no sooner', async () => {
+    const time = clock()
+    // The token endpoint is rate limited for good; the lookup's attempts (20 ms each) time out
+    // long before the token call has waited out its Retry-After (50 ms) and retried twice.
+    const fetch = mockFetch((request) =>
+      request.url.endsWith('/users/getToken')
+        ? json({ code: -1, message: 'slow down' }, 429, { 'retry-after': '0.05' })
+        : never(),
+    )
+    const tokenCall = createTransport({ provider: 'iamport', fetch, isIdempotent: () => true })
+    const cache = new TokenCache({
+      now: time.now,
+      fetchToken: async (signal) => {
+        const response = await tokenCall('https://api.iamport.kr/users/getToken', {
+          method: 'POST',
+          signal,
+        })
+        throw new RateLimitError('iamport getToken failed: HTTP 429', {
+          provider: 'iamport',
+          status: response.status,
+          retryAfterMs: 50,
+        })
+      },
+    })
+    const lookup = createTransport({
+      provider: 'iamport',
+      fetch,
+      timeoutMs: 20,
+      maxRetries: 40,
+      retry: { baseDelayMs: 5, maxDelayMs: 5 },
+      authorize: async (_, signal) => `Bearer ${await cache.get(signal)}`,
+    })
+    const url = 'https://api.iamport.kr/subscribe/customers/c1'
+    const error = await rejection(lookup(url))
+    expect(error).toBeInstanceOf(RateLimitError)
+    expect(error).toMatchObject({ retryAfterMs: 50 })
+    const tokenCalls = () => fetch.calls.filter((c) => c.request.url.endsWith('/users/getToken'))
+    // One token request: its first try and two retries, each after the Retry-After.
+    expect(tokenCalls()).toHaveLength(3)
+    // Within the Retry-After (the cache's clock has not moved), a call fails at once.
+    expect(await rejection(lookup(url))).toBeInstanceOf(RateLimitError)
+    expect(tokenCalls()).toHaveLength(3)
+  })
+})
+
+/** Everything a person or a log pipeline could see of an error. */
+function renderings(error: unknown): string[] {
+  const e = error as Error
+  return [
+    e.message,
+    e.stack ?? '',
+    String(e),
+    JSON.stringify(e),
+    inspect(e, { depth: Number.POSITIVE_INFINITY, showHidden: true }),
+    inspect(e.cause, { depth: Number.POSITIVE_INFINITY }),
+    JSON.stringify(e.cause) ?? '',
+  ]
+}

@@ -81,7 +81,7 @@ describe('the transport over a real socket', () => {
     })
     expect(error).toBeInstanceOf(ServerError)
     expect(error.message).toBe(
-      `bootpay getBillingKey failed: HTTP 502 Bad Gateway (text/html body, ${body.length} characters)`,
+      `bootpay getBillingKey failed: the provider failed (HTTP 502 Bad Gateway, text/html body, ${body.length} characters)`,
     )
   })
 

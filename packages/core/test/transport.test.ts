@@ -73,10 +73,10 @@ describe('the request', () => {
     })
     await send(new Request(URL_, { ...post({ card_number: 'x' }), headers: { 'x-tier': 'T1' } }))
     expect(fetch.calls).toHaveLength(1)
-    const [{ request, body }] = fetch.calls as [(typeof fetch.calls)[0]]
+    const [{ request, text }] = fetch.calls as [(typeof fetch.calls)[0]]
     expect(request.method).toBe('POST')
     expect(request.url).toBe(URL_)
-    expect(body).toBe('{"card_number":"x"}')
+    expect(text).toBe('{"card_number":"x"}')
     expect(Object.fromEntries(request.headers)).toMatchObject({
       accept: 'application/json',
       'user-agent': 'billingkey-test',
@@ -98,11 +98,33 @@ describe('the request', () => {
       URL_,
       {
         method: 'POST',
-        headers: expect.any(Headers),
+        headers: { 'content-type': 'application/json' },
         body: expect.any(ArrayBuffer),
         signal: expect.any(AbortSignal),
       },
     ])
+  })
+
+  it('sends a plain request as it is: no Request built, the string body sent by every attempt', async () => {
+    const calls: unknown[][] = []
+    const fetch = (...args: unknown[]) => {
+      calls.push(args)
+      return Promise.resolve(calls.length === 1 ? new Response('', { status: 503 }) : ok())
+    }
+    const body = JSON.stringify({ a: 1 })
+    const { response, body: bytes } = await transport(fetch as unknown as Fetch).send({
+      method: 'GET',
+      url: URL_,
+      headers: { 'x-tier': 'T1' },
+      body,
+    })
+    expect(response.status).toBe(200)
+    expect(JSON.parse(new TextDecoder().decode(bytes))).toMatchObject({ code: 0 })
+    expect(calls.map(([url, init]) => [url, (init as RequestInit).body])).toEqual([
+      [URL_, body],
+      [URL_, body],
+    ])
+    expect(calls.every(([url]) => typeof url === 'string')).toBe(true)
   })
 
   it('takes a URL and init like fetch does', async () => {
@@ -113,9 +135,7 @@ describe('the request', () => {
   })
 
   it('returns the response readable, with status, headers and body', async () => {
-    const fetch = mockFetch(() =>
-      json({ a: 1 }, { status: 207, headers: { 'x-request-id': 'r1' } }),
-    )
+    const fetch = mockFetch(() => json({ a: 1 }, 207, { 'x-request-id': 'r1' }))
     const response = await transport(fetch)(URL_)
     expect(response.status).toBe(207)
     expect(response.headers.get('x-request-id')).toBe('r1')
@@ -132,7 +152,7 @@ describe('the request', () => {
   it.each([400, 403, 404, 409, 422])(
     'never throws for HTTP %i and does not retry it',
     async (status) => {
-      const fetch = mockFetch(() => json({ code: -1 }, { status }))
+      const fetch = mockFetch(() => json({ code: -1 }, status))
       const response = await transport(fetch)(URL_)
       expect(response.status).toBe(status)
       expect(fetch.calls).toHaveLength(1)
@@ -165,6 +185,18 @@ describe('retries', () => {
     expect(fetch.calls).toHaveLength(3)
   })
 
+  it('does not retry a runtime refusing the connection (Deno NotCapable, without --allow-net)', async () => {
+    const message =
+      'Requires net access to "api.iamport.kr:443", run again with the --allow-net flag'
+    const denied = Object.assign(new Error(message), { name: 'NotCapable' })
+    const fetch = mockFetch(() => Promise.reject(denied))
+    const error = await rejection(transport(fetch)(URL_))
+    expect(error).toBeInstanceOf(ConnectionError)
+    expect(error).toMatchObject({ provider: 'iamport', cause: denied })
+    expect((error as Error).message).toBe(`iamport GET ${URL_} failed: NotCapable: ${message}`)
+    expect(fetch.calls).toHaveLength(1)
+  })
+
   it('returns the last response when retries run out', async () => {
     const fetch = mockFetch((_, n) => new Response(`attempt ${n}`, { status: 503 }))
     const response = await transport(fetch, { maxRetries: 4 })(URL_)
@@ -192,7 +224,7 @@ describe('retries', () => {
       isIdempotent: (r) => r.method === 'GET' || new URL(r.url).pathname === '/users/getToken',
     })
     await send('https://api.iamport.kr/users/getToken', post({ imp_key: 'k', imp_secret: 's' }))
-    expect(fetch.calls.map((c) => c.body)).toEqual([
+    expect(fetch.calls.map((c) => c.text)).toEqual([
       '{"imp_key":"k","imp_secret":"s"}',
       '{"imp_key":"k","imp_secret":"s"}',
     ])
@@ -324,6 +356,30 @@ describe('timeouts', () => {
     expect(error).toBeInstanceOf(TimeoutError)
     expect(fetch.calls).toHaveLength(1)
   })
+
+  it("uses a request's own timeoutMs instead of the client's", async () => {
+    const fetch = mockFetch(never)
+    const error = await rejection(
+      transport(fetch, { timeoutMs: 600_000, maxRetries: 0 }).send({
+        method: 'GET',
+        url: URL_,
+        timeoutMs: 20,
+      }),
+    )
+    expect((error as Error).message).toBe(`iamport GET ${URL_} timed out after 20 ms`)
+  })
+
+  it("stretches the deadline to a request's longer timeoutMs", async () => {
+    const fetch = mockFetch(never)
+    const error = await rejection(
+      transport(fetch, { deadlineMs: 5, maxRetries: 0 }).send({
+        method: 'POST',
+        url: URL_,
+        timeoutMs: 30,
+      }),
+    )
+    expect((error as Error).message).toBe(`iamport POST ${URL_} timed out after 30 ms`)
+  })
 })
 
 describe('the replay after a 401', () => {
@@ -337,7 +393,7 @@ describe('the replay after a 401', () => {
     )
     const cache = new TokenCache({ fetchToken })
     const fetch = mockFetch((_, n) => answers(n))
-    const unauthorized = vi.fn((_: Request, authorization: string) => {
+    const unauthorized = vi.fn((_: unknown, authorization: string) => {
       cache.invalidate(authorization.slice('Bearer '.length))
       return onUnauthorized
     })
@@ -357,7 +413,7 @@ describe('the replay after a 401', () => {
     expect(response.status).toBe(200)
     expect(fetchToken).toHaveBeenCalledTimes(2)
     expect(unauthorized).toHaveBeenCalledTimes(1)
-    expect(fetch.calls.map((c) => [c.request.headers.get('authorization'), c.body])).toEqual([
+    expect(fetch.calls.map((c) => [c.request.headers.get('authorization'), c.text])).toEqual([
       ['Bearer t1', JSON.stringify(body)],
       ['Bearer t2', JSON.stringify(body)],
     ])
@@ -586,7 +642,7 @@ describe('every fault ends in a typed error or a successful retry', () => {
       () => new Response('', { status: 429, headers: { 'retry-after': '0' } }),
       RateLimitError,
     ],
-    ['500', () => json({ code: -1, message: 'internal' }, { status: 500 }), ServerError],
+    ['500', () => json({ code: -1, message: 'internal' }, 500), ServerError],
     [
       '502 HTML',
       () =>

@@ -8,7 +8,9 @@ import {
   type ChargeResult,
   type ClientOptions,
   createLog,
+  createProviderClient,
   createTransport,
+  isBillingKeyError,
   type Logger,
   type LookupResult,
   NotFoundError,
@@ -67,8 +69,17 @@ describe('types', () => {
     expectTypeOf(error).toExtend<ApiError>()
     expectTypeOf(error.retryAfterMs).toEqualTypeOf<number | undefined>()
     expectTypeOf(new ValidationError('x').field).toEqualTypeOf<string | undefined>()
-    expectTypeOf(new NotFoundError('x').provider).toEqualTypeOf<'iamport' | 'bootpay' | undefined>()
+    expectTypeOf(new NotFoundError('x').provider).toEqualTypeOf<
+      'iamport' | 'bootpay' | 'portone' | undefined
+    >()
     expectTypeOf(new BillingKeyError('x').code).toEqualTypeOf<string | number | undefined>()
+  })
+
+  it('narrows by instanceof and the guard, through the cross-build Symbol.hasInstance', () => {
+    const error = {} as unknown
+    if (error instanceof RateLimitError)
+      expectTypeOf(error.retryAfterMs).toEqualTypeOf<number | undefined>()
+    if (isBillingKeyError(error)) expectTypeOf(error).toEqualTypeOf<BillingKeyError>()
   })
 
   it('accepts console and pino-shaped loggers', () => {
@@ -99,5 +110,53 @@ describe('types', () => {
     if (result.outcome === 'paid') expectTypeOf(result.payment.status).toEqualTypeOf<'paid'>()
     else if (result.outcome === 'declined') expectTypeOf(result.code).toEqualTypeOf<string | null>()
     else expectTypeOf(result.error).toExtend<BillingKeyError>()
+  })
+})
+
+describe('typed calls of the provider kit', () => {
+  interface Paths {
+    '/keys/{id}': {
+      get: {
+        parameters: { path: { id: string }; query?: { page?: number } }
+        responses: { 200: { content: { 'application/json': { id: string; n: number } } } }
+      }
+      post?: never
+    }
+    '/keys': {
+      get?: never
+      post: {
+        parameters: { path?: never; query?: never }
+        requestBody: { content: { 'application/json': { name: string } } }
+        responses: { 201: { content: { 'application/json': { id: string } } } }
+      }
+    }
+  }
+  const { call } = createProviderClient<Paths>(
+    {
+      provider: 'bootpay',
+      secrets: [],
+      baseUrl: 'https://x.test',
+      auth: { basic: 'Basic eA==' },
+      failureOf: () => undefined,
+      payloadOf: (body) => body,
+    },
+    {},
+  )
+
+  it('checks the path, the params and the body against the paths, and types the payload', () => {
+    expectTypeOf(call('get', 'GET', '/keys/{id}', { params: { path: { id: 'a' } } })).toEqualTypeOf<
+      Promise<{ id: string; n: number }>
+    >()
+    expectTypeOf(call('add', 'POST', '/keys', { body: { name: 'a' } })).toEqualTypeOf<
+      Promise<{ id: string }>
+    >()
+    // @ts-expect-error: no such path for GET
+    call('x', 'GET', '/keys', {})
+    // @ts-expect-error: the path param is required
+    call('x', 'GET', '/keys/{id}', {})
+    // @ts-expect-error: a wrong query param type
+    call('x', 'GET', '/keys/{id}', { params: { path: { id: 'a' }, query: { page: 'two' } } })
+    // @ts-expect-error: the body is required and typed
+    call('x', 'POST', '/keys', { body: { name: 1 } })
   })
 })

@@ -1,6 +1,6 @@
 import { type BillingKeyError, NotFoundError, toBillingKeyError } from '@billingkey/core'
-import { toBillingKey } from './billing-key'
-import { customerUid, type IamportClient, lookups } from './client'
+import type { IamportClient } from './client'
+import { toBillingKey } from './model'
 import type { IamportBillingKey, IamportBillingKeyAdapter } from './types'
 
 const provider = 'iamport'
@@ -8,14 +8,11 @@ const provider = 'iamport'
 /**
  * The adapter `@billingkey/client` takes for iamport: `createBillingKeys({ iamport:
  * createIamportAdapter(iamport) })`. It maps keys to the shared model (`toBillingKey`), and its
- * `lookupMany` batches through the client's chunked multi lookup, where a failed request fails
- * only the refs it carried. A separate export, so programs that use the client alone do not
- * bundle the model mapping.
+ * `lookupMany` batches through the client's `getBillingKeysInChunks`, where a failed request
+ * fails only the refs it carried. A separate export, so programs that use the client alone do
+ * not bundle the model mapping.
  */
 export function createIamportAdapter(client: IamportClient): IamportBillingKeyAdapter {
-  const lookupInChunks = lookups.get(client)
-  if (!lookupInChunks)
-    throw new TypeError('createIamportAdapter takes a createIamportClient client')
   return {
     provider,
 
@@ -26,33 +23,28 @@ export function createIamportAdapter(client: IamportClient): IamportBillingKeyAd
       const operation = 'getBillingKeys'
       // By customer_uid (or by the invalid value itself): the key, or why there is none.
       const outcomes = new Map<unknown, IamportBillingKey | BillingKeyError>()
-      const uids = new Set<string>()
-      for (const { customerUid: uid } of refs) {
-        try {
-          uids.add(customerUid(uid, operation))
-        } catch (error) {
-          outcomes.set(uid, error as BillingKeyError)
-        }
-      }
-      if (outcomes.size) onSettled?.(outcomes.size)
-      await lookupInChunks([...uids], callOptions, (chunk, found) => {
-        for (const uid of chunk) {
-          try {
-            if (found instanceof Error) throw found
-            const raw = found.get(uid)
-            if (!raw) {
-              throw new NotFoundError(`iamport: no billing key under customer_uid ${uid}`, {
-                provider,
-                operation,
-              })
+      await client.getBillingKeysInChunks(
+        refs.map((ref) => ref.customerUid),
+        (chunk, found) => {
+          for (const uid of chunk) {
+            try {
+              if (found instanceof Error) throw found
+              const raw = found.get(uid as string)
+              if (!raw) {
+                throw new NotFoundError(
+                  `iamport ${operation} failed: ${NotFoundError.reason} (not among the keys iamport returned)`,
+                  { provider, operation },
+                )
+              }
+              outcomes.set(uid, toBillingKey(raw))
+            } catch (error) {
+              outcomes.set(uid, toBillingKeyError(error, { provider, operation }))
             }
-            outcomes.set(uid, toBillingKey(raw))
-          } catch (error) {
-            outcomes.set(uid, toBillingKeyError(error, { provider, operation }))
           }
-        }
-        onSettled?.(chunk.length)
-      })
+          onSettled?.(chunk.length)
+        },
+        callOptions,
+      )
       return refs.map((ref) => {
         const outcome = outcomes.get(ref.customerUid) as IamportBillingKey | BillingKeyError
         return outcome instanceof Error

@@ -1,28 +1,43 @@
 import {
+  ApiError,
+  AuthenticationError,
   assertIdentifier,
   assertNonEmptyList,
+  assertPathId,
+  assertText,
   type BillingKeyError,
   type CallOptions,
   type ClientOptions,
-  createCaller,
-  createTransport,
-  errorFromResponse,
+  createProviderClient,
+  listOf,
   mapWithConcurrency,
   NotFoundError,
+  objectWith,
+  RateLimitError,
   ResponseError,
-  TokenCache,
+  ServerError,
+  type Shape,
+  settleCharge,
   type Transport,
-  toBillingKeyError,
+  type Unwrap,
   ValidationError,
 } from '@billingkey/core'
-import type { Client } from 'openapi-fetch'
+import { planChunks, UIDS } from './chunks'
+import { classification, type IamportCode } from './errors'
+import { toPayment } from './model'
 import type {
   BillingKeyAnnotation,
-  Envelope,
+  CancelRequest,
+  ChargeRequest,
+  IamportChargeResult,
+  IamportPayment,
+  IamportPaymentStatus,
   IssueBillingKeyRequest,
   PagedPaymentAnnotation,
   PagedScheduleAnnotation,
   paths,
+  ScheduleEntry,
+  ScheduleResultAnnotation,
   ScheduleStatus,
 } from './types'
 
@@ -44,9 +59,9 @@ export interface GetBillingKeysOptions extends CallOptions {
 }
 
 export interface DeleteBillingKeyOptions extends CallOptions {
-  /** 삭제사유: why the key is deleted. */
+  /** 삭제사유: why the key is deleted; at most 500 characters. */
   reason?: string
-  /** 삭제 요청자 (naverpay only; iamport's default is `admin`). */
+  /** 삭제 요청자 (naverpay only; iamport's default is `admin`); at most 100 characters. */
   requester?: string
 }
 
@@ -64,6 +79,72 @@ export interface ListSchedulesOptions extends CallOptions {
   status?: ScheduleStatus
   /** From 1. Default 1. */
   page?: number
+}
+
+/**
+ * One charge: the caller's `merchantUid` (persisted before calling, reused for a retry of the same
+ * attempt), `amount` and `name`, and any optional field of iamport's request, as iamport names it.
+ */
+export interface ChargeBillingKeyRequest
+  extends Partial<Omit<ChargeRequest, 'customer_uid' | 'merchant_uid' | 'amount' | 'name'>> {
+  /** The caller's order key, at most 40 characters: never reused after a paid or declined charge. */
+  merchantUid: string
+  /** What to charge; a paid answer for any other amount is no proof. */
+  amount: number
+  /** The product name, at most 40 characters. */
+  name: string
+}
+
+export interface ChargeOptions extends CallOptions {
+  /** The charge request's per-attempt timeout: at least 60 000 (R7). Default 60 000 or the client's longer one. */
+  timeoutMs?: number
+  /** How long an unknown outcome is reconciled by lookups, from the call. Default 180 000. */
+  deadlineMs?: number
+  /** The first wait between lookups of an unsettled order; doubles up to 8×. Default 1 000. */
+  pollIntervalMs?: number
+}
+
+export interface FindPaymentOptions extends CallOptions {
+  /** Only a payment in this state. */
+  status?: IamportPaymentStatus
+}
+
+export interface FindAllPaymentsOptions extends FindPaymentOptions {
+  /** From 1. Default 1. */
+  page?: number
+  /** Payments per page, 1 to 1 000. Default 20. */
+  limit?: number
+}
+
+export interface GetPaymentOptions extends CallOptions {
+  /** Also find test-channel payments (R11: a sandbox lookup must set it). Default false, as iamport's. */
+  includeSandbox?: boolean
+}
+
+/** A page of payments, mapped to the shared model. */
+export interface PaymentPage {
+  total: number
+  previous: number
+  next: number
+  list: IamportPayment[]
+}
+
+/** Which payments to cancel: one of `impUid` or `merchantUid`, and the checksum guard. */
+export interface CancelPaymentRequest {
+  impUid?: string
+  merchantUid?: string
+  /** How much to refund; omitted (or 0) refunds the whole balance. */
+  amount?: number
+  /**
+   * The cancellable balance you expect before this cancellation: iamport refunds nothing when its
+   * own differs, so a repeated cancel cannot refund twice. Required.
+   */
+  checksum: number
+  reason: string
+  /** The tax-free part of `amount`. */
+  taxFree?: number
+  /** The VAT part of `amount`. */
+  vatAmount?: number
 }
 
 export interface IamportClient {
@@ -87,6 +168,18 @@ export interface IamportClient {
     customerUids: readonly string[],
     options?: GetBillingKeysOptions,
   ): Promise<{ found: BillingKeyAnnotation[]; missing: string[] }>
+  /**
+   * The multi lookup for the iamport adapter's `lookupMany`: each uid validated on its own, the
+   * valid ones in requests of at most `maxUrlLength`, at most `concurrency` at once. `settle` gets
+   * each request's uids and the keys found (a Map by uid), or why there are none: that request's
+   * failure, or a uid's ValidationError. Rejects only on an abort, bad options, or when `settle`
+   * throws (then no further request starts).
+   */
+  getBillingKeysInChunks(
+    customerUids: readonly unknown[],
+    settle: (customerUids: unknown[], found: Found | BillingKeyError) => void,
+    options?: GetBillingKeysOptions,
+  ): Promise<void>
   /** Issues a key from card data; a refusal by the PG or card company is a RejectedError. */
   issueBillingKey(
     customerUid: string,
@@ -105,164 +198,197 @@ export interface IamportClient {
     customerUid: string,
     options: ListSchedulesOptions,
   ): Promise<PagedScheduleAnnotation>
+  /**
+   * Charges a stored key once, and proves the outcome: `paid` (code 0, status paid, the amount
+   * asked), `declined` (the issuer's failed payment or iamport's refusal; final), or `unknown`
+   * (the answer was lost and lookups by `merchantUid` until the deadline did not settle it). The
+   * charge is never re-sent, except once after a 401 with a new token. Throws a ValidationError
+   * for bad input, and an AuthenticationError or RateLimitError when iamport refused to process
+   * it: nothing was charged then, and a retry may reuse `merchantUid`.
+   */
+  chargeBillingKey(
+    customerUid: string,
+    request: ChargeBillingKeyRequest,
+    options?: ChargeOptions,
+  ): Promise<IamportChargeResult>
+  /** The payment of an order (the newest, or the one in `status`), or null when there is none. */
+  findPayment(merchantUid: string, options?: FindPaymentOptions): Promise<IamportPayment | null>
+  /** Every payment under an order key, paged; an empty page when there is none. */
+  findAllPayments(merchantUid: string, options?: FindAllPaymentsOptions): Promise<PaymentPage>
+  /** One payment by iamport's id; NotFoundError when there is none. */
+  getPayment(impUid: string, options?: GetPaymentOptions): Promise<IamportPayment>
+  /**
+   * Up to 100 payments by iamport's ids and order keys in one call: the ones found (a 207 or 404
+   * answer means some or none); compare `paymentId` and `orderId` for the missing.
+   */
+  getPayments(
+    ids: { impUids?: readonly string[]; merchantUids?: readonly string[] },
+    options?: CallOptions,
+  ): Promise<IamportPayment[]>
+  /** Schedules charges with a stored key; every `merchant_uid` must be new and distinct. */
+  schedulePayments(
+    customerUid: string,
+    schedules: readonly ScheduleEntry[],
+    options?: CallOptions,
+  ): Promise<ScheduleResultAnnotation[]>
+  /**
+   * Revokes the key's schedules: all of them, or those of `merchantUids`. Revoke them before
+   * deleting the key (R10). Nothing left to revoke is an empty list.
+   */
+  unschedulePayments(
+    customerUid: string,
+    options?: CallOptions & { merchantUids?: readonly string[] },
+  ): Promise<ScheduleResultAnnotation[]>
+  /** One schedule by its order key; NotFoundError when there is none. */
+  getSchedule(merchantUid: string, options?: CallOptions): Promise<ScheduleResultAnnotation>
+  /**
+   * Refunds a payment, guarded by `checksum`, and returns it as it stands. A cancel iamport
+   * refuses that has already taken effect (a repeat after a lost answer, an already cancelled
+   * payment) counts as done: the payment is looked up, and returned if its balance is what this
+   * cancel leaves.
+   */
+  cancelPayment(request: CancelPaymentRequest, options?: CallOptions): Promise<IamportPayment>
 }
 
-type Exchange<D> = Promise<{ data?: D; error?: unknown; response: Response }>
-type Payload<D> = Extract<D, { code: 0 }> extends { response: infer R } ? R : never
+/** The keys a multi-lookup request found, by customer_uid. */
 export type Found = Map<string, BillingKeyAnnotation>
 
-/**
- * The multi lookup over `uids`, in requests whose URL stays within maxUrlLength, at most
- * `concurrency` at once. `settle` gets each request's keys, or its failure. Rejects only on an
- * abort, bad options, or when `settle` throws (then no further request starts).
- */
-export type LookupInChunks = (
-  uids: string[],
-  options: GetBillingKeysOptions,
-  settle: (uids: string[], found: Found | BillingKeyError) => void,
-) => Promise<void>
-
-/** Each client's chunked multi lookup, for its adapter (`createIamportAdapter`). */
-export const lookups = new WeakMap<IamportClient, LookupInChunks>()
+/** What a typed call returns: the `response` of a code-0 envelope. */
+interface Payload extends Unwrap {
+  payload: Extract<this['body'], { code: 0 }> extends { response: infer R } ? R : never
+}
 
 const provider = 'iamport'
-const UIDS = 'customer_uid[]'
-
-const isEnvelope = (body: unknown): body is Envelope =>
-  typeof (body as Envelope | null)?.code === 'number'
-
-/**
- * An unknown customer_uid comes in two shapes: the documented 404, and HTTP 200 with code 1 and
- * "요청하신 customer_uid(…)로 등록된 정보를 찾을 수 없습니다." seen in the official SDKs' live tests.
- * No source says code 1 means "not found", so a 2xx counts only with the message as well.
- */
-const isUnknownUid = (status: number, body: Envelope) =>
-  status === 404 || (body.code === 1 && /찾을 수 없|존재하지 않/.test(body.message ?? ''))
-
-async function send<D>(operation: string, exchange: Exchange<D>) {
-  try {
-    const { data, error, response } = await exchange
-    return { response, body: response.ok ? data : error }
-  } catch (e) {
-    throw toBillingKeyError(e, { provider, operation })
-  }
-}
-
-/** The payload of a code-0 body; anything else as the typed error it is. */
-async function unwrap<D>(operation: string, exchange: Exchange<D>): Promise<Payload<D>> {
-  const { response, body } = await send(operation, exchange)
-  if (response.ok && isEnvelope(body) && body.code === 0) return body.response as Payload<D>
-  throw failure(operation, response, body)
-}
-
-function failure(operation: string, response: Response, body: unknown) {
-  const envelope = isEnvelope(body) ? body : undefined
-  if (response.ok && !envelope?.code) {
-    return new ResponseError(`iamport ${operation} failed: a body off the contract`, {
-      provider,
-      operation,
-      status: response.status,
-      body,
-    })
-  }
-  return errorFromResponse({
-    provider,
-    operation,
-    response,
-    body,
-    code: envelope?.code,
-    message: envelope?.message ?? undefined,
-    as: envelope && isUnknownUid(response.status, envelope) ? NotFoundError : undefined,
-  })
-}
 
 const fail = (field: string, rule: string, operation: string): never => {
   throw new ValidationError(`${field} ${rule}`, { field, provider, operation })
 }
 
-export function customerUid(value: unknown, operation: string): string {
-  const uid = assertIdentifier(value, { field: 'customerUid', maxLength: 80, provider, operation })
-  // Encoding keeps any uid inside its path segment, but "." and ".." segments are resolved by
-  // every URL parser even when percent-encoded: such a uid can only be a mistake or an attack.
-  return /(^|\/)\.\.?(\/|$)/.test(uid)
-    ? fail('customerUid', 'must not contain "." or ".." segments', operation)
-    : uid
-}
+const customerUid = (value: unknown, operation: string) =>
+  assertPathId(value, { field: 'customerUid', maxLength: 80, provider, operation })
 
 const seconds = (time: Date | number) =>
   time instanceof Date ? Math.floor(time.getTime() / 1000) : time
 
+const merchantUidOf = (value: unknown, operation: string, field = 'merchantUid') =>
+  assertPathId(value, { field, maxLength: 40, provider, operation })
+
+const impUidOf = (value: unknown, operation: string, field = 'impUid') =>
+  assertPathId(value, { field, maxLength: 32, provider, operation })
+
+/** A finite amount, positive unless `zero` is allowed. */
+const amountOf = (value: unknown, field: string, operation: string, zero = false) =>
+  typeof value === 'number' && Number.isFinite(value) && (zero ? value >= 0 : value > 0)
+    ? value
+    : fail(
+        field,
+        zero ? 'must be a finite number, 0 or more' : 'must be a positive finite number',
+        operation,
+      )
+
+/** The distinct ids of a non-empty list, each checked by `check`; a repeat is an error. */
+const distinct = (
+  values: unknown,
+  field: string,
+  operation: string,
+  check: (value: unknown) => string,
+) => {
+  const list = assertNonEmptyList<unknown>(values, { field, provider, operation }).map(check)
+  if (new Set(list).size !== list.length) fail(field, 'must not repeat an id', operation)
+  return list
+}
+
+const STATUSES: readonly IamportPaymentStatus[] = ['ready', 'paid', 'cancelled', 'failed']
+
+const statusOf = (status: unknown, operation: string) =>
+  status === undefined || STATUSES.includes(status as IamportPaymentStatus)
+    ? (status as IamportPaymentStatus | undefined)
+    : fail('status', `must be one of ${STATUSES.join(', ')}`, operation)
+
+/** iamport's not-found answer (with its envelope) as null; any other failure rethrown. */
+const orNull = (error: unknown): null => {
+  if (error instanceof NotFoundError && error.code !== undefined) return null
+  throw error
+}
+
+/** iamport answered and refused (not a 401, 429 or 5xx): it may have refused a repeat. */
+const isRefusal = (error: unknown) =>
+  error instanceof ApiError &&
+  !(
+    error instanceof AuthenticationError ||
+    error instanceof RateLimitError ||
+    error instanceof ServerError
+  )
+
+// R7: SDK defaults of 10 s, 30 s or none cut off charges that still go through.
+const MIN_CHARGE_TIMEOUT = 60_000
+
+const KEY = objectWith('customer_uid')
+const PAYMENT = objectWith('imp_uid', 'merchant_uid', 'status', 'amount', 'currency')
+const SCHEDULE = objectWith('customer_uid', 'merchant_uid')
+const PAGE: Shape = (value) =>
+  objectWith('list')(value) ||
+  (!Array.isArray((value as { list: unknown }).list) && 'has a list that is not a list')
+
 export function createIamportClient(options: IamportClientOptions): IamportClient {
-  const { apiKey, apiSecret, maxUrlLength = 8_000 } = options
+  const { apiKey, apiSecret, maxUrlLength = 8_000, timeoutMs: clientTimeout = 0 } = options
   for (const field of ['apiKey', 'apiSecret'] as const) {
     assertIdentifier(options[field], { field, maxLength: 1000, provider })
   }
-  const baseUrl = (options.baseUrl ?? 'https://api.iamport.kr').replace(/\/+$/, '')
-  const isTokenCall = ({ url }: Request) => url.endsWith('/users/getToken')
-
-  const tokens = new TokenCache({
-    // The cache's signal aborts once every caller waiting on the token has given up.
-    fetchToken: async (signal) => {
-      const { access_token, now, expired_at } = await unwrap(
-        'getToken',
-        api.POST('/users/getToken', { body: { imp_key: apiKey, imp_secret: apiSecret }, signal }),
-      )
-      return { accessToken: access_token, expiresAt: expired_at * 1000, serverNow: now * 1000 }
+  const { baseUrl, fetch, call, getToken } = createProviderClient<paths, Payload, IamportCode>(
+    {
+      provider,
+      secrets: [apiKey, apiSecret],
+      baseUrl: 'https://api.iamport.kr',
+      auth: {
+        token: {
+          operation: 'getToken',
+          path: '/users/getToken',
+          body: { imp_key: apiKey, imp_secret: apiSecret },
+          read: ({
+            access_token,
+            now,
+            expired_at,
+          }: {
+            access_token: string
+            now: number
+            expired_at: number
+          }) => ({
+            accessToken: access_token,
+            expiresAt: expired_at * 1000,
+            serverNow: now * 1000,
+          }),
+        },
+      },
+      ...classification,
     },
-  })
+    options,
+  )
 
-  const transport = createTransport({
-    ...options,
-    provider,
-    headers: { accept: 'application/json' },
-    authorize: async (request, signal) =>
-      isTokenCall(request) ? undefined : `Bearer ${await tokens.get(signal)}`,
-    onUnauthorized: (_request, authorization) => {
-      tokens.invalidate(authorization.slice('Bearer '.length))
-      return true
-    },
-    // getToken is safe to repeat (it returns the same token until expiry); issuing is not.
-    isIdempotent: (request) => request.method !== 'POST' || isTokenCall(request),
-  })
-  // `customer_uid[]=a&customer_uid[]=b`: the key repeated with raw brackets, as the Swagger shows.
-  const api = createCaller<Pick<Client<paths>, 'GET' | 'POST' | 'DELETE'>>(baseUrl, transport)
-
-  const lookupInChunks: LookupInChunks = async (uids, { signal, concurrency = 4 }, settle) => {
-    const operation = 'getBillingKeys'
-    const chunks: string[][] = []
-    const empty = `${baseUrl}/subscribe/customers`.length
-    let length = maxUrlLength
-    for (const uid of uids) {
-      // `?customer_uid[]=<uid>` or `&customer_uid[]=<uid>`
-      const added = UIDS.length + 2 + encodeURIComponent(uid).length
-      if (empty + added > maxUrlLength) fail('maxUrlLength', 'is too small for one uid', operation)
-      if (length + added > maxUrlLength) {
-        chunks.push([])
-        length = empty
-      }
-      chunks.at(-1)?.push(uid)
-      length += added
-    }
-
+  /** The multi lookup over valid, distinct `uids`. */
+  async function lookupInChunks(
+    uids: string[],
+    settle: (uids: string[], found: Found | BillingKeyError) => void,
+    { signal, concurrency = 4 }: GetBillingKeysOptions,
+  ) {
+    const chunks = planChunks(uids, `${baseUrl}/subscribe/customers`, maxUrlLength)
     await mapWithConcurrency(
       chunks,
       concurrency,
       async (chunk) => {
-        const exchange = api.GET('/subscribe/customers', {
-          params: { query: { [UIDS]: chunk } },
-          signal,
-        })
         const found: Found = new Map()
         try {
-          const { response, body } = await send(operation, exchange)
+          const keys = await call('getBillingKeys', 'GET', '/subscribe/customers', {
+            params: { query: { [UIDS]: chunk } },
+            signal,
+            expect: listOf(KEY),
+          }).catch((error) => {
+            // An unknown-uid answer (with iamport's code) means none exists: all missing.
+            if (error instanceof NotFoundError && error.code !== undefined) return []
+            throw error
+          })
           // On 207 only the keys that were found come back; the missing ones are the difference.
-          // An unknown-uid answer means none exists: all missing, not a failure. It must carry
-          // iamport's envelope, though: a proxy's 404 page is no proof that every key is gone.
-          if (response.ok && isEnvelope(body) && body.code === 0 && Array.isArray(body.response)) {
-            for (const key of body.response) found.set(key.customer_uid, key)
-          } else if (!(isEnvelope(body) && isUnknownUid(response.status, body))) {
-            throw failure(operation, response, body)
-          }
+          for (const key of keys) found.set(key.customer_uid, key)
         } catch (error) {
           if (signal?.aborted) throw error
           return settle(chunk, error as BillingKeyError)
@@ -273,76 +399,121 @@ export function createIamportClient(options: IamportClientOptions): IamportClien
     )
   }
 
-  const client: IamportClient = {
-    baseUrl,
-    fetch: transport,
+  /** The payment of an order (in `status`), or null on iamport's not-found answer. */
+  const findOne = async (
+    merchant_uid: string,
+    status: IamportPaymentStatus | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<IamportPayment | null> => {
+    const payment = await (status === undefined
+      ? call('findPayment', 'GET', '/payments/find/{merchant_uid}', {
+          params: { path: { merchant_uid } },
+          signal,
+          expect: PAYMENT,
+        })
+      : call('findPaymentByStatus', 'GET', '/payments/find/{merchant_uid}/{payment_status}', {
+          params: { path: { merchant_uid, payment_status: status } },
+          signal,
+          expect: PAYMENT,
+        })
+    ).catch(orNull)
+    return payment && toPayment(payment)
+  }
 
-    getToken: (callOptions) =>
-      tokens.get(callOptions?.signal).catch((e) => {
-        throw toBillingKeyError(e, { provider, operation: 'getToken' })
+  /** One payment by imp_uid; `include_sandbox` as given (iamport's default is false). */
+  const byImpUid = async (
+    imp_uid: string,
+    include_sandbox: boolean | undefined,
+    signal: AbortSignal | undefined,
+  ) =>
+    toPayment(
+      await call('getPayment', 'GET', '/payments/{imp_uid}', {
+        params: { path: { imp_uid }, query: { include_sandbox } },
+        signal,
+        expect: PAYMENT,
       }),
+    )
 
-    getBillingKey: async (uid, callOptions) =>
-      unwrap(
-        'getBillingKey',
-        api.GET('/subscribe/customers/{customer_uid}', {
-          params: { path: { customer_uid: customerUid(uid, 'getBillingKey') } },
-          signal: callOptions?.signal,
-        }),
-      ),
+  return {
+    baseUrl,
+    fetch,
+    getToken,
+
+    getBillingKey: async (uid, { signal } = {}) =>
+      call('getBillingKey', 'GET', '/subscribe/customers/{customer_uid}', {
+        params: { path: { customer_uid: customerUid(uid, 'getBillingKey') } },
+        signal,
+        expect: KEY,
+      }),
 
     async getBillingKeys(uids, callOptions = {}) {
       const operation = 'getBillingKeys'
       const list = assertNonEmptyList<unknown>(uids, { field: 'customerUids', provider, operation })
       const unique = [...new Set(list.map((uid) => customerUid(uid, operation)))]
       const found: Found = new Map()
-      await lookupInChunks(unique, callOptions, (_, keys) => {
-        if (keys instanceof Error) throw keys
-        for (const [uid, key] of keys) found.set(uid, key)
-      })
+      await lookupInChunks(
+        unique,
+        (_, keys) => {
+          if (keys instanceof Error) throw keys
+          for (const [uid, key] of keys) found.set(uid, key)
+        },
+        callOptions,
+      )
       return {
         found: unique.flatMap((uid) => found.get(uid) ?? []),
         missing: unique.filter((uid) => !found.has(uid)),
       }
     },
 
-    async issueBillingKey(uid, request, callOptions) {
+    async getBillingKeysInChunks(uids, settle, callOptions = {}) {
+      const valid = new Set<string>()
+      const invalid = new Set<unknown>()
+      for (const uid of Array.from(uids)) {
+        try {
+          valid.add(customerUid(uid, 'getBillingKeys'))
+        } catch (error) {
+          if (!invalid.has(uid)) settle([uid], error as BillingKeyError)
+          invalid.add(uid)
+        }
+      }
+      await lookupInChunks([...valid], settle, callOptions)
+    },
+
+    async issueBillingKey(uid, request, { signal } = {}) {
       const operation = 'issueBillingKey'
       const customer_uid = customerUid(uid, operation)
       for (const field of ['card_number', 'expiry'] as const) {
         if (typeof request?.[field] !== 'string' || !request[field])
           fail(field, 'is required', operation)
       }
-      return unwrap(
-        operation,
-        api.POST('/subscribe/customers/{customer_uid}', {
-          params: { path: { customer_uid } },
-          body: request,
-          signal: callOptions?.signal,
-        }),
-      )
+      return call(operation, 'POST', '/subscribe/customers/{customer_uid}', {
+        params: { path: { customer_uid } },
+        body: request,
+        signal,
+        expect: KEY,
+      })
     },
 
-    deleteBillingKey: async (uid, { reason, requester, signal } = {}) =>
-      unwrap(
-        'deleteBillingKey',
-        api.DELETE('/subscribe/customers/{customer_uid}', {
-          params: {
-            path: { customer_uid: customerUid(uid, 'deleteBillingKey') },
-            query: { reason, 'extra[requester]': requester },
-          },
-          signal,
-        }),
-      ),
+    async deleteBillingKey(uid, { reason, requester, signal } = {}) {
+      const operation = 'deleteBillingKey'
+      const customer_uid = customerUid(uid, operation)
+      if (reason !== undefined)
+        assertText(reason, { field: 'reason', maxLength: 500, provider, operation })
+      if (requester !== undefined)
+        assertText(requester, { field: 'requester', maxLength: 100, provider, operation })
+      return call(operation, 'DELETE', '/subscribe/customers/{customer_uid}', {
+        params: { path: { customer_uid }, query: { reason, 'extra[requester]': requester } },
+        signal,
+        expect: KEY,
+      })
+    },
 
     listPayments: async (uid, { page, signal } = {}) =>
-      unwrap(
-        'listPayments',
-        api.GET('/subscribe/customers/{customer_uid}/payments', {
-          params: { path: { customer_uid: customerUid(uid, 'listPayments') }, query: { page } },
-          signal,
-        }),
-      ),
+      call('listPayments', 'GET', '/subscribe/customers/{customer_uid}/payments', {
+        params: { path: { customer_uid: customerUid(uid, 'listPayments') }, query: { page } },
+        signal,
+        expect: PAGE,
+      }),
 
     async listSchedules(uid, { from, to, status, page, signal }) {
       const operation = 'listSchedules'
@@ -357,19 +528,219 @@ export function createIamportClient(options: IamportClientOptions): IamportClien
       ) {
         fail('from/to', 'must be Dates or UNIX seconds, from before to', operation)
       }
-      const schedules = await unwrap(
+      const schedules = await call(
         operation,
-        api.GET('/subscribe/customers/{customer_uid}/schedules', {
+        'GET',
+        '/subscribe/customers/{customer_uid}/schedules',
+        {
           params: { path: { customer_uid }, query },
           signal,
-        }),
+          expect: (value) => !Array.isArray(value) && PAGE(value),
+        },
       )
       // The Swagger's schema says a bare array, which carries no paging: one complete page.
       return Array.isArray(schedules)
         ? { total: schedules.length, previous: 0, next: 0, list: schedules }
         : schedules
     },
+
+    async chargeBillingKey(uid, request, chargeOptions = {}) {
+      const operation = 'chargeBillingKey'
+      const customer_uid = customerUid(uid, operation)
+      if (typeof request !== 'object' || request === null) fail('request', 'is required', operation)
+      const { merchantUid, amount, name, ...optional } = request
+      // A path id: the lookups that settle an unknown outcome put it in the path.
+      const merchant_uid = merchantUidOf(merchantUid, operation)
+      amountOf(amount, 'amount', operation)
+      if (assertText(name, { field: 'name', maxLength: 40, provider, operation }) === '')
+        fail('name', 'is empty', operation)
+      for (const [field, value] of Object.entries(optional)) {
+        if (typeof value === 'number' && !Number.isFinite(value))
+          fail(field, 'must be a finite number', operation)
+        if (typeof value === 'string')
+          assertText(value, { field, maxLength: 10_000, provider, operation })
+      }
+      const {
+        signal,
+        timeoutMs = Math.max(MIN_CHARGE_TIMEOUT, clientTimeout),
+        deadlineMs = 180_000,
+        pollIntervalMs,
+      } = chargeOptions
+      if (!(timeoutMs >= MIN_CHARGE_TIMEOUT))
+        fail('timeoutMs', `must be at least ${MIN_CHARGE_TIMEOUT}`, operation)
+      if (!(deadlineMs >= 0)) fail('deadlineMs', 'must be 0 or more', operation)
+      const body = { ...optional, customer_uid, merchant_uid, amount, name } as ChargeRequest
+      return settleCharge({
+        provider,
+        operation,
+        orderId: merchant_uid,
+        amount,
+        deadline: Date.now() + deadlineMs,
+        signal,
+        pollIntervalMs,
+        async sendCharge(signal) {
+          const payment = toPayment(
+            await call(operation, 'POST', '/subscribe/payments/again', {
+              body,
+              signal,
+              timeoutMs,
+              expect: PAYMENT,
+            }),
+          )
+          if (payment.orderId !== merchant_uid)
+            throw new ResponseError(`iamport ${operation} answered with another order's payment`, {
+              provider,
+              operation,
+            })
+          return payment
+        },
+        // Several payments may share an order key (failed attempts): a paid one is the proof.
+        findPayment: async (signal) =>
+          (await findOne(merchant_uid, 'paid', signal)) ?? findOne(merchant_uid, undefined, signal),
+      })
+    },
+
+    async findPayment(mu, { status, signal } = {}) {
+      return findOne(merchantUidOf(mu, 'findPayment'), statusOf(status, 'findPayment'), signal)
+    },
+
+    async findAllPayments(mu, { status, page, limit, signal } = {}) {
+      const operation = status === undefined ? 'findAllPayments' : 'findAllPaymentsByStatus'
+      const merchant_uid = merchantUidOf(mu, operation)
+      const query = { page, limit }
+      const init = { signal, expect: PAGE }
+      const payment_status = statusOf(status, operation)
+      const result = await (payment_status === undefined
+        ? call(operation, 'GET', '/payments/findAll/{merchant_uid}', {
+            ...init,
+            params: { path: { merchant_uid }, query },
+          })
+        : call(operation, 'GET', '/payments/findAll/{merchant_uid}/{payment_status}', {
+            ...init,
+            params: { path: { merchant_uid, payment_status }, query },
+          })
+      ).catch(orNull)
+      return result
+        ? { ...result, list: result.list.map(toPayment) }
+        : { total: 0, previous: 0, next: 0, list: [] }
+    },
+
+    getPayment: async (id, { includeSandbox, signal } = {}) =>
+      byImpUid(impUidOf(id, 'getPayment'), includeSandbox, signal),
+
+    async getPayments({ impUids = [], merchantUids = [] } = {}, { signal } = {}) {
+      const operation = 'getPayments'
+      const imp_uid = Array.from(impUids, (id) => impUidOf(id, operation, 'impUids'))
+      const merchant_uid = Array.from(merchantUids, (id) =>
+        merchantUidOf(id, operation, 'merchantUids'),
+      )
+      const count = imp_uid.length + merchant_uid.length
+      if (!count || count > 100) fail('impUids/merchantUids', 'must hold 1 to 100 ids', operation)
+      const found = await call(operation, 'GET', '/payments', {
+        params: { query: { 'imp_uid[]': imp_uid, 'merchant_uid[]': merchant_uid } },
+        signal,
+        expect: listOf(PAYMENT),
+      }).catch(orNull)
+      return (found ?? []).map(toPayment)
+    },
+
+    async schedulePayments(uid, schedules, { signal } = {}) {
+      const operation = 'schedulePayments'
+      const customer_uid = customerUid(uid, operation)
+      const entries = assertNonEmptyList<ScheduleEntry>(schedules, {
+        field: 'schedules',
+        provider,
+        operation,
+      })
+      distinct(
+        entries.map((entry) => entry?.merchant_uid),
+        'schedules[].merchant_uid',
+        operation,
+        (mu) => merchantUidOf(mu, operation, 'schedules[].merchant_uid'),
+      )
+      for (const entry of entries) {
+        if (!Number.isSafeInteger(entry.schedule_at) || entry.schedule_at <= 0)
+          fail('schedules[].schedule_at', 'must be UNIX seconds', operation)
+        amountOf(entry.amount, 'schedules[].amount', operation)
+      }
+      return call(operation, 'POST', '/subscribe/payments/schedule', {
+        body: { customer_uid, schedules: entries },
+        signal,
+        expect: listOf(SCHEDULE),
+      })
+    },
+
+    async unschedulePayments(uid, { merchantUids, signal } = {}) {
+      const operation = 'unschedulePayments'
+      const customer_uid = customerUid(uid, operation)
+      const merchant_uid =
+        merchantUids &&
+        distinct(merchantUids, 'merchantUids', operation, (mu) =>
+          merchantUidOf(mu, operation, 'merchantUids'),
+        )
+      const revoked = await call(operation, 'POST', '/subscribe/payments/unschedule', {
+        body: { customer_uid, merchant_uid },
+        signal,
+        expect: listOf(SCHEDULE),
+      }).catch(orNull)
+      return revoked ?? []
+    },
+
+    getSchedule: async (mu, { signal } = {}) =>
+      call('getSchedule', 'GET', '/subscribe/payments/schedule/{merchant_uid}', {
+        params: { path: { merchant_uid: merchantUidOf(mu, 'getSchedule') } },
+        signal,
+        expect: SCHEDULE,
+      }),
+
+    async cancelPayment(request, { signal } = {}) {
+      const operation = 'cancelPayment'
+      if (typeof request !== 'object' || request === null) fail('request', 'is required', operation)
+      const { impUid, merchantUid, amount, checksum, reason, taxFree, vatAmount } = request
+      if ((impUid === undefined) === (merchantUid === undefined))
+        fail('impUid/merchantUid', 'must be exactly one', operation)
+      const imp_uid = impUid === undefined ? undefined : impUidOf(impUid, operation)
+      const merchant_uid =
+        merchantUid === undefined ? undefined : merchantUidOf(merchantUid, operation)
+      amountOf(checksum, 'checksum', operation, true)
+      const refund = amount === undefined ? 0 : amountOf(amount, 'amount', operation, true)
+      if (refund > checksum) fail('amount', 'must not exceed checksum', operation)
+      for (const [field, value] of [
+        ['taxFree', taxFree],
+        ['vatAmount', vatAmount],
+      ] as const)
+        if (value !== undefined) amountOf(value, field, operation, true)
+      assertText(reason, { field: 'reason', maxLength: 1000, provider, operation })
+      const body = {
+        imp_uid,
+        merchant_uid,
+        amount,
+        checksum,
+        reason,
+        tax_free: taxFree,
+        vat_amount: vatAmount,
+      } as CancelRequest
+      try {
+        return toPayment(
+          await call(operation, 'POST', '/payments/cancel', { body, signal, expect: PAYMENT }),
+        )
+      } catch (error) {
+        // iamport refuses a cancel that has taken effect already (code != 0, or code 0 with no
+        // payment): it is done when the balance is what this cancel leaves. Branch on amounts,
+        // never on the message (R8).
+        if (!(isRefusal(error) || (error instanceof ResponseError && error.status === 200)))
+          throw error
+        const payment = await (imp_uid
+          ? byImpUid(imp_uid, true, signal)
+          : findOne(merchant_uid as string, undefined, signal)
+        ).catch(() => null)
+        if (
+          !payment ||
+          payment.amount - payment.cancelledAmount !== checksum - (refund || checksum)
+        )
+          throw error
+        return payment
+      }
+    },
   }
-  lookups.set(client, lookupInChunks)
-  return client
 }

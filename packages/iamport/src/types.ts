@@ -1,4 +1,4 @@
-import type { BillingKey, BillingKeyAdapter } from '@billingkey/core'
+import type { BillingKey, BillingKeyAdapter, ChargeResult, Payment } from '@billingkey/core'
 import type { components } from './generated/schema'
 
 export type { components, operations, paths } from './generated/schema'
@@ -24,6 +24,19 @@ export type PagedPaymentAnnotation = Schemas['PagedPaymentAnnotation']
 export type ScheduleResultAnnotation = Schemas['ScheduleResultAnnotation']
 export type PagedScheduleAnnotation = Schemas['PagedScheduleAnnotation']
 export type ScheduleStatus = Schemas['ScheduleStatus']
+/** What `/subscribe/payments/again` takes. */
+export type ChargeRequest = Schemas['ChargeRequest']
+/** One charge to schedule. */
+export type ScheduleEntry = Schemas['ScheduleEntry']
+/** What `/payments/cancel` takes. */
+export type CancelRequest = Schemas['CancelRequest']
+/** iamport's payment states: `ready` (not settled yet), `paid`, `cancelled`, `failed`. */
+export type IamportPaymentStatus = PaymentAnnotation['status']
+
+/** An iamport payment in the shared model; `raw` is the payment as iamport returned it. */
+export type IamportPayment = Payment<'iamport', PaymentAnnotation>
+/** What `chargeBillingKey` ends in: narrow on `outcome`. */
+export type IamportChargeResult = ChargeResult<'iamport', PaymentAnnotation>
 
 /** An iamport key in the shared model; `raw` is the key as iamport returned it. */
 export type IamportBillingKey = BillingKey<'iamport', BillingKeyAnnotation>

@@ -85,7 +85,7 @@ describe('createIamportApi', () => {
       message: '요청하신 customer_uid(a)로 등록된 정보를 찾을 수 없습니다.',
       response: null,
     }
-    const fake = fakeIamport(() => json(200, refused))
+    const fake = fakeIamport(() => json(refused, 200))
     const iamport = client(fake.fetch)
     const result = await createIamportApi(iamport).GET('/subscribe/customers/{customer_uid}', {
       params: { path: { customer_uid: 'a' } },
@@ -101,7 +101,7 @@ describe('createIamportApi', () => {
 
   it('returns a 4xx body as error', async () => {
     const body = { code: -1, message: '잘못된 요청', response: null }
-    const fake = fakeIamport(() => json(400, body))
+    const fake = fakeIamport(() => json(body, 400))
     const { data, error, response } = await createIamportApi(client(fake.fetch)).DELETE(
       '/subscribe/customers/{customer_uid}',
       {
@@ -148,7 +148,7 @@ describe('the client under createIamportApi', () => {
   })
 
   it('fetch sends authorized requests to any path', async () => {
-    const fake = fakeIamport(() => json(200, { code: 0, message: null, response: { any: true } }))
+    const fake = fakeIamport(() => json({ code: 0, message: null, response: { any: true } }, 200))
     const iamport = client(fake.fetch)
     expect(iamport.fetch).toBeTypeOf('function')
     const response = await iamport.fetch(`${iamport.baseUrl}/payments/status/paid?limit=1`)

@@ -66,7 +66,7 @@ describe('recorded exchanges', () => {
     ['code -1', { code: -1, message: '접근 권한이 없습니다.', response: null }],
     ['code 1 without the not-found message', { code: 1, message: '기타 오류', response: null }],
   ])('getBillingKey reports another 200 failure as RejectedError: %s', async (_, body) => {
-    const fake = fakeIamport(() => json(200, body))
+    const fake = fakeIamport(() => json(body, 200))
     const error = await client(fake.fetch)
       .getBillingKey('customer_1234')
       .catch((e) => e)
@@ -102,7 +102,7 @@ describe('recorded exchanges', () => {
   })
 
   it('issueBillingKey is never retried, not even after a 503', async () => {
-    const fake = fakeIamport(() => json(503, { code: -1, message: 'unavailable', response: null }))
+    const fake = fakeIamport(() => json({ code: -1, message: 'unavailable', response: null }, 503))
     const error = await client(fake.fetch, { maxRetries: 2 })
       .issueBillingKey('customer_1234', { card_number: '0000-0000-0000-0000', expiry: '2030-12' })
       .catch((e) => e)
@@ -247,7 +247,7 @@ describe('the wire', () => {
 
   it.each([
     ['HTML', new Response('<html>ok?</html>', { status: 200 })],
-    ['JSON without the envelope', json(200, { customer_uid: 'a' })],
+    ['JSON without the envelope', json({ customer_uid: 'a' }, 200)],
   ])('reports a 200 with %s as ResponseError', async (_, response) => {
     const fake = fakeIamport(() => response)
     await expect(client(fake.fetch).getBillingKey('a')).rejects.toBeInstanceOf(ResponseError)
@@ -331,11 +331,14 @@ describe('secrets', () => {
     }
     const fake = fakeIamport(
       () =>
-        json(200, {
-          code: -1,
-          message: '카드정보 인증 및 빌키 발급에 실패하였습니다.',
-          response: null,
-        }),
+        json(
+          {
+            code: -1,
+            message: '카드정보 인증 및 빌키 발급에 실패하였습니다.',
+            response: null,
+          },
+          200,
+        ),
       { token: { access_token: 'token-value-123', now: 1, expired_at: 1801 } },
     )
     const iamport = createIamportClient({
@@ -365,7 +368,7 @@ describe('secrets', () => {
     const fake = fakeIamport(() => ok(null))
     const fetch: typeof globalThis.fetch = async (input, init) => {
       await fake.fetch(input, init)
-      return json(401, { code: -1, message: 'Unauthorized', response: null })
+      return json({ code: -1, message: 'Unauthorized', response: null }, 401)
     }
     const iamport = createIamportClient({
       apiKey: 'imp-key-value',

@@ -59,11 +59,14 @@ describe('getBillingKeys', () => {
     [
       'a 200 with code 1 and the not-found message',
       () =>
-        json(200, {
-          code: 1,
-          message: '요청하신 customer_uid(nope_a)로 등록된 정보를 찾을 수 없습니다.',
-          response: null,
-        }),
+        json(
+          {
+            code: 1,
+            message: '요청하신 customer_uid(nope_a)로 등록된 정보를 찾을 수 없습니다.',
+            response: null,
+          },
+          200,
+        ),
     ],
   ])('returns every uid as missing when none exists: %s', async (_, answer) => {
     const fake = fakeIamport(answer)
@@ -161,7 +164,7 @@ describe('getBillingKeys', () => {
     const answer = multiLookup(() => true)
     const fake = fakeIamport((request) =>
       fake.calls().length === 2
-        ? json(500, { code: -1, message: 'boom', response: null })
+        ? json({ code: -1, message: 'boom', response: null }, 500)
         : answer(request),
     )
     const all = Array.from({ length: 60 }, (_, i) => `uid_${i}_${'x'.repeat(60)}`)

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import type { Fixture } from '@billingkey/contract'
+import { json, recordingFetch } from '../../core/test/fetch'
 import { createIamportClient, type IamportClientOptions } from '../src'
 
 export const fixturesDir = new URL('../../../specs/iamport/fixtures/', import.meta.url)
@@ -10,14 +11,13 @@ export const fixture = (name: string): Fixture => ({
   ...JSON.parse(readFileSync(new URL(`${name}.json`, fixturesDir), 'utf8')),
 })
 
-export const json = (status: number, body: unknown) =>
-  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
+export { json }
 
 /** A code-0 envelope around `response`. */
 export const ok = (response: unknown, status = 200) =>
-  json(status, { code: 0, message: null, response })
+  json({ code: 0, message: null, response }, status)
 
-export const respond = (f: Fixture) => json(f.response.status, f.response.body)
+export const respond = (f: Fixture) => json(f.response.body, f.response.status)
 
 export const isTokenCall = (request: Request) => request.url.endsWith('/users/getToken')
 
@@ -37,13 +37,12 @@ export function fakeIamport(
   }: FakeOptions = {},
 ) {
   const requests: Request[] = []
-  const fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
-    const request = new Request(input, init)
-    requests.push(request.clone())
+  const fetch = recordingFetch(({ request }) => {
+    requests.push(request)
     return isTokenCall(request) ? ok(token) : handle(request)
-  }
+  })
   return {
-    fetch: fetch as typeof globalThis.fetch,
+    fetch,
     requests,
     /** The requests other than getToken. */
     calls: () => requests.filter((request) => !isTokenCall(request)),
@@ -85,7 +84,7 @@ export const customer = (uid: string, overrides: Record<string, unknown> = {}) =
 export const multiLookup = (known: (uid: string) => boolean) => (request: Request) => {
   const uids = requestedUids(request)
   const found = uids.filter(known).map((uid) => customer(uid))
-  if (!found.length) return json(404, { code: 1, message: '<none found>', response: null })
+  if (!found.length) return json({ code: 1, message: '<none found>', response: null }, 404)
   return ok(found, found.length < uids.length ? 207 : 200)
 }
 
@@ -98,16 +97,15 @@ export const bearer = (request: Request | undefined) => request?.headers.get('au
 export function revokedFirstToken() {
   let issued = 0
   const requests: Request[] = []
-  const fetch: typeof globalThis.fetch = async (input, init) => {
-    const request = new Request(input, init)
+  const fetch = recordingFetch(({ request }) => {
     requests.push(request)
     if (isTokenCall(request)) {
       issued++
       return ok({ access_token: `token-${issued}`, now: 1_700_000_000, expired_at: 1_700_001_800 })
     }
     return bearer(request) === 'Bearer token-1'
-      ? json(401, { code: -1, message: 'expired', response: null })
+      ? json({ code: -1, message: 'expired', response: null }, 401)
       : ok(customer('a'))
-  }
+  })
   return { fetch, requests }
 }

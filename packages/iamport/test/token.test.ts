@@ -1,5 +1,6 @@
 import { AbortError, AuthenticationError } from '@billingkey/core'
 import { describe, expect, it } from 'vitest'
+import { recordingFetch } from '../../core/test/fetch'
 import {
   bearer,
   client,
@@ -73,7 +74,7 @@ describe('the access token', () => {
 
   it('a second 401 is an AuthenticationError, after exactly one replay', async () => {
     const fake = fakeIamport(() =>
-      json(401, { code: -1, message: 'invalid token', response: null }),
+      json({ code: -1, message: 'invalid token', response: null }, 401),
     )
     const error = await client(fake.fetch)
       .getBillingKey('a')
@@ -100,13 +101,12 @@ describe('the access token', () => {
 
   it('getToken is retried like an idempotent call after a 503', async () => {
     let attempts = 0
-    const fetch: typeof globalThis.fetch = async (input, init) => {
-      const request = new Request(input, init)
+    const fetch = recordingFetch(({ request }) => {
       if (isTokenCall(request) && ++attempts === 1) return new Response(null, { status: 503 })
       return isTokenCall(request)
         ? ok({ access_token: 'token-1', now: 1_700_000_000, expired_at: 1_700_001_800 })
         : ok(customer('a'))
-    }
+    })
     await expect(client(fetch, { maxRetries: 1 }).getToken()).resolves.toBe('token-1')
     expect(attempts).toBe(2)
   })

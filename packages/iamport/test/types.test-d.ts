@@ -2,14 +2,18 @@ import type { BillingKeyAdapter } from '@billingkey/core'
 import { assertType, describe, expectTypeOf, it } from 'vitest'
 import {
   type BillingKeyAnnotation,
+  type ChargeBillingKeyRequest,
   type CustomerAnnotation,
   type components,
   createIamportAdapter,
   createIamportClient,
   type IamportBillingKey,
+  type IamportChargeResult,
+  type IamportPayment,
   isSuperBillingKey,
   type PagedPaymentAnnotation,
   type PagedScheduleAnnotation,
+  type PaymentAnnotation,
   type SuperBillingKeyAnnotation,
 } from '../src'
 import { createIamportApi, type IamportApi } from '../src/api'
@@ -41,6 +45,18 @@ describe('types', () => {
     expectTypeOf<CustomerAnnotation['card_type']>().toEqualTypeOf<0 | 1 | null | undefined>()
     expectTypeOf<CustomerAnnotation['sandbox']>().toEqualTypeOf<boolean>()
     expectTypeOf<CustomerAnnotation['inserted']>().toEqualTypeOf<number>()
+  })
+
+  it("the README's example compiles: an absent card_type is read as null", async () => {
+    const { found } = await iamport.getBillingKeys(['hong_1234_a', 'hong_1234_b'])
+    for (const key of found) {
+      if (isSuperBillingKey(key)) continue
+      const cardType: 0 | 1 | null = key.card_type ?? null
+      expectTypeOf(cardType).toEqualTypeOf<0 | 1 | null>()
+      // @ts-expect-error optional as well as nullable: the Swagger does not require it
+      const unread: 0 | 1 | null = key.card_type
+      assertType<unknown>(unread)
+    }
   })
 
   it('isSuperBillingKey narrows to one of the two', async () => {
@@ -105,5 +121,50 @@ describe('types', () => {
         },
       }),
     )
+  })
+})
+
+describe('typed error codes', () => {
+  it('an iamport error carries IamportCode, with an unrecognized fallback', () => {
+    expectTypeOf<import('../src').IamportApiError['code']>().toEqualTypeOf<
+      import('../src').IamportCode | undefined
+    >()
+    assertType<import('../src').IamportCode>(1)
+    assertType<import('../src').IamportCode>(-42)
+    // @ts-expect-error: a code is a number
+    assertType<import('../src').IamportCode>('1')
+  })
+
+  it('a charge result must be narrowed on outcome before its payment is read as paid', async () => {
+    const result = await iamport.chargeBillingKey('c', { merchantUid: 'o', amount: 1, name: 'n' })
+    expectTypeOf(result).toEqualTypeOf<IamportChargeResult>()
+    // @ts-expect-error a declined or unknown result may carry no payment
+    assertType<IamportPayment>(result.payment)
+    // @ts-expect-error only a paid result's payment is known paid
+    assertType<'paid'>(result.payment?.status)
+    // @ts-expect-error a paid result has no code, an unknown one no reason
+    assertType<string | null>(result.code)
+    if (result.outcome === 'paid') {
+      expectTypeOf(result.payment.status).toEqualTypeOf<'paid'>()
+      expectTypeOf(result.payment.raw).toEqualTypeOf<PaymentAnnotation>()
+    } else if (result.outcome === 'declined') {
+      expectTypeOf(result.code).toEqualTypeOf<string | null>()
+      expectTypeOf(result.payment).toEqualTypeOf<IamportPayment | null>()
+    } else {
+      expectTypeOf(result.outcome).toEqualTypeOf<'unknown'>()
+      expectTypeOf(result.orderId).toEqualTypeOf<string>()
+    }
+  })
+
+  it("chargeBillingKey needs the caller's merchantUid, amount and name", () => {
+    // @ts-expect-error no merchantUid: the client never invents one
+    const noOrderKey: ChargeBillingKeyRequest = { amount: 1, name: 'n' }
+    assertType<unknown>(noOrderKey)
+  })
+
+  it('cancelPayment requires the checksum guard', () => {
+    // @ts-expect-error checksum is required
+    assertType(iamport.cancelPayment({ impUid: 'i', reason: 'r' }))
+    expectTypeOf(iamport.cancelPayment).returns.resolves.toEqualTypeOf<IamportPayment>()
   })
 })

@@ -5,40 +5,9 @@ import { BANKS, bootpayPgName, issuerOf, luhnValid, maskCardNumber } from './cat
 import { DEMO_BOOTPAY_BASIC_CREDENTIALS, DEMO_BOOTPAY_CREDENTIALS } from './credentials'
 import { type Emulator, type Exchange, field, type Reply } from './emulator'
 import { deriveRandom, hex } from './random'
-import type { DataSet } from './seed'
+import type { BootpayKey, DataSet } from './seed'
 import { BANK_KEY_EXPIRY, HOUR, kstIso, kstYearMonth, MINUTE, SECOND } from './time'
-
-export interface CardBillingData {
-  card_no: string
-  card_company: string
-  card_company_code: string
-  card_type: 0 | 1
-}
-
-export interface BankBillingData {
-  bank_name: string
-  bank_code: string
-  bank_account: string
-  username: string
-}
-
-/** A billing key and the receipt that issued it; times in epoch ms. */
-export interface BootpayKey {
-  receipt_id: string
-  billing_key: string
-  subscription_id: string
-  /** Display name, e.g. 나이스페이먼츠. */
-  pg: string
-  method: 'card' | 'bank'
-  billing_data: CardBillingData | BankBillingData
-  requestedAt: number
-  publishedAt: number
-  expireAt: number
-  sandbox: boolean
-  destroyed: boolean
-  /** The merchant's `metadata` of the issue request, returned as sent. */
-  metadata: Record<string, unknown>
-}
+import type { BootpaySchemas } from './wire'
 
 /** A bank-account key between its request (status 41) and its publication. */
 interface PendingBankKey {
@@ -126,7 +95,7 @@ export function createBootpay(options: {
 
   const error = (code: keyof typeof ERROR_STATUS, message: string): Reply => ({
     status: ERROR_STATUS[code],
-    body: { error_code: code, message },
+    body: { error_code: code, message } satisfies BootpaySchemas['ErrorBody'],
   })
   const ok = (body: unknown): Reply => ({ status: 200, body })
   const expired = (key: BootpayKey) => key.destroyed || key.expireAt <= now()
@@ -134,7 +103,7 @@ export function createBootpay(options: {
   const unknown = (id: string) => error('RC_NOT_FOUND', `${id}: 정보를 찾을 수 없습니다.`)
 
   /** SubscriptionBilling (facts §2.5), the by-receipt shape. */
-  const subscriptionBilling = (key: BootpayKey) => ({
+  const subscriptionBilling = (key: BootpayKey): BootpaySchemas['SubscriptionBilling'] => ({
     receipt_id: key.receipt_id,
     subscription_id: key.subscription_id,
     gateway_url: 'https://gw.bootpay.co.kr',
@@ -168,7 +137,11 @@ export function createBootpay(options: {
         tokens.set(current.value, at + TOKEN_LIFETIME)
       }
       const expiresAt = current.issuedAt + TOKEN_LIFETIME
-      return ok({ access_token: current.value, expire_in: Math.floor((expiresAt - at) / SECOND) })
+      const token: BootpaySchemas['AccessToken'] = {
+        access_token: current.value,
+        expire_in: Math.floor((expiresAt - at) / SECOND),
+      }
+      return ok(token)
     },
 
     getBillingKeyByReceipt({ params }) {
@@ -201,7 +174,7 @@ export function createBootpay(options: {
         expire_at: kstIso(key.expireAt),
         published_at: kstIso(key.publishedAt),
         status: 1,
-      })
+      } satisfies BootpaySchemas['BillingKeyInfo'])
     },
 
     issueCardBillingKey({ body }) {
@@ -282,7 +255,7 @@ export function createBootpay(options: {
         status_locale: '자동결제빌링키발급이전',
         currency: 'KRW',
         status: 41,
-      })
+      } satisfies BootpaySchemas['Receipt'])
     },
 
     publishBankBillingKey({ body }) {
@@ -322,7 +295,7 @@ export function createBootpay(options: {
       if (!key) return unknown(params.id as string)
       if (expired(key)) return destroyedKey()
       key.destroyed = true
-      return ok({ billing_key: key.billing_key })
+      return ok({ billing_key: key.billing_key } satisfies BootpaySchemas['DeletedBillingKey'])
     },
   }
 

@@ -5,6 +5,8 @@
  * reference captures); the rest are plausible, not authoritative.
  */
 
+import type { CardFields } from './wire'
+
 export interface CardIssuer {
   /** KFTC (금융결제원) code, as iamport reports it in `card_code`. */
   kftc: string
@@ -84,6 +86,25 @@ export function iamportPg(provider: string): IamportPg | undefined {
 }
 
 /** Bootpay reports PGs by display name; requests name them by alias or display name. */
+/** What a PG reports about a card (facts §1.5 per-PG notes). */
+export function cardFields(pg: IamportPg, cardDigits: string, cardType: 0 | 1): CardFields {
+  if (pg.card === 'none')
+    return { card_name: null, card_code: null, card_number: null, card_type: null }
+  const issuer = issuerOf(cardDigits)
+  return {
+    card_name: issuer.name,
+    card_code: issuer.kftc,
+    card_number: maskCardNumber(cardDigits),
+    card_type: pg.card === 'full' ? cardType : null,
+    ...(pg.issuerFields && {
+      card_issuer_code: issuer.kftc,
+      card_issuer_name: issuer.name,
+      card_publisher_code: issuer.kftc,
+      card_publisher_name: issuer.name,
+    }),
+  }
+}
+
 export const BOOTPAY_PGS: readonly { aliases: readonly string[]; name: string; bank: boolean }[] = [
   { aliases: ['nicepay', '나이스페이'], name: '나이스페이먼츠', bank: true },
   { aliases: ['inicis', '이니시스'], name: 'KG이니시스', bank: false },
@@ -127,7 +148,13 @@ export const GIVEN_NAMES = [
   '민서',
 ]
 
-export const PLANS: readonly { name: string; amount: number }[] = [
+/** A subscription plan: what a seeded key is charged every period. */
+export interface Plan {
+  name: string
+  amount: number
+}
+
+export const PLANS: readonly Plan[] = [
   { name: '베이직 월간 구독', amount: 9900 },
   { name: '스탠다드 월간 구독', amount: 14900 },
   { name: '프리미엄 월간 구독', amount: 29000 },

@@ -1,64 +1,16 @@
 import { randomBytes } from 'node:crypto'
 import type { IncomingHttpHeaders } from 'node:http'
 import { formatErrors } from '@billingkey/contract'
-import { type IamportPg, iamportPg, issuerOf, luhnValid, maskCardNumber } from './catalog'
+import { cardFields, type IamportPg, iamportPg, luhnValid } from './catalog'
 import { DEMO_IAMPORT_CREDENTIALS } from './credentials'
 import { type Emulator, type Exchange, field, type Reply } from './emulator'
 import { deriveRandom, digits, hex } from './random'
 import type { SeededIamportKey } from './seed'
 import { DAY, kstYearMonth, unixSeconds } from './time'
+import type { CustomerFields, IamportChannel, IamportKey, IamportSchemas } from './wire'
 
-interface CardFields {
-  card_name: string | null
-  card_code: string | null
-  card_number: string | null
-  card_type: 0 | 1 | null
-  card_issuer_code?: string
-  card_issuer_name?: string
-  card_publisher_code?: string
-  card_publisher_name?: string
-}
-
-interface CustomerFields {
-  customer_uid: string
-  customer_id: string | null
-  customer_name: string | null
-  customer_tel: string | null
-  customer_email: string | null
-  customer_addr: string | null
-  customer_postcode: string | null
-}
-
-/** An ordinary billing key: CustomerAnnotation (facts §1.5), as the API sends it. */
-interface Customer extends CustomerFields, CardFields {
-  pg_provider: string
-  pg_id: string
-  sandbox: boolean
-  inserted: number
-  updated: number
-}
-
-/** One channel of a super billing key where a key was issued. */
-interface Channel extends CardFields {
-  pg_provider: string
-  pg_id: string
-  inserted: number
-  updated: number
-}
-
-/** A super billing key (smart routing): one uid, a key at every channel of a group. */
-interface SuperBillingKey extends CustomerFields {
-  channelGroupId: string
-  succeededChannels: Channel[]
-  failedChannels: { type: 'PG_PROVIDER'; message: string; pg_provider: string; pg_id: string }[]
-}
-
-export type IamportKey = Customer | SuperBillingKey
-
-export interface Plan {
-  name: string
-  amount: number
-}
+/** A schedule as the search sends it; every seeded one has its time. */
+type Schedule = IamportSchemas['ScheduleResultAnnotation'] & { schedule_at: number }
 
 /** Token rules, facts §1.2: 30 minutes; a call in the last minute extends by 5 minutes. */
 const TOKEN_LIFETIME = 30 * 60
@@ -71,28 +23,11 @@ const SUBSCRIPTION_PERIOD = 30 * DAY
 /** The PGs of the smart-routing group a super billing key is issued at. */
 const CHANNEL_GROUP = ['nice', 'kcp'] as const
 
-/** What a PG reports about a card (facts §1.5 per-PG notes). */
-export function cardFields(pg: IamportPg, cardDigits: string, cardType: 0 | 1): CardFields {
-  if (pg.card === 'none')
-    return { card_name: null, card_code: null, card_number: null, card_type: null }
-  const issuer = issuerOf(cardDigits)
-  return {
-    card_name: issuer.name,
-    card_code: issuer.kftc,
-    card_number: maskCardNumber(cardDigits),
-    card_type: pg.card === 'full' ? cardType : null,
-    ...(pg.issuerFields && {
-      card_issuer_code: issuer.kftc,
-      card_issuer_name: issuer.name,
-      card_publisher_code: issuer.kftc,
-      card_publisher_name: issuer.name,
-    }),
-  }
-}
-
 /** The PG, card and times a key charges with: a super billing key charges its first channel. */
-function chargingChannel(key: IamportKey): Channel & { sandbox: boolean } {
-  if ('channelGroupId' in key) return { ...(key.succeededChannels[0] as Channel), sandbox: false }
+function chargingChannel(key: IamportKey): IamportChannel & { sandbox: boolean } {
+  if ('channelGroupId' in key) {
+    return { ...(key.succeededChannels?.[0] as IamportChannel), sandbox: false }
+  }
   return key
 }
 
@@ -139,7 +74,12 @@ export function createIamport(options: {
       } else if (token.expiredAt - nowSeconds <= EXTENSION_WINDOW) {
         token.expiredAt += EXTENSION
       }
-      return envelope({ access_token: token.value, now: nowSeconds, expired_at: token.expiredAt })
+      const auth: IamportSchemas['AuthAnnotation'] = {
+        access_token: token.value,
+        now: nowSeconds,
+        expired_at: token.expiredAt,
+      }
+      return envelope(auth)
     },
 
     getBillingKeys({ query }) {
@@ -228,7 +168,12 @@ export function createIamport(options: {
     // An unknown uid has an empty history (observed: 200, code 0), not a 404.
     listPayments({ params, query }) {
       const page = Number(query.get('page') ?? 1)
-      return envelope(paginate(paymentsOf(params.customer_uid as string), page, PAGE_SIZE))
+      const payments: IamportSchemas['PagedPaymentAnnotation'] = paginate(
+        paymentsOf(params.customer_uid as string),
+        page,
+        PAGE_SIZE,
+      )
+      return envelope(payments)
     },
 
     listSchedules({ params, query }) {
@@ -246,7 +191,8 @@ export function createIamport(options: {
           from <= s.schedule_at && s.schedule_at < to && (!status || s.schedule_status === status),
       )
       const page = Number(query.get('page') ?? 1)
-      return envelope(paginate(schedules, page, PAGE_SIZE))
+      const paged: IamportSchemas['PagedScheduleAnnotation'] = paginate(schedules, page, PAGE_SIZE)
+      return envelope(paged)
     },
   }
 
@@ -280,7 +226,7 @@ export function createIamport(options: {
     }
   }
 
-  function paymentsOf(uid: string) {
+  function paymentsOf(uid: string): IamportSchemas['PaymentAnnotation'][] {
     const found = history(uid)
     if (!found) return []
     const { key, channel, plan } = found
@@ -313,7 +259,7 @@ export function createIamport(options: {
     }))
   }
 
-  function schedulesOf(uid: string) {
+  function schedulesOf(uid: string): Schedule[] {
     const found = history(uid)
     if (!found) return []
     const { key, channel, plan, charges } = found
@@ -340,8 +286,8 @@ export function createIamport(options: {
       ...schedule(charge.at, charge.merchantUid),
       imp_uid: charge.impUid,
       executed_at: charge.at,
-      schedule_status: 'executed',
-      payment_status: charge.paid ? 'paid' : 'failed',
+      schedule_status: 'executed' as const,
+      payment_status: charge.paid ? ('paid' as const) : ('failed' as const),
       fail_reason: charge.paid ? null : '잔액이 부족합니다.',
     }))
     const last = charges[0]
@@ -350,7 +296,7 @@ export function createIamport(options: {
       ...schedule(last.at + SUBSCRIPTION_PERIOD / 1000, `order_${last.merchantUid.slice(6)}_next`),
       imp_uid: null,
       executed_at: 0,
-      schedule_status: 'scheduled',
+      schedule_status: 'scheduled' as const,
       payment_status: null,
       fail_reason: null,
     }
@@ -394,15 +340,8 @@ function customerUids(query: URLSearchParams): string[] {
   return uids
 }
 
-interface Page<T> {
-  total: number
-  previous: number
-  next: number
-  list: T[]
-}
-
 /** iamport's paging: 1-based, `previous`/`next` are 0 when there is no such page. */
-function paginate<T>(items: readonly T[], page: number, size: number): Page<T> {
+function paginate<T>(items: readonly T[], page: number, size: number) {
   const start = (page - 1) * size
   return {
     total: items.length,

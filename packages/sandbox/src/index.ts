@@ -9,6 +9,8 @@ export {
 export type { ProviderName } from './emulator'
 export { FAULT_KINDS, type FaultKind, type FaultRule } from './faults'
 export {
+  createSandbox,
+  type InProcessSandbox,
   type OperationCounts,
   type ResponseViolation,
   type Sandbox,

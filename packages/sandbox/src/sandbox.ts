@@ -59,10 +59,8 @@ export interface ResponseViolation {
   errors: string
 }
 
-export interface Sandbox {
-  /** e.g. `http://127.0.0.1:54321` */
-  readonly url: string
-  readonly port: number
+/** The sandbox without a socket: its state, its controls and a `fetch` that serves it in process. */
+export interface InProcessSandbox {
   readonly seed: number
   /** Point an iamport client here: `createIamportClient({ ...credentials.iamport, baseUrl })`. */
   readonly iamport: { readonly baseUrl: string }
@@ -77,6 +75,13 @@ export interface Sandbox {
   }
   /** The demo credentials, the only ones the sandbox accepts. */
   readonly credentials: DemoCredentials
+  /**
+   * A `fetch` answered by the sandbox's request handler in this process, no socket: the same
+   * state, faults, stats and checks as over HTTP. A request is routed by its path
+   * (`/iamport/…`, `/bootpay/…`), whatever its origin; a `reset` fault rejects it with a
+   * `TypeError` as a dropped connection does, and its `signal` aborts it.
+   */
+  readonly fetch: typeof fetch
   /** Replaces the fault rules; their `times` counters and the fault draws start over. */
   setFaults(rules: readonly FaultRule[]): void
   /** A snapshot of the request counters. */
@@ -84,6 +89,13 @@ export interface Sandbox {
   resetStats(): void
   /** With `validateResponses`: the off-contract responses sent so far (the first 100). */
   readonly violations: readonly ResponseViolation[]
+}
+
+/** A sandbox listening on a port; its `fetch` serves the same state without the socket. */
+export interface Sandbox extends InProcessSandbox {
+  /** e.g. `http://127.0.0.1:54321` */
+  readonly url: string
+  readonly port: number
   /** Stops listening and drops open connections; pending latency faults are abandoned. */
   close(): Promise<void>
 }
@@ -96,7 +108,80 @@ const MAX_VIOLATIONS = 100
 const HTML_502 =
   '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n'
 
+/** One request as the handler sees it, whichever way it came (a socket or the in-process fetch). */
+interface Incoming {
+  method: string
+  /** The path and query as sent, e.g. `/iamport/subscribe/customers?customer_uid[]=a`. */
+  target: string
+  headers: IncomingHttpHeaders
+  body: Buffer | undefined
+}
+
+/** The handler's answer: a reply to send, or `RESET` to drop the connection unanswered. */
+const RESET = Symbol('reset')
+type Outcome = Reply | typeof RESET
+
+/** Where the in-process sandbox says it is: a reserved name that no real fetch resolves. */
+const IN_PROCESS_ORIGIN = 'http://sandbox.invalid'
+
+/**
+ * A sandbox served in this process only: no port, no socket. Its `fetch` is what the clients take
+ * (`createIamportClient({ ...sandbox.credentials.iamport, baseUrl: sandbox.iamport.baseUrl,
+ * fetch: sandbox.fetch })`). `port` and `host` are ignored.
+ */
+export function createSandbox(options: SandboxOptions = {}): InProcessSandbox {
+  return createState(options).at(IN_PROCESS_ORIGIN)
+}
+
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const state = createState(options)
+  const server = createServer((request, response) => {
+    readBody(request)
+      .then((body) =>
+        state.handle({
+          method: request.method ?? 'GET',
+          target: request.url ?? '/',
+          headers: request.headers,
+          body,
+        }),
+      )
+      .then((outcome) => {
+        if (outcome === RESET) resetConnection(request.socket)
+        else send(response, outcome)
+      })
+      .catch((error: unknown) => {
+        if (error instanceof BodyTooLarge) {
+          response.writeHead(413, { connection: 'close' }).end()
+          return
+        }
+        // Closing, or the client went away mid-request: there is no one to answer.
+        if (state.closing.signal.aborted || request.destroyed) return
+        response.destroy()
+      })
+  })
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve())
+  })
+  const address = server.address() as AddressInfo
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
+  const url = `http://${host}:${address.port}`
+  return {
+    ...state.at(url),
+    url,
+    port: address.port,
+    close() {
+      state.closing.abort()
+      return new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()))
+        server.closeAllConnections()
+      })
+    },
+  }
+}
+
+/** The emulators, faults and counters of one sandbox, and the handler that serves them. */
+function createState(options: SandboxOptions) {
   const seed = options.seed ?? DEFAULT_SEED
   const now = options.now ?? Date.now
   const log = options.log
@@ -119,28 +204,44 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const violations: ResponseViolation[] = []
   const closing = new AbortController()
 
-  async function handle(request: IncomingMessage, response: ServerResponse) {
+  /** Answers one request; a bug in the sandbox is logged and answered like a server error. */
+  async function handle(request: Incoming): Promise<Outcome> {
+    try {
+      return counted(await route(request))
+    } catch (error) {
+      if (closing.signal.aborted) throw error
+      log?.(
+        `sandbox error on ${request.method} ${request.target.split('?')[0]}: ${(error as Error).message}`,
+      )
+      return counted({ status: 500, body: { message: 'sandbox error' } })
+    }
+  }
+
+  function counted(outcome: Outcome): Outcome {
+    if (outcome !== RESET) count(stats.statuses, String(outcome.status))
+    return outcome
+  }
+
+  async function route(request: Incoming): Promise<Outcome> {
     const started = Date.now()
     stats.requests++
-    const target = request.url ?? '/'
+    const { method, target } = request
     const queryStart = target.indexOf('?')
     // The raw path, not `new URL(...)`: URL parsing would resolve `%2E%2E` segments away.
     const fullPath = queryStart === -1 ? target : target.slice(0, queryStart)
     const rawQuery = queryStart === -1 ? '' : target.slice(queryStart + 1)
-    const method = request.method ?? 'GET'
     const prefix = fullPath.split('/')[1] ?? ''
     const provider = PROVIDERS.find((p) => p === prefix)
     const line = (status: number | string, detail = '') =>
       log?.(`${method} ${fullPath} → ${status}${detail} (${Date.now() - started} ms)`)
 
-    const body = await readBody(request)
     if (!provider) {
       stats.unmatched++
-      send(response, {
+      line(404)
+      return {
         status: 404,
         body: { message: `${fullPath}: the sandbox serves /iamport/… and /bootpay/…` },
-      })
-      return line(404)
+      }
     }
     const emulator = emulators[provider]
     const spec = specs[provider]
@@ -152,8 +253,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (!match) {
       stats.unmatched++
       const reply = emulator.failure(404, `${method} ${pathname}: no such operation`)
-      send(response, reply)
-      return line(reply.status)
+      line(reply.status)
+      return reply
     }
     const { operationId } = match.operation
     const counts = stats.operations[provider]
@@ -168,12 +269,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (fault) {
       count(stats.faults, fault.kind)
       if (fault.kind === 'reset') {
-        resetConnection(request.socket)
-        return line('reset', ` ${operationId} fault=reset`)
+        line('reset', ` ${operationId} fault=reset`)
+        return RESET
       }
       const reply = faultReply(emulator, fault)
-      send(response, reply)
-      return line(reply.status, ` ${operationId} fault=${fault.kind}`)
+      line(reply.status, ` ${operationId} fault=${fault.kind}`)
+      return reply
     }
 
     const reply = answer(emulator, spec, {
@@ -182,9 +283,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       pathname,
       rawQuery,
       headers: request.headers,
-      raw: body,
+      raw: request.body,
     })
-    send(response, reply)
     if (options.validateResponses) {
       const result = spec.validateResponse(operationId, reply.status, reply.body)
       if (!result.valid && violations.length < MAX_VIOLATIONS) {
@@ -194,64 +294,86 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       }
     }
     line(reply.status, ` ${operationId}`)
+    return reply
   }
 
-  function send(response: ServerResponse, reply: Reply) {
-    count(stats.statuses, String(reply.status))
-    const text = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body)
-    response.writeHead(reply.status, {
-      'content-type': 'application/json; charset=utf-8',
-      'content-length': Buffer.byteLength(text),
-      ...reply.headers,
+  /** The handler behind `fetch`: a Request in, a Response out, no socket in between. */
+  async function inProcessFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+    const request = new Request(input, init)
+    const { signal } = request
+    signal.throwIfAborted()
+    const body = request.body ? Buffer.from(await request.arrayBuffer()) : undefined
+    if (body && body.length > MAX_BODY_BYTES) return new Response(null, { status: 413 })
+    const url = new URL(request.url)
+    const outcome = await abortable(
+      handle({
+        method: request.method,
+        target: `${url.pathname}${url.search}`,
+        headers: Object.fromEntries(request.headers),
+        body: body?.length ? body : undefined,
+      }),
+      signal,
+    ).catch((error: unknown) => {
+      // the socket closed under a pending request: the client sees a dropped connection
+      throw signal.aborted ? error : droppedConnection(error)
     })
-    response.end(text)
+    if (outcome === RESET) throw droppedConnection()
+    const { text, headers } = encode(outcome)
+    return new Response(text, { status: outcome.status, headers })
   }
 
-  const server = createServer((request, response) => {
-    handle(request, response).catch((error: unknown) => {
-      if (error instanceof BodyTooLarge) {
-        response.writeHead(413, { connection: 'close' }).end()
-        return
-      }
-      // Closing, or the client went away mid-request: there is no one to answer.
-      if (closing.signal.aborted || request.destroyed) return
-      // A bug in the sandbox: say so in the log and answer like a provider's server error.
-      log?.(
-        `sandbox error on ${request.method} ${request.url?.split('?')[0]}: ${(error as Error).message}`,
-      )
-      if (!response.headersSent) send(response, { status: 500, body: { message: 'sandbox error' } })
-      else response.destroy()
-    })
-  })
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve())
-  })
-  const address = server.address() as AddressInfo
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
-  const url = `http://${host}:${address.port}`
-
-  return {
-    url,
-    port: address.port,
+  /** The sandbox's face, its base URLs under `origin`. */
+  const at = (origin: string): InProcessSandbox => ({
     seed,
-    iamport: { baseUrl: `${url}/iamport` },
-    bootpay: { baseUrl: `${url}/bootpay`, consent: (receiptId) => bootpay.consent(receiptId) },
+    iamport: { baseUrl: `${origin}/iamport` },
+    bootpay: {
+      baseUrl: `${origin}/bootpay`,
+      consent: (receiptId) => bootpay.consent(receiptId),
+    },
     credentials: DEMO_CREDENTIALS,
+    fetch: inProcessFetch as typeof fetch,
     setFaults: (rules) => faults.set(rules),
     stats: () => structuredClone(stats),
     resetStats() {
       stats = emptyStats()
     },
     violations,
-    close() {
-      closing.abort()
-      return new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()))
-        server.closeAllConnections()
-      })
+  })
+  return { at, handle, closing }
+}
+
+function send(response: ServerResponse, reply: Reply) {
+  const { text, headers } = encode(reply)
+  response.writeHead(reply.status, headers)
+  response.end(text)
+}
+
+/** A reply's body as sent and its headers (JSON unless the reply says otherwise). */
+function encode(reply: Reply): { text: string; headers: Record<string, string> } {
+  const text = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body)
+  return {
+    text,
+    headers: {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': String(Buffer.byteLength(text)),
+      ...reply.headers,
     },
   }
+}
+
+/** What fetch rejects with when the connection drops: `TypeError: fetch failed`, cause ECONNRESET. */
+function droppedConnection(cause?: unknown): TypeError {
+  const reset = Object.assign(new Error('read ECONNRESET', { cause }), { code: 'ECONNRESET' })
+  return new TypeError('fetch failed', { cause: reset })
+}
+
+/** `promise`, or the signal's reason as soon as it fires; a late settlement is ignored. */
+function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const abort = () => reject(signal.reason)
+    signal.addEventListener('abort', abort, { once: true })
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort))
+  })
 }
 
 /** Auth, then the spec's verdict on the request, then the provider's own logic. */

@@ -1,19 +1,20 @@
-import type { BootpayKey } from './bootpay'
 import {
   ADDRESSES,
   BANKS,
   BOOTPAY_PGS,
   CARD_ISSUERS,
+  cardFields,
   GIVEN_NAMES,
   IAMPORT_PGS,
   type IamportPg,
   maskCardNumber,
   PLANS,
+  type Plan,
   SURNAMES,
 } from './catalog'
-import { cardFields, type IamportKey, type Plan } from './iamport'
 import { deriveRandom, digits, hex, int, pick, type Random, shuffle, weighted } from './random'
 import { BANK_KEY_EXPIRY, DAY, kstEndOfDay, unixSeconds } from './time'
+import type { BootpayBillingData, IamportKey } from './wire'
 
 /** The seed used when none is given; example files generated from it match the default sandbox. */
 export const DEFAULT_SEED = 20240528
@@ -58,6 +59,24 @@ export interface SeededBootpayKey {
   readonly category: BootpayCategory
   /** Made once and kept: the emulator marks this object destroyed when the key is deleted. */
   readonly key: BootpayKey
+}
+
+/** A billing key and the receipt that issued it; times in epoch ms. */
+export interface BootpayKey {
+  receipt_id: string
+  billing_key: string
+  subscription_id: string
+  /** Display name, e.g. 나이스페이먼츠. */
+  pg: string
+  method: 'card' | 'bank'
+  billing_data: BootpayBillingData
+  requestedAt: number
+  publishedAt: number
+  expireAt: number
+  sandbox: boolean
+  destroyed: boolean
+  /** The merchant's `metadata` of the issue request, returned as sent. */
+  metadata: Record<string, unknown>
 }
 
 export interface DataSet {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import type { BootpayKey } from '../src/bootpay'
 import { DEFAULT_SEED, DEMO_BOOTPAY_CREDENTIALS } from '../src/index'
+import type { BootpayKey } from '../src/seed'
 import { createDataSet } from '../src/seed'
 import { basicAuth, bootpayToken, call, MINUTE, START, useSandbox } from './helpers'
 

@@ -1,13 +1,10 @@
 import { createRequire } from 'node:module'
 import {
   BillingKeyExpiredError,
-  createBootpayAdapter,
   createBootpayClient,
   NotBillingKeyReceiptError,
 } from '@billingkey/bootpay'
-import { createBillingKeys } from '@billingkey/client'
 import {
-  createIamportAdapter,
   createIamportClient,
   NotFoundError,
   RejectedError,
@@ -15,7 +12,7 @@ import {
   ServerError,
 } from '@billingkey/iamport'
 import { describe, expect, it } from 'vitest'
-import { DEFAULT_SAMPLE_COUNTS, type SandboxRef, sampleRefs } from '../src/index'
+import { type SandboxRef, sampleRefs } from '../src/index'
 import { MINUTE, useSandbox } from './helpers'
 
 // The clients judge expiry and token lifetimes on the real clock, so the sandbox starts there.
@@ -228,53 +225,6 @@ describe('@billingkey/bootpay against the sandbox', () => {
     await basicClient.getBillingKeyByReceipt(active[0] as string)
     expect(context.sandbox.stats().operations.bootpay).toEqual({ getBillingKeyByReceipt: 1 })
   })
-})
-
-describe('@billingkey/client (facade) against the sandbox', () => {
-  const sample = sampleRefs().map((s) => s.ref)
-  const { iamport: i, bootpay: b } = DEFAULT_SAMPLE_COUNTS
-  // What each category of the sample means to an audit (see the facts and the facade's README).
-  const expected = {
-    active: i.active + b.active,
-    expiring: b.expiring,
-    expired: b.expired + b.deleted, // SUBSCRIBE_BK_EXPIRED does not say which of the two it was
-    deleted: 0,
-    notFound: i.deleted + i.unknown + b.unknown + b.notBilling,
-    error: 0,
-  }
-
-  it('audits the sample refs into the counts their categories promise', async () => {
-    const keys = createBillingKeys({
-      iamport: createIamportAdapter(iamport()),
-      bootpay: createBootpayAdapter(bootpay()),
-    })
-    const report = await keys.audit(sample)
-    expect(report.total).toBe(sample.length)
-    expect(report.counts).toEqual(expected)
-  })
-
-  it('gives the same audit through faults, retried by the clients', async () => {
-    context.sandbox.setFaults([
-      { kind: 'server-error', times: 2 },
-      { kind: 'reset', times: 1 },
-      { kind: 'rate-limit', retryAfter: 0, times: 1 },
-      { kind: 'html-502', times: 1 },
-    ])
-    // Five faults in all: a call that met every one of them still has an attempt left.
-    const keys = createBillingKeys({
-      iamport: createIamportAdapter(iamport({ maxRetries: 5 })),
-      bootpay: createBootpayAdapter(bootpay({ maxRetries: 5 })),
-    })
-    const report = await keys.audit(sample)
-    expect(report.counts).toEqual(expected)
-    expect(context.sandbox.stats().faults).toEqual({
-      'server-error': 2,
-      reset: 1,
-      'rate-limit': 1,
-      'html-502': 1,
-    })
-    // Backoff sleeps are real (the clients own them): up to 0.5 + 1 + 2 + 4 + 8 s for one call.
-  }, 60_000)
 })
 
 describe('the official iamport Node SDK (iamport-rest-client-nodejs) against the sandbox', () => {

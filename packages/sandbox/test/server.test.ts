@@ -18,6 +18,35 @@ const [active] = sampleRefs({ counts: { iamport: { active: 1 } } }).map((s) =>
   s.ref.provider === 'iamport' ? s.ref.customerUid : '',
 )
 
+/**
+ * The charge operations the specs document (issues 17 and 18) that the sandbox does not emulate
+ * yet: it answers them 501. Empty these lists as the emulation lands.
+ */
+const NOT_YET_EMULATED: Record<'iamport' | 'bootpay', string[]> = {
+  iamport: [
+    'chargeBillingKey',
+    'schedulePayments',
+    'unschedulePayments',
+    'getSchedule',
+    'getPayment',
+    'getPayments',
+    'findPayment',
+    'findPaymentByStatus',
+    'findAllPayments',
+    'findAllPaymentsByStatus',
+    'cancelPayment',
+  ],
+  bootpay: [
+    'chargeBillingKey',
+    'reservePayment',
+    'getReservation',
+    'cancelReservation',
+    'getReceipt',
+    'findReceiptsByOrderId',
+    'cancelPayment',
+  ],
+}
+
 describe('routing', () => {
   it('answers a path outside /iamport and /bootpay with 404', async () => {
     const answer = await call(`${context.sandbox.url}/stripe/v1/charges`)
@@ -27,12 +56,12 @@ describe('routing', () => {
   })
 
   it('answers an unknown path or method with 404 in the provider’s shape', async () => {
-    const iamport = await call(`${context.sandbox.iamport.baseUrl}/payments/cancel`, { json: {} })
+    const iamport = await call(`${context.sandbox.iamport.baseUrl}/payments/prepare`, { json: {} })
     expect(iamport.status).toBe(404)
     expect(iamport.body).toMatchObject({ code: -1, response: null })
     const wrongMethod = await call(`${context.sandbox.iamport.baseUrl}/users/getToken`)
     expect(wrongMethod.status).toBe(404)
-    const bootpay = await call(`${context.sandbox.bootpay.baseUrl}/v2/subscribe/payment`, {
+    const bootpay = await call(`${context.sandbox.bootpay.baseUrl}/v2/request/cash_receipt`, {
       json: {},
     })
     expect(bootpay.status).toBe(404)
@@ -67,7 +96,7 @@ describe('routing', () => {
     else expect(answer).toBeInstanceOf(TypeError)
   })
 
-  it('emulates every operation of both specs', () => {
+  it('emulates every operation of both specs, but the charge operations not emulated yet', () => {
     const options = { seed: DEFAULT_SEED, now: Date.now }
     const emulators = {
       iamport: createIamport({ ...options, data: [] }),
@@ -75,7 +104,8 @@ describe('routing', () => {
     }
     for (const provider of ['iamport', 'bootpay'] as const) {
       const operations = loadSpec(provider).operations.map((o) => o.operationId)
-      expect(Object.keys(emulators[provider].handlers).sort()).toEqual([...operations].sort())
+      const emulated = operations.filter((id) => !NOT_YET_EMULATED[provider].includes(id))
+      expect(Object.keys(emulators[provider].handlers).sort()).toEqual(emulated.sort())
     }
   })
 })

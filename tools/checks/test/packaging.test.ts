@@ -1,9 +1,10 @@
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { publint } from 'publint'
 import { formatMessage } from 'publint/utils'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { installProject, pack } from './packed'
 import { publicPackages, repoRoot, run } from './workspace'
 
 const required = ['license', 'repository', 'engines', 'files', 'exports'] as const
@@ -46,8 +47,7 @@ describe.each(publicPackages)('$name', (pkg) => {
 })
 
 /**
- * Packs every public package with pnpm (which rewrites `workspace:` and `catalog:` ranges as a
- * publish would), installs the tarballs into a scratch project outside the workspace with npm, and
+ * Packs every public package (see packed.ts), installs the tarballs into a scratch project outside the workspace with npm, and
  * loads each package both ways.
  */
 describe('packed tarballs in a scratch project', () => {
@@ -56,34 +56,8 @@ describe('packed tarballs in a scratch project', () => {
 
   beforeAll(async () => {
     scratch = mkdtempSync(join(tmpdir(), 'billingkey-smoke-'))
-    const tarballs = join(scratch, 'tarballs')
-    mkdirSync(tarballs)
-    for (const pkg of publicPackages) {
-      const packed = await run('pnpm', ['pack', '--pack-destination', tarballs], { cwd: pkg.dir })
-      expect(packed.code, packed.stderr).toBe(0)
-    }
-    const files = readdirSync(tarballs)
-    const specs = Object.fromEntries(
-      publicPackages.map((pkg) => {
-        const file = files.find((f) =>
-          f.startsWith(`${pkg.name.replace('@', '').replace('/', '-')}-`),
-        )
-        expect(file, `tarball of ${pkg.name}`).toBeDefined()
-        return [pkg.name, `file:${join(tarballs, file as string)}`]
-      }),
-    )
     project = join(scratch, 'project')
-    mkdirSync(project)
-    writeFileSync(
-      join(project, 'package.json'),
-      JSON.stringify({ name: 'smoke', private: true, dependencies: specs, overrides: specs }),
-    )
-    const installed = await run(
-      'npm',
-      ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'],
-      { cwd: project },
-    )
-    expect(installed.code, installed.stderr).toBe(0)
+    await installProject(project, await pack(publicPackages, join(scratch, 'tarballs')))
   })
 
   afterAll(() => {
@@ -92,7 +66,11 @@ describe('packed tarballs in a scratch project', () => {
 
   it('covers the subpath entries', () => {
     expect(entryPoints.map((e) => e.name)).toEqual(
-      expect.arrayContaining(['@billingkey/iamport/api', '@billingkey/bootpay/api']),
+      expect.arrayContaining([
+        '@billingkey/iamport/api',
+        '@billingkey/bootpay/api',
+        '@billingkey/portone/api',
+      ]),
     )
   })
 
@@ -111,6 +89,14 @@ describe('packed tarballs in a scratch project', () => {
       expect(cjs).toEqual(esm)
     },
   )
+
+  it("@billingkey/cli: the README's first command works where the package is installed", async () => {
+    const bin = join(project, 'node_modules/.bin/billingkey')
+    const result = await run(bin, ['audit', '--example', '--format', 'json'], { cwd: project })
+    // the demo file holds keys that need action on purpose: exit code 1, the report on stdout
+    expect(result.code, result.stderr).toBe(1)
+    expect((JSON.parse(result.stdout) as { total: number }).total).toBeGreaterThan(300)
+  })
 
   it.each(publicPackages.filter((pkg) => pkg.manifest.bin))(
     '$name bin runs --help',

@@ -1,18 +1,31 @@
-import { access, constants, stat, writeFile } from 'node:fs/promises'
+import { access, constants, stat } from 'node:fs/promises'
 import { dirname, extname, resolve } from 'node:path'
 import { choice, integer, parse } from '../args'
 import type { Command } from '../command'
-import { connect, notConfigured, refusedCredentials } from '../connect'
+import { readPrevious } from '../compare'
+import { type Connection, connect } from '../connect'
 import { ENV_HELP } from '../env'
 import { EXIT, InputError, UsageError } from '../errors'
-import { describeFsError, readInput } from '../input'
+import { EXAMPLE_FILE } from '../example'
+import { describeFsError } from '../input'
 import { progressReporter } from '../progress'
-import { formatReport, REPORT_FORMATS, type ReportFormat } from '../report'
+import { openState } from '../state'
+import { auditStream } from '../stream-audit'
+import { scanInput } from '../stream-input'
+import {
+  AUDIT_FORMATS,
+  type AuditFormat,
+  fileSink,
+  outputSink,
+  type ReportWriter,
+  reportWriter,
+} from '../stream-report'
 import { colorEnabled, painter, plural } from '../text'
 
 const usage =
-  'billingkey audit <file.csv|file.jsonl> [--format table|json|csv] [--out <file>] ' +
-  '[--concurrency <n>] [--expiring-within <days>] [--verbose]'
+  'billingkey audit (<file.csv|file.jsonl> | --example) [--format table|json|csv|jsonl] ' +
+  '[--out <file>] [--concurrency <n>] [--expiring-within <days>] [--resume <state file>] ' +
+  '[--compare <previous report>] [--verbose]'
 
 export const audit: Command = {
   name: 'audit',
@@ -24,18 +37,30 @@ Looks up every billing key listed in the file and sorts it into active, expiring
 chargeable, but it runs out within --expiring-within days), expired, deleted, not found, or error
 (the lookup failed). Prints a summary table and the keys that need action. A progress bar with the
 rate and the time left runs on stderr on a terminal; elsewhere a plain line marks each tenth.
+The file is read as the lookups need it and csv and jsonl rows are written as they settle, so
+memory stays flat however long the file is.
 
 Options:
-  -f, --format <format>       table (default), json (the whole report) or csv (a row per input
-                              row with its status); without --format, an --out file ending in
-                              .json or .csv picks that format
+  -f, --format <format>       table (default; lists the first 1000 keys that need action), json
+                              (counts and every key that needs action), csv or jsonl (a row per
+                              input row with its status, written as it settles); without
+                              --format, an --out file ending in .json, .csv or .jsonl picks it
   -o, --out <file>            write the report to <file> instead of stdout
   -c, --concurrency <n>       requests in flight at once, 1-64 (default 8; an iamport multi
                               lookup of up to 100 keys is one request)
       --expiring-within <days>
                               an active key that expires within this many days needs action
                               (default 30)
+      --resume <state file>   record progress in <state file> (created if missing); after an
+                              interruption, the same command goes on where it stopped: rows
+                              already settled are not looked up again, and the report comes
+                              out whole, as from one run
+      --compare <report>      print what changed since a previous report (.jsonl or .csv; a
+                              .json one lists only the keys that needed action): newly expired,
+                              deleted, expiring, failing, recovered, new and gone keys
       --verbose               log every request and response to stderr, secrets redacted
+      --example               audit the example file shipped with billingkey (362 demo keys)
+                              against the embedded sandbox, whatever the environment says
   -h, --help                  show this help
 
 Input: a CSV file with a header row, or a JSONL file with one JSON object per line. Each row has
@@ -50,7 +75,8 @@ Input: a CSV file with a header row, or a JSONL file with one JSON object per li
   {"provider":"bootpay","billing_key":"66b0c0ffee0123456789abcd"}
   Columns and keys may also be spelled customerUid, receiptId, billingKey; other columns are
   ignored. CSV follows RFC 4180 (quotes, CRLF or LF, a UTF-8 byte order mark); blank lines are
-  skipped. A row given twice is looked up once and reported on both lines.
+  skipped. A row given again within 10,000 distinct keys is looked up once and reported on
+  every line it is on.
 
 Malformed rows: a row that cannot be read (an unknown provider, a missing or extra id, a wrong
   number of fields, bad JSON) is reported on stderr as "line N: what is wrong", listed in the
@@ -68,8 +94,10 @@ ${ENV_HELP}
   If only one provider is configured, rows of the other are reported as errors.
 
 Examples:
+  billingkey audit --example
   billingkey audit keys.csv
   billingkey audit keys.csv --format csv --out audit.csv
+  billingkey audit keys.csv --out may.jsonl --resume may.state --compare april.jsonl
   billingkey audit keys.jsonl --format json | jq '.needsAction[] | select(.reason == "expired")'
   IAMPORT_API_KEY=… IAMPORT_API_SECRET=… billingkey audit keys.csv --concurrency 4
 `,
@@ -80,81 +108,142 @@ Examples:
       out: { type: 'string', short: 'o' },
       concurrency: { type: 'string', short: 'c' },
       'expiring-within': { type: 'string' },
+      resume: { type: 'string' },
+      compare: { type: 'string' },
       verbose: { type: 'boolean' },
+      example: { type: 'boolean' },
     })
-    const [file, ...extra] = positionals
-    if (file === undefined) throw new UsageError('which file? give a .csv or .jsonl file to audit')
+    const example = values.example === true
+    if (example && positionals.length > 0) {
+      throw new UsageError('give a file or --example, not both')
+    }
+    const [file = example ? EXAMPLE_FILE : undefined, ...extra] = positionals
+    if (file === undefined) {
+      throw new UsageError(
+        'which file? give a .csv or .jsonl file to audit (or --example to try the demo file)',
+      )
+    }
     if (extra.length > 0) throw new UsageError(`one file at a time, got ${positionals.length}`)
     const format =
-      choice(values.format, '--format', REPORT_FORMATS) ?? formatOfPath(values.out) ?? 'table'
+      choice(values.format, '--format', AUDIT_FORMATS) ?? formatOfPath(values.out) ?? 'table'
     const concurrency = integer(values.concurrency, '--concurrency', 1, 64)
     const expiringWithinDays = integer(values['expiring-within'], '--expiring-within', 0, 3650)
     if (values.out !== undefined) await checkOut(values.out, file, io.cwd)
+    if (values.resume !== undefined) checkResume(values.resume, file, values.out, io.cwd)
 
-    const input = await readInput(file, io.cwd)
-    for (const issue of input.issues) {
-      io.stderr.write(`billingkey audit: ${file} line ${issue.line}: ${issue.message}\n`)
+    // The whole file is read once before any lookup: a file that cannot be split into rows
+    // fails here, and every malformed row is named on stderr up front, as before streaming.
+    let issues = 0
+    const rows = await scanInput(
+      file,
+      io.cwd,
+      (issue) => {
+        issues++
+        io.stderr.write(`billingkey audit: ${file} line ${issue.line}: ${issue.message}\n`)
+      },
+      io.signal,
+    ).catch((error: unknown) => {
+      // The README's first command names the repository's copy; outside it, point at the shipped one.
+      if (
+        error instanceof InputError &&
+        !example &&
+        /^(\.\/)?examples\/keys\.(csv|jsonl)$/.test(file)
+      ) {
+        error.message +=
+          '; to audit the example shipped with billingkey: billingkey audit --example'
+      }
+      throw error
+    })
+    if (rows === 0) {
+      throw new InputError(`${file}: none of its ${plural(issues, 'row')} could be read`)
     }
-    if (input.rows.length === 0) {
-      throw new InputError(
-        `${file}: none of its ${plural(input.issues.length, 'row')} could be read`,
-      )
-    }
+    const comparison =
+      values.compare === undefined ? undefined : await readPrevious(values.compare, io.cwd)
+    const state =
+      values.resume === undefined
+        ? undefined
+        : await openState(values.resume, io.cwd, {
+            input: file,
+            expiringWithinDays,
+            now: new Date(),
+          })
 
-    const connection = await connect(io, { verbose: values.verbose === true })
+    const toStdout = values.out === undefined
+    const checkedAt = state?.checkedAt ?? new Date()
+    const days = state?.expiringWithinDays ?? expiringWithinDays ?? 30
     const progress = progressReporter(io.stderr, {
       live: io.stderr.isTTY === true && values.verbose !== true,
       noun: 'audited',
     })
-    let report: Awaited<ReturnType<typeof connection.keys.audit>>
+    let connection: Connection | undefined
+    let report: ReportWriter | undefined
     try {
-      report = await connection.keys.audit(
-        input.rows.map((row) => row.ref),
-        {
-          ...(concurrency !== undefined ? { concurrency } : {}),
-          ...(expiringWithinDays !== undefined ? { expiringWithinDays } : {}),
-          ...(io.signal ? { signal: io.signal } : {}),
-          onProgress: progress.update,
+      // The example's keys are the sandbox's demo data: real credentials would only find nothing.
+      connection = await connect(io, { verbose: values.verbose === true, sandbox: example })
+      // --out is opened (and emptied) only once the audit can start.
+      report = reportWriter({
+        format,
+        sink: toStdout ? outputSink(io.stdout) : fileSink(resolve(io.cwd, values.out as string)),
+        file,
+        checkedAt,
+        expiringWithinDays: days,
+        paint: painter(toStdout && colorEnabled(io.stdout, io.env)),
+      })
+      const writer = report
+      await auditStream({
+        file,
+        cwd: io.cwd,
+        keys: connection.keys,
+        state,
+        statePath: values.resume,
+        checkedAt,
+        expiringWithinDays: days,
+        concurrency,
+        signal: io.signal,
+        onRow: async (row) => {
+          if (row.status !== 'invalid') comparison?.see(row)
+          await writer.add(row)
         },
-      )
-      progress.finish({ done: report.total, total: report.total })
+        onProgress: (done) => progress.update({ done, total: rows }),
+      })
+      progress.finish({ done: rows, total: rows })
     } catch (error) {
       progress.finish()
+      await report?.discard()
       throw error
     } finally {
-      await connection.close()
+      await connection?.close()
+      await state?.close()
     }
 
-    // The facade's message for a provider without an adapter speaks of createBillingKeys(); on
-    // the command line, the fix is an environment variable.
-    const configured: readonly string[] = connection.keys.providers
-    const needsAction = report.needsAction.map((entry) =>
-      configured.includes(entry.ref.provider)
-        ? entry
-        : { ...entry, message: notConfigured(entry.ref.provider) },
-    )
-    const outcome = {
-      file,
-      report: { ...report, needsAction },
-      rows: input.rows,
-      issues: input.issues,
-    }
-    if (values.out === undefined) {
-      io.stdout.write(formatReport(outcome, format, painter(colorEnabled(io.stdout, io.env))))
-    } else {
-      await writeFile(resolve(io.cwd, values.out), formatReport(outcome, format, painter(false)))
+    const outcome = await (report as ReportWriter).finish()
+    if (!toStdout)
       io.stderr.write(`billingkey audit: wrote the ${format} report to ${values.out}\n`)
+    if (comparison) {
+      // Beside a json, jsonl or csv report on stdout, the changes go to stderr.
+      const text = comparison.summary(painter(false))
+      if (toStdout && format !== 'table') io.stderr.write(text)
+      else io.stdout.write(`${toStdout ? '\n' : ''}${text}`)
     }
-    const refused = refusedCredentials(needsAction.map((entry) => entry.error))
-    for (const line of refused) io.stderr.write(`billingkey audit: ${line}\n`)
-    if (input.issues.length > 0 || refused.length > 0) return EXIT.usage
-    return needsAction.length > 0 ? EXIT.attention : EXIT.ok
+    for (const line of outcome.refused) io.stderr.write(`billingkey audit: ${line}\n`)
+    if (outcome.issues > 0 || outcome.refused.length > 0) return EXIT.usage
+    return outcome.needsAction > 0 ? EXIT.attention : EXIT.ok
   },
 }
 
-function formatOfPath(path: string | undefined): ReportFormat | undefined {
+function formatOfPath(path: string | undefined): AuditFormat | undefined {
   const ext = path && extname(path).toLowerCase()
+  if (ext === '.jsonl' || ext === '.ndjson') return 'jsonl'
   return ext === '.json' ? 'json' : ext === '.csv' ? 'csv' : undefined
+}
+
+/** The state file must be neither the input nor the report. */
+function checkResume(state: string, file: string, out: string | undefined, cwd: string): void {
+  const path = resolve(cwd, state)
+  if (path === resolve(cwd, file)) throw new UsageError('--resume would overwrite the input file')
+  if (out !== undefined && path === resolve(cwd, out)) {
+    throw new UsageError('--resume and --out must be different files')
+  }
 }
 
 /** Fails before any lookup if the report could not be written, or would replace the input. */

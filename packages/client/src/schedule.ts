@@ -1,0 +1,145 @@
+import {
+  AbortError,
+  abortError,
+  type BillingKeyAdapter,
+  type BillingKeyRef,
+  type LookupResult,
+  PROVIDERS,
+  type ProviderName,
+  TimeoutError,
+  toBillingKeyError,
+  ValidationError,
+} from '@billingkey/core'
+import type { Settled } from './audit'
+import { is } from './is'
+import { parseRef } from './refs'
+import type { LookupManyOptions } from './types'
+
+/** The adapters `createBillingKeys` accepted, by provider. */
+export type Configured = Partial<Record<ProviderName, BillingKeyAdapter>>
+
+const DEFAULT_CONCURRENCY = 8
+
+/**
+ * Looks every distinct valid ref up across the configured providers, one provider after the other
+ * within one concurrency budget; one entry per distinct ref (or per invalid ref).
+ */
+export async function settle(
+  configured: Configured,
+  providers: readonly ProviderName[],
+  refs: unknown,
+  options: LookupManyOptions = {},
+): Promise<Settled[]> {
+  const { signal, onProgress } = options
+  const concurrency = positiveInteger(options.concurrency, 'concurrency', DEFAULT_CONCURRENCY)
+  if (!Array.isArray(refs)) {
+    throw new ValidationError('refs must be an array of billing-key refs', { field: 'refs' })
+  }
+  throwIfAborted(signal)
+
+  const settled: Settled[] = []
+  const byKey = new Map<string, Settled>()
+  const pending = Object.fromEntries(
+    PROVIDERS.map((provider) => [provider, []]),
+  ) as unknown as Record<ProviderName, { ref: BillingKeyRef; entry: Settled }[]>
+  let done = 0
+  refs.forEach((input: unknown, index) => {
+    let parsed: ReturnType<typeof parseRef>
+    try {
+      parsed = parseRef(input, providers)
+    } catch (error) {
+      const failure = toBillingKeyError(error, { operation: 'lookupMany' })
+      settled.push({
+        ref: input,
+        indexes: [index],
+        result: { ref: input as BillingKeyRef, ok: false, error: failure },
+      })
+      done++
+      return
+    }
+    const known = byKey.get(parsed.key)
+    if (known) {
+      known.indexes.push(index)
+      return
+    }
+    // Filled in when its provider's lookups settle, before `settle` returns.
+    const entry: Settled = { ref: input, indexes: [index], result: undefined as never }
+    byKey.set(parsed.key, entry)
+    settled.push(entry)
+    pending[parsed.ref.provider].push({ ref: parsed.ref, entry })
+  })
+
+  const total = refs.length
+  // A throwing onProgress must not read as failed lookups inside an adapter: it is kept, and
+  // the call rejects with it once the current provider's lookups are done.
+  let thrown: { error: unknown } | undefined
+  const report = (count: number) => {
+    done += count
+    if (!onProgress || thrown) return
+    try {
+      onProgress({ done, total })
+    } catch (error) {
+      thrown = { error }
+    }
+  }
+  const rethrow = () => {
+    if (thrown) throw thrown.error
+  }
+  report(0)
+  rethrow()
+
+  // One provider after the other, each with the whole concurrency budget: the bound holds at
+  // every instant, and the batch takes no longer than with the budget split between them.
+  for (const provider of providers) {
+    const group = pending[provider]
+    if (group.length === 0) continue
+    throwIfAborted(signal)
+    const groupTotal = group.reduce((sum, { entry }) => sum + entry.indexes.length, 0)
+    let reported = 0
+    // `count`: how many of the refs passed just settled (a delta). The other positions of a
+    // duplicate are added once the group is done.
+    const onSettled = (count: number) => {
+      const next = Math.min(reported + count, group.length)
+      if (next > reported) report(next - reported)
+      reported = next
+    }
+    const adapter = configured[provider] as BillingKeyAdapter
+    let results: LookupResult[]
+    try {
+      results = await adapter.lookupMany(
+        group.map(({ ref }) => ref),
+        { signal, concurrency, onSettled },
+      )
+    } catch (error) {
+      if (signal?.aborted)
+        throw is(error, AbortError) || is(error, TimeoutError) ? error : abortError(signal)
+      // The adapter promises per-ref failures; should a whole group fail anyway, say so per ref.
+      const failure = toBillingKeyError(error, { provider, operation: 'lookupMany' })
+      results = group.map(({ ref }) => ({ ref, ok: false, error: failure }))
+    }
+    throwIfAborted(signal)
+    if (results.length !== group.length) {
+      throw new Error(
+        `The ${provider} adapter returned ${results.length} results for ${group.length} refs`,
+      )
+    }
+    group.forEach(({ entry }, i) => {
+      entry.result = results[i] as LookupResult
+    })
+    report(groupTotal - reported)
+    rethrow()
+  }
+  return settled
+}
+
+function positiveInteger(value: unknown, field: string, fallback: number): number {
+  if (value === undefined) return fallback
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    throw new ValidationError(`options.${field} must be a positive integer`, { field })
+  }
+  return value
+}
+
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw abortError(signal)
+}

@@ -1,0 +1,101 @@
+import type {
+  BillingKey,
+  BillingKeyAdapter,
+  BillingKeyRef,
+  LookupResult,
+  ProviderName,
+} from '@billingkey/core'
+import type { AuditReport } from './audit'
+
+/**
+ * The adapters `createBillingKeys` takes: any subset of the providers, each the adapter its
+ * provider package builds on a client (`createIamportAdapter(iamport)`,
+ * `createBootpayAdapter(bootpay)`).
+ */
+export interface ProviderAdapters {
+  iamport?: BillingKeyAdapter<'iamport', unknown> | undefined
+  bootpay?: BillingKeyAdapter<'bootpay', unknown> | undefined
+}
+
+/** The providers configured in `A`. */
+export type ConfiguredProvider<A extends ProviderAdapters> = {
+  [P in ProviderName]-?: P extends keyof A
+    ? [NonNullable<A[P]>] extends [never]
+      ? never
+      : P
+    : never
+}[ProviderName]
+
+/** The refs a facade over `A` accepts: only those of configured providers. */
+export type RefOf<A extends ProviderAdapters> = Extract<
+  BillingKeyRef,
+  { provider: ConfiguredProvider<A> }
+>
+
+/** The key a lookup of `R` resolves to, with `raw` typed by that provider's adapter. */
+export type KeyOf<A extends ProviderAdapters, R> = R extends { provider: infer P }
+  ? P extends keyof A & ProviderName
+    ? NonNullable<A[P]> extends BillingKeyAdapter<P, infer Raw>
+      ? BillingKey<P, Raw>
+      : never
+    : never
+  : never
+
+export interface Progress {
+  /**
+   * Refs settled so far: a bad ref at once, a distinct ref when its lookup settles, and the other
+   * positions of a ref given more than once when its provider's lookups are all done.
+   */
+  done: number
+  /** Every ref given, duplicates and invalid refs included. */
+  total: number
+}
+
+export interface LookupManyOptions {
+  /** The most requests in flight at once, across providers; an iamport chunk is one. Default 8. */
+  concurrency?: number
+  /**
+   * Aborting stops new requests at once, aborts those in flight, and rejects the call with
+   * `AbortError` (`TimeoutError` when the signal is an `AbortSignal.timeout()`).
+   */
+  signal?: AbortSignal
+  /**
+   * Called synchronously as refs settle: `done` only grows and ends exactly at `total`. Should it
+   * throw, it is not called again, and the call rejects with that error once the lookups of the
+   * provider under way are done (no other provider's lookups start).
+   */
+  onProgress?: (progress: Progress) => void
+}
+
+export interface AuditOptions extends LookupManyOptions {
+  /** The instant to judge expiry against. Default: when the audit starts. */
+  now?: Date
+  /** An active key that expires within this many days counts as `expiring`. Default 30. */
+  expiringWithinDays?: number
+}
+
+export interface BillingKeys<A extends ProviderAdapters> {
+  /** The configured providers, in the order `lookupMany` visits them. */
+  readonly providers: readonly ConfiguredProvider<A>[]
+  /**
+   * Looks one key up. Throws `ValidationError` for a bad ref (before any request), `NotFoundError`
+   * when the provider does not know the key, and the other typed errors of core.
+   */
+  lookup<R extends RefOf<A>>(ref: R, options?: { signal?: AbortSignal }): Promise<KeyOf<A, R>>
+  /**
+   * One result per ref, in input order. A failure (a bad ref, an unknown key, a provider error) is
+   * that ref's `{ ok: false, error }`; only an abort rejects the whole call, with `AbortError`.
+   * iamport refs go out in multi lookups, Bootpay refs one request each; a ref given twice is
+   * looked up once and its result shared by both positions. Each result's `ref` is the object
+   * given at that position.
+   */
+  lookupMany<R extends RefOf<A>>(
+    refs: readonly R[],
+    options?: LookupManyOptions,
+  ): Promise<LookupResult<KeyOf<A, R>>[]>
+  /** Looks every ref up and sorts it into exactly one count; lists the keys that need action. */
+  audit<R extends RefOf<A>>(
+    refs: readonly R[],
+    options?: AuditOptions,
+  ): Promise<AuditReport<KeyOf<A, R>>>
+}

@@ -1,0 +1,9 @@
+import * as errors from '@billingkey/core/errors'
+import { expect, it } from 'vitest'
+import * as iamport from '../src'
+
+it("re-exports core's public error list, every name the same class", () => {
+  expect(Object.keys(errors).length).toBeGreaterThan(10)
+  for (const [name, value] of Object.entries(errors)) expect(iamport).toHaveProperty(name, value)
+  expect(iamport.BillingKeyExpiredError).toBe(errors.BillingKeyExpiredError)
+})
