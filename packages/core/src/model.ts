@@ -85,6 +85,12 @@ export interface ClientOptions {
   deadlineMs?: number
   /** Retries of idempotent calls; 0 disables. Default 2. */
   maxRetries?: number
+  /**
+   * Requests per second over every call of this client (token calls included), evenly spaced.
+   * Default: no limit, as none of the providers documents one. Whatever the rate, a 429 pauses
+   * the whole client for its Retry-After.
+   */
+  requestsPerSecond?: number
   logger?: Logger
   /** Default `info` when a logger is given. */
   logLevel?: LogLevel

@@ -1,5 +1,5 @@
 export interface RateLimiterOptions {
-  /** Requests allowed per second, over every call that shares the limiter. */
+  /** Requests allowed per second, over every call that shares the limiter; Infinity: no limit. */
   requestsPerSecond: number
   /** Requests that may start back to back after an idle spell. Default 1: evenly spaced. */
   burst?: number
@@ -33,7 +33,7 @@ export function createRateLimiter({
   requestsPerSecond,
   burst = 1,
 }: RateLimiterOptions): RateLimiter {
-  if (!(requestsPerSecond > 0 && Number.isFinite(requestsPerSecond)) || !(burst >= 1)) {
+  if (!(requestsPerSecond > 0) || !(burst >= 1)) {
     throw new RangeError('requestsPerSecond must be a positive number and burst at least 1')
   }
   const interval = 1000 / requestsPerSecond

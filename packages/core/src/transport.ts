@@ -3,6 +3,7 @@ import { type BillingKeyError, ConnectionError, isPermissionDenied, TimeoutError
 import { createLog } from './logger'
 import type { ClientOptions } from './model'
 import type { ProviderName } from './providers'
+import { createRateLimiter } from './rate-limit'
 import { abortError, race, sleep } from './signal'
 
 /** What the hooks see of a request. */
@@ -73,6 +74,10 @@ export function createTransport(options: TransportOptions): Transport {
     random = Math.random,
     isIdempotent = idempotent,
   } = options
+  // Shared by every call of the client: the rate, and the pause a 429 sets for all of them.
+  const limiter = createRateLimiter({
+    requestsPerSecond: options.requestsPerSecond ?? Number.POSITIVE_INFINITY,
+  })
   // Off without a logger: a line's fields are not even built then.
   const log = options.logger && createLog(options.logger, options.logLevel)
   const { baseDelayMs = 500, maxDelayMs = 8_000, maxRetryAfterMs = 60_000 } = options.retry ?? {}
@@ -96,6 +101,9 @@ export function createTransport(options: TransportOptions): Transport {
       } catch (e) {
         throw signal?.aborted ? abortError(signal, provider) : toBillingKeyError(e, { provider })
       }
+      await limiter.take(signal).catch(() => {
+        throw abortError(signal as AbortSignal, provider)
+      })
       const started = Date.now()
       const ms = Math.min(attemptMs, deadline - started)
       const controller = new AbortController()
@@ -145,8 +153,13 @@ export function createTransport(options: TransportOptions): Transport {
         replayed = options.onUnauthorized?.(request, authorization)
         if (replayed) continue
       }
+      const after = parseRetryAfter(response?.headers.get('retry-after'))
+      if (status === 429 && after !== undefined && after <= maxRetryAfterMs) {
+        // The provider's limit is the client's, not one request's: every call waits it out.
+        limiter.pause(after)
+        log?.('info', 'billingkey rate limit pause', { ...fields, pauseMs: after })
+      }
       if (retry < retries && (error || status === 408 || status === 429 || status > 499)) {
-        const after = parseRetryAfter(response?.headers.get('retry-after'))
         const delay = after ?? Math.min(maxDelayMs, baseDelayMs * 2 ** retry) * (0.5 + random() / 2)
         if ((after ?? 0) <= maxRetryAfterMs && Date.now() + delay < deadline) {
           retry++

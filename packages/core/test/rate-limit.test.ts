@@ -81,7 +81,7 @@ describe('createRateLimiter', () => {
     await expect(limiter.take(AbortSignal.abort('stop'))).rejects.toBe('stop')
   })
 
-  it.each([0, -1, Number.NaN, Number.POSITIVE_INFINITY])('refuses a rate of %s', (rate) => {
+  it.each([0, -1, Number.NaN])('refuses a rate of %s', (rate) => {
     expect(() => createRateLimiter({ requestsPerSecond: rate })).toThrow(RangeError)
   })
 })

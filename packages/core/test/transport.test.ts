@@ -689,3 +689,57 @@ describe('every fault ends in a typed error or a successful retry', () => {
     },
   )
 })
+
+describe('the client-wide rate limit', () => {
+  it('spaces every call of a client at requestsPerSecond, token calls and retries included', async () => {
+    vi.useFakeTimers()
+    try {
+      const fetch = mockFetch(() => ok())
+      const send = transport(fetch, { requestsPerSecond: 10 })
+      const all = Promise.all([send(URL_), send(URL_), send(URL_)])
+      await vi.advanceTimersByTimeAsync(0)
+      expect(fetch.calls).toHaveLength(1)
+      await vi.advanceTimersByTimeAsync(100)
+      expect(fetch.calls).toHaveLength(2)
+      await vi.advanceTimersByTimeAsync(100)
+      expect(fetch.calls).toHaveLength(3)
+      await all
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
+  it("a 429's Retry-After pauses every call of the client, not only the one that drew it", async () => {
+    vi.useFakeTimers()
+    try {
+      const { logger, lines } = captureLogger()
+      const fetch = mockFetch((_, n) => (n === 1 ? json({}, 429, { 'retry-after': '2' }) : ok()))
+      const send = transport(fetch, { logger })
+      const first = send(URL_)
+      await vi.advanceTimersByTimeAsync(0)
+      expect(fetch.calls).toHaveLength(1) // the 429
+      const second = send(URL_) // a call that starts during the pause
+      await vi.advanceTimersByTimeAsync(1_999)
+      expect(fetch.calls).toHaveLength(1)
+      await vi.advanceTimersByTimeAsync(1)
+      await Promise.all([first, second])
+      expect(fetch.calls).toHaveLength(3)
+      expect(
+        lines.find((l) => l.message.startsWith('billingkey rate limit pause'))?.rest[0],
+      ).toMatchObject({ pauseMs: 2_000 })
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
+  it('an abort while waiting for a turn is an AbortError, and sends nothing', async () => {
+    const fetch = mockFetch(() => json({}, 429, { 'retry-after': '30' }))
+    const send = transport(fetch, { maxRetries: 0 })
+    await send(URL_) // draws the pause
+    const controller = new AbortController()
+    const waiting = send(URL_, { signal: controller.signal })
+    controller.abort()
+    expect(await rejection(waiting)).toBeInstanceOf(AbortError)
+    expect(fetch.calls).toHaveLength(1)
+  })
+})
