@@ -535,7 +535,8 @@ export function createIamportClient(options: IamportClientOptions): IamportClien
         {
           params: { path: { customer_uid }, query },
           signal,
-          expect: (value) => !Array.isArray(value) && PAGE(value),
+          // The bare array is checked item by item too: `[null]` is no list of schedules.
+          expect: (value) => (Array.isArray(value) ? listOf(SCHEDULE)(value) : PAGE(value)),
         },
       )
       // The Swagger's schema says a bare array, which carries no paging: one complete page.
