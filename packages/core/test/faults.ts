@@ -39,7 +39,10 @@ export interface MatrixOperation<C> {
 }
 
 export interface ProviderMatrix<C> {
+  /** As errors name it. */
   provider: string
+  /** Which client of the provider, when it has several (Bootpay's token and Basic clients). */
+  variant?: string
   /** A client on `fetch` whose credentials carry CANARY. */
   client: (fetch: typeof globalThis.fetch) => C
   operations: Record<string, MatrixOperation<C>>
@@ -214,6 +217,7 @@ function assertComplete<C>(matrix: ProviderMatrix<C>) {
 /** The fault matrix of one provider client, its count printed when the file ends. */
 export function faultMatrix<C>(matrix: ProviderMatrix<C>) {
   const { provider, operations, refusal } = matrix
+  const label = matrix.variant ? `${provider} (${matrix.variant})` : provider
   const targets = 'none' in matrix.token ? (['call'] as const) : (['call', 'token call'] as const)
   const cells = Object.entries(operations).flatMap(([name, op]) =>
     Object.keys(FAULTS).flatMap((fault) =>
@@ -228,11 +232,11 @@ export function faultMatrix<C>(matrix: ProviderMatrix<C>) {
   afterAll(() => {
     const tokenNote = 'none' in matrix.token ? ` (no token call: ${matrix.token.none})` : ''
     console.log(
-      `faults: ${provider}: ${Object.keys(operations).length} operations × ${Object.keys(FAULTS).length} faults × ${targets.length} targets${tokenNote} = ${ran} cells, ${broken.length} broken`,
+      `faults: ${label}: ${Object.keys(operations).length} operations × ${Object.keys(FAULTS).length} faults × ${targets.length} targets${tokenNote} = ${ran} cells, ${broken.length} broken`,
     )
   })
 
-  describe(`${provider}: every operation × every fault × (the call, its token call)`, () => {
+  describe(`${label}: every operation × every fault × (the call, its token call)`, () => {
     it('names every function of the client in its operation table', () => assertComplete(matrix))
 
     it.each(cells)('%s', async (label, { op, fault, target }) => {
@@ -335,6 +339,7 @@ export const COMMON_SHAPES: Record<string, unknown> = {
 /** Every operation × every wrong-shape 2xx body: a ResponseError that says what is wrong. */
 export function wrongShapes<C>(matrix: ProviderMatrix<C>) {
   const { provider, operations } = matrix
+  const label = matrix.variant ? `${provider} (${matrix.variant})` : provider
   const shapes: Record<string, { raw: unknown } | { payload: unknown }> = {}
   for (const [name, value] of Object.entries(COMMON_SHAPES)) shapes[name] = { raw: value }
   if (matrix.wrap)
@@ -349,10 +354,10 @@ export function wrongShapes<C>(matrix: ProviderMatrix<C>) {
   )
   let ran = 0
   afterAll(() => {
-    console.log(`faults: ${provider}: ${ran} wrong-shape cells, every one a ResponseError`)
+    console.log(`faults: ${label}: ${ran} wrong-shape cells, every one a ResponseError`)
   })
 
-  describe(`${provider}: every wrong-shape 2xx body is a ResponseError`, () => {
+  describe(`${label}: every wrong-shape 2xx body is a ResponseError`, () => {
     it.each(cells)('%s', async (_, { op, shape }) => {
       const token = 'none' in matrix.token ? undefined : matrix.token
       const given = shapes[shape] as { raw: unknown } | { payload: unknown }
