@@ -60,9 +60,9 @@ export interface ProviderMatrix<C> {
 
 const MAX_RETRIES = 2
 /** Client options of every cell: the defaults but for a short per-attempt timeout. */
-export const CLIENT_OPTIONS = { timeoutMs: 5_000, deadlineMs: 30_000, maxRetries: MAX_RETRIES }
-/** Fake time a cell may take before it counts as a hang (an iamport charge polls 20 s). */
-const HANG_MS = 300_000
+export const CLIENT_OPTIONS = { timeoutMs: 5_000, deadlineMs: 120_000, maxRetries: MAX_RETRIES }
+/** Fake time a cell may take before it counts as a hang: twice the longest deadline. */
+const HANG_MS = 600_000
 
 const bytes = (text: string) => new TextEncoder().encode(text)
 const body = (stream: (c: ReadableStreamDefaultController) => void, status = 200) =>
@@ -116,10 +116,11 @@ export const FAULTS: Record<string, Fault> = {
     retried: true,
     retryAfterMs: 2_000,
   },
-  '429 Retry-After: 3600 (over the cap)': {
-    answer: () => json({}, 429, { 'retry-after': '3600' }),
+  // Within the 120 s deadline but over the 60 s cap: only the cap stops the wait.
+  '429 Retry-After: 90 (over the cap)': {
+    answer: () => json({}, 429, { 'retry-after': '90' }),
     error: () => RateLimitError,
-    retryAfterMs: 3_600_000,
+    retryAfterMs: 90_000,
   },
   '500': { answer: () => json({}, 500), error: () => ServerError, retried: true },
   '502 HTML': {
@@ -333,6 +334,8 @@ export const COMMON_SHAPES: Record<string, unknown> = {
   '[null]': [null],
   null: null,
   '"x"': 'x',
+  '1': 1,
+  true: true,
   '{ unexpected: true }': { unexpected: true },
 }
 

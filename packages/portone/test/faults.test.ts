@@ -1,0 +1,60 @@
+import { RejectedError } from '@billingkey/core'
+import { CANARY, CLIENT_OPTIONS, faultMatrix, wrongShapes } from '../../core/test/faults'
+import { createPortoneClient, type PortoneClient } from '../src'
+import { chargeInput, json, PAYMENT_ID } from './helpers'
+
+/** Every item of an async list. */
+const all = async (items: AsyncIterable<unknown>) => {
+  const list: unknown[] = []
+  for await (const item of items) list.push(item)
+  return list
+}
+
+const matrix = {
+  provider: 'portone',
+  client: (fetch: typeof globalThis.fetch) =>
+    createPortoneClient({ apiSecret: `${CANARY}-secret`, fetch, ...CLIENT_OPTIONS }),
+  operations: {
+    getBillingKey: { run: (c: PortoneClient) => c.getBillingKey('billing-key-1') },
+    getBillingKeyPage: { run: (c: PortoneClient) => c.getBillingKeyPage() },
+    listBillingKeys: { run: (c: PortoneClient) => all(c.listBillingKeys()) },
+    deleteBillingKey: { run: (c: PortoneClient) => c.deleteBillingKey('billing-key-1') },
+    chargeBillingKey: {
+      run: (c: PortoneClient) => c.chargeBillingKey(PAYMENT_ID, chargeInput()),
+      charge: true,
+      keyed: true,
+    },
+    getPayment: { run: (c: PortoneClient) => c.getPayment(PAYMENT_ID) },
+    cancelPayment: {
+      run: (c: PortoneClient) =>
+        c.cancelPayment(PAYMENT_ID, { reason: '고객 요청', currentCancellableAmount: 9900 }),
+      once: true,
+    },
+    schedulePayment: {
+      run: (c: PortoneClient) =>
+        c.schedulePayment(PAYMENT_ID, {
+          payment: chargeInput(),
+          timeToPay: '2026-04-01T00:00:00Z',
+        }),
+      keyed: true,
+    },
+    getPaymentSchedule: { run: (c: PortoneClient) => c.getPaymentSchedule('schedule-1') },
+    getPaymentSchedulePage: { run: (c: PortoneClient) => c.getPaymentSchedulePage() },
+    listPaymentSchedules: { run: (c: PortoneClient) => all(c.listPaymentSchedules()) },
+    revokePaymentSchedules: {
+      run: (c: PortoneClient) => c.revokePaymentSchedules({ billingKey: 'billing-key-1' }),
+    },
+  },
+  notOperations: {
+    fetch: "the raw transport: it returns any HTTP answer (core's transport tests)",
+  },
+  token: { none: 'the API secret on every request (Authorization: PortOne …)' },
+  refusal: {
+    answer: (sent: { text: string }) =>
+      json({ type: 'INVALID_REQUEST', message: `invalid ${sent.text}` }, 400),
+    error: RejectedError,
+  },
+}
+
+faultMatrix(matrix)
+wrongShapes(matrix)
