@@ -231,7 +231,13 @@ export function faultMatrix<C>(matrix: ProviderMatrix<C>) {
   let ran = 0
 
   afterAll(() => {
-    const tokenNote = 'none' in matrix.token ? ` (no token call: ${matrix.token.none})` : ''
+    const own = Object.keys(operations).filter((name) => operations[name]?.isTokenCall)
+    const tokenNote =
+      'none' in matrix.token
+        ? ` (no token call: ${matrix.token.none})`
+        : own.length
+          ? ` (${own.join(', ')}: the token call itself, 1 target)`
+          : ''
     console.log(
       `faults: ${label}: ${Object.keys(operations).length} operations × ${Object.keys(FAULTS).length} faults × ${targets.length} targets${tokenNote} = ${ran} cells, ${broken.length} broken`,
     )
