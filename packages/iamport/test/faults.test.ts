@@ -90,7 +90,12 @@ const matrix = {
     error: RejectedError,
   },
   wrap: (response: unknown) => ({ code: 0, message: null, response }),
-  extraShapes: { '{ code: 0 } without response': { code: 0, message: null } },
+  extraShapes: {
+    '{ code: 0 } without response': { code: 0, message: null },
+    'a page of [null]': { code: 0, message: null, response: { total: 1, list: [null] } },
+    'a page whose list is "x"': { code: 0, message: null, response: { total: 1, list: 'x' } },
+    'a list of [{}]': { code: 0, message: null, response: [{}] },
+  },
 }
 
 faultMatrix(matrix)

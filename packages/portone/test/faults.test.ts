@@ -48,6 +48,11 @@ const matrix = {
   notOperations: {
     fetch: "the raw transport: it returns any HTTP answer (core's transport tests)",
   },
+  extraShapes: {
+    'a page of [null]': { items: [null], page: { number: 0, size: 10, totalCount: 1 } },
+    'a page whose items are "x"': { items: 'x', page: { number: 0, size: 10, totalCount: 1 } },
+    'a page without totalCount': { items: [], page: {} },
+  },
   token: { none: 'the API secret on every request (Authorization: PortOne …)' },
   refusal: {
     answer: (sent: { text: string }) =>
