@@ -43,10 +43,18 @@ const shared = {
   notOperations: {
     fetch: "the raw transport: it returns any HTTP answer (core's transport tests)",
   } as Record<string, string>,
-  refusal: {
-    answer: (sent: { text: string }) =>
-      json({ error_code: 'RC_PARAMS_INVALID', message: `invalid ${sent.text}` }, 400),
-    error: RejectedError,
+  refusals: {
+    'HTTP 400 with error_code': {
+      answer: (sent: { text: string }) =>
+        json({ error_code: 'RC_PARAMS_INVALID', message: `invalid ${sent.text}` }, 400),
+      error: RejectedError,
+    },
+    // Bootpay may put a failure in a 200: its error_code decides.
+    'HTTP 200 with error_code': {
+      answer: (sent: { text: string }) =>
+        json({ error_code: 'RC_PARAMS_INVALID', message: `invalid ${sent.text}` }),
+      error: RejectedError,
+    },
   },
 }
 

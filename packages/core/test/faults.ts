@@ -50,8 +50,8 @@ export interface ProviderMatrix<C> {
   notOperations: Record<string, string>
   /** The token call, or undefined for a client without one (and why). */
   token: { is: (sent: Sent) => boolean; ok: () => Response } | { none: string }
-  /** The provider's refusal envelope, and the class it must give. */
-  refusal: { answer: (sent: Sent) => Response; error: ErrorClass }
+  /** The provider's refusal envelopes, by name, each with the class it must give. */
+  refusals: Record<string, Refusal>
   /** How a 2xx body carries `payload` (iamport's envelope; the body itself elsewhere). */
   wrap?: (payload: unknown) => unknown
   /** Wrong-shape bodies besides the common ones. */
@@ -73,9 +73,17 @@ const body = (stream: (c: ReadableStreamDefaultController) => void, status = 200
 /** Everything the client sent, echoed back: redaction by value must hide it. */
 const echo = (sent: Sent) => `${sent.headers.get('authorization')} ${sent.text}`
 
+/** A refusal in the provider's own words: the fault's answer echoes what was sent. */
+export interface Refusal {
+  answer: (sent: Sent) => Response
+  error: ErrorClass
+  /** Its status is retried when the request is idempotent (a 5xx). */
+  retried?: boolean
+}
+
 interface Fault {
-  answer: (sent: Sent, refusal: ProviderMatrix<unknown>['refusal']) => Response | Promise<Response>
-  error: (refusal: ProviderMatrix<unknown>['refusal']) => ErrorClass
+  answer: (sent: Sent) => Response | Promise<Response>
+  error: ErrorClass
   /** Retried when idempotent. */
   retried?: boolean
   /** The Retry-After the error must report, in ms. */
@@ -90,7 +98,7 @@ export const FAULTS: Record<string, Fault> = {
           cause: Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }),
         }),
       ),
-    error: () => ConnectionError,
+    error: ConnectionError,
     retried: true,
   },
   'reset mid-body': {
@@ -99,54 +107,53 @@ export const FAULTS: Record<string, Fault> = {
         c.enqueue(bytes('{"code":0,"respo'))
         c.error(new TypeError('terminated'))
       }),
-    error: () => ConnectionError,
+    error: ConnectionError,
     retried: true,
   },
   'stalled body': {
     answer: () => body((c) => c.enqueue(bytes('{"code":0,'))),
-    error: () => TimeoutError,
+    error: TimeoutError,
     retried: true,
   },
-  'no answer': { answer: () => new Promise(() => {}), error: () => TimeoutError, retried: true },
-  '408': { answer: () => json({}, 408), error: () => RejectedError, retried: true },
-  '429': { answer: () => json({}, 429), error: () => RateLimitError, retried: true },
+  'no answer': { answer: () => new Promise(() => {}), error: TimeoutError, retried: true },
+  '408': { answer: () => json({}, 408), error: RejectedError, retried: true },
+  '429': { answer: () => json({}, 429), error: RateLimitError, retried: true },
   '429 Retry-After: 2': {
     answer: () => json({}, 429, { 'retry-after': '2' }),
-    error: () => RateLimitError,
+    error: RateLimitError,
     retried: true,
     retryAfterMs: 2_000,
   },
   // Within the 120 s deadline but over the 60 s cap: only the cap stops the wait.
   '429 Retry-After: 90 (over the cap)': {
     answer: () => json({}, 429, { 'retry-after': '90' }),
-    error: () => RateLimitError,
+    error: RateLimitError,
     retryAfterMs: 90_000,
   },
-  '500': { answer: () => json({}, 500), error: () => ServerError, retried: true },
+  '500': { answer: () => json({}, 500), error: ServerError, retried: true },
   '502 HTML': {
     answer: (sent) =>
       new Response(`<html><body>bad gateway ${echo(sent)}</body></html>`, {
         status: 502,
         headers: { 'content-type': 'text/html' },
       }),
-    error: () => ServerError,
+    error: ServerError,
     retried: true,
   },
   '503': {
     answer: () => new Response('', { status: 503 }),
-    error: () => ServerError,
+    error: ServerError,
     retried: true,
   },
   '401 (then replay)': {
     answer: (sent) => json({ message: echo(sent) }, 401),
-    error: () => AuthenticationError,
+    error: AuthenticationError,
   },
   'malformed JSON 2xx': {
     answer: (sent) => new Response(`{"code":0,"response":{"x":"${echo(sent)}"`),
-    error: () => ResponseError,
+    error: ResponseError,
   },
-  'empty 2xx': { answer: () => new Response(''), error: () => ResponseError },
-  'refusal envelope': { answer: (sent, refusal) => refusal.answer(sent), error: (r) => r.error },
+  'empty 2xx': { answer: () => new Response(''), error: ResponseError },
 }
 
 /** Every rendering a person or a log pipeline could see, each cause too. */
@@ -217,11 +224,14 @@ function assertComplete<C>(matrix: ProviderMatrix<C>) {
 
 /** The fault matrix of one provider client, its count printed when the file ends. */
 export function faultMatrix<C>(matrix: ProviderMatrix<C>) {
-  const { provider, operations, refusal } = matrix
+  const { provider, operations } = matrix
+  const faults: Record<string, Fault> = { ...FAULTS }
+  for (const [name, refusal] of Object.entries(matrix.refusals))
+    faults[`refusal: ${name}`] = refusal
   const label = matrix.variant ? `${provider} (${matrix.variant})` : provider
   const targets = 'none' in matrix.token ? (['call'] as const) : (['call', 'token call'] as const)
   const cells = Object.entries(operations).flatMap(([name, op]) =>
-    Object.keys(FAULTS).flatMap((fault) =>
+    Object.keys(faults).flatMap((fault) =>
       (op.isTokenCall ? (['call'] as const) : targets).map(
         (target) => [`${name} × ${fault} × ${target}`, { name, op, fault, target }] as const,
       ),
@@ -239,7 +249,7 @@ export function faultMatrix<C>(matrix: ProviderMatrix<C>) {
           ? ` (${own.join(', ')}: the token call itself, 1 target)`
           : ''
     console.log(
-      `faults: ${label}: ${Object.keys(operations).length} operations × ${Object.keys(FAULTS).length} faults × ${targets.length} targets${tokenNote} = ${ran} cells, ${broken.length} broken`,
+      `faults: ${label}: ${Object.keys(operations).length} operations × ${Object.keys(faults).length} faults × ${targets.length} targets${tokenNote} = ${ran} cells, ${broken.length} broken`,
     )
   })
 
@@ -247,14 +257,14 @@ export function faultMatrix<C>(matrix: ProviderMatrix<C>) {
     it('names every function of the client in its operation table', () => assertComplete(matrix))
 
     it.each(cells)('%s', async (label, { op, fault, target }) => {
-      const { answer, error: errorOf, retried, retryAfterMs } = FAULTS[fault] as Fault
+      const { answer, error: errorClass, retried, retryAfterMs } = faults[fault] as Fault
       const token = 'none' in matrix.token ? undefined : matrix.token
       const times: number[] = []
       const fetch = recordingFetch((sent) => {
         times.push(Date.now())
         const isToken = token?.is(sent) ?? false
         const struck = op.isTokenCall || (target === 'token call') === isToken
-        if (struck) return answer(sent, refusal)
+        if (struck) return answer(sent)
         return isToken ? (token as { ok: () => Response }).ok() : json({})
       })
       const outcome = await settle(() => op.run(matrix.client(fetch)))
@@ -280,7 +290,7 @@ export function faultMatrix<C>(matrix: ProviderMatrix<C>) {
             expect((outcome.value as { outcome: string }).outcome).not.toBe('paid')
         } else {
           expect(outcome).toHaveProperty('error')
-          expect(error).toBeInstanceOf(errorOf(refusal))
+          expect(error).toBeInstanceOf(errorClass)
         }
         if (error !== undefined && error !== null) {
           expect(error).toBeInstanceOf(BillingKeyError)

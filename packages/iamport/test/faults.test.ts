@@ -84,10 +84,17 @@ const matrix = {
     is: (sent: { url: URL }) => sent.url.pathname === '/users/getToken',
     ok: () => ok({ access_token: `${CANARY}-token`, now: AT, expired_at: AT + 1800 }),
   },
-  refusal: {
-    answer: (sent: { text: string }) =>
-      json({ code: -1, message: `refused ${sent.text}`, response: null }),
-    error: RejectedError,
+  refusals: {
+    'HTTP 200, code -1': {
+      answer: (sent: { text: string }) =>
+        json({ code: -1, message: `refused ${sent.text}`, response: null }),
+      error: RejectedError,
+    },
+    'HTTP 400, code -1': {
+      answer: (sent: { text: string }) =>
+        json({ code: -1, message: `invalid ${sent.text}`, response: null }, 400),
+      error: RejectedError,
+    },
   },
   wrap: (response: unknown) => ({ code: 0, message: null, response }),
   extraShapes: {

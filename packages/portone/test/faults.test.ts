@@ -54,10 +54,19 @@ const matrix = {
     'a page without totalCount': { items: [], page: {} },
   },
   token: { none: 'the API secret on every request (Authorization: PortOne …)' },
-  refusal: {
-    answer: (sent: { text: string }) =>
-      json({ type: 'INVALID_REQUEST', message: `invalid ${sent.text}` }, 400),
-    error: RejectedError,
+  refusals: {
+    'HTTP 400 INVALID_REQUEST': {
+      answer: (sent: { text: string }) =>
+        json({ type: 'INVALID_REQUEST', message: `invalid ${sent.text}` }, 400),
+      error: RejectedError,
+    },
+    // The PG's refusal comes as a 502: a decline, not PortOne failing (retried as a 5xx).
+    'HTTP 502 PG_PROVIDER': {
+      answer: (sent: { text: string }) =>
+        json({ type: 'PG_PROVIDER', message: `declined ${sent.text}`, pgCode: 'F113' }, 502),
+      error: RejectedError,
+      retried: true,
+    },
   },
 }
 
