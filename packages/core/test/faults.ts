@@ -366,10 +366,17 @@ export function wrongShapes<C>(matrix: ProviderMatrix<C>) {
       shapes[`payload ${name}`] = { payload: value }
   for (const [name, value] of Object.entries(matrix.extraShapes ?? {}))
     shapes[name] = { raw: value }
+  const token = 'none' in matrix.token ? undefined : matrix.token
+  // Every operation's own answer, and (with a token call) the token answer it waits for.
   const cells = Object.entries(operations).flatMap(([name, op]) =>
-    Object.keys(shapes)
-      .filter((shape) => !op.accepts?.[shape])
-      .map((shape) => [`${name} answered ${shape}`, { op, shape }] as const),
+    (op.isTokenCall || !token ? (['call'] as const) : (['call', 'token call'] as const)).flatMap(
+      (target) =>
+        Object.keys(shapes)
+          .filter((shape) => target === 'token call' || !op.accepts?.[shape])
+          .map(
+            (shape) => [`${name}: its ${target} answered ${shape}`, { op, shape, target }] as const,
+          ),
+    ),
   )
   let ran = 0
   afterAll(() => {
@@ -377,13 +384,15 @@ export function wrongShapes<C>(matrix: ProviderMatrix<C>) {
   })
 
   describe(`${label}: every wrong-shape 2xx body is a ResponseError`, () => {
-    it.each(cells)('%s', async (_, { op, shape }) => {
-      const token = 'none' in matrix.token ? undefined : matrix.token
+    it.each(cells)('%s', async (_, { op, shape, target }) => {
       const given = shapes[shape] as { raw: unknown } | { payload: unknown }
       const answer = 'raw' in given ? given.raw : matrix.wrap?.(given.payload)
-      const fetch = recordingFetch((sent) =>
-        token?.is(sent) && !op.isTokenCall ? token.ok() : json(answer),
-      )
+      const fetch = recordingFetch((sent) => {
+        const isToken = op.isTokenCall || (token?.is(sent) ?? false)
+        return (target === 'token call') === isToken || op.isTokenCall
+          ? json(answer)
+          : (token as { ok: () => Response }).ok()
+      })
       const outcome = await settle(() => op.run(matrix.client(fetch)))
       expect(outcome).not.toHaveProperty('hung')
       const error =
