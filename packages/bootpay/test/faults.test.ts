@@ -1,5 +1,5 @@
-import { RejectedError } from '@billingkey/core'
-import { CANARY, CLIENT_OPTIONS, faultMatrix, wrongShapes } from '../../core/test/faults'
+import { type ClientOptions, RejectedError } from '@billingkey/core'
+import { CANARY, faultMatrix, wrongShapes } from '../../core/test/faults'
 import { type BootpayClient, createBootpayClient } from '../src'
 import { json } from './helpers'
 
@@ -62,12 +62,12 @@ const tokenClient = {
   ...shared,
   provider: 'bootpay',
   variant: 'token',
-  client: (fetch: typeof globalThis.fetch) =>
+  client: (fetch: typeof globalThis.fetch, options: ClientOptions) =>
     createBootpayClient({
       applicationId: 'app-id',
       privateKey: `${CANARY}-private`,
       fetch,
-      ...CLIENT_OPTIONS,
+      ...options,
     }),
   operations: {
     ...operations,
@@ -83,12 +83,12 @@ const basicClient = {
   ...shared,
   provider: 'bootpay',
   variant: 'Basic',
-  client: (fetch: typeof globalThis.fetch) =>
+  client: (fetch: typeof globalThis.fetch, options: ClientOptions) =>
     createBootpayClient({
       clientKey: `${CANARY}-client`,
       secretKey: `${CANARY}-secret`,
       fetch,
-      ...CLIENT_OPTIONS,
+      ...options,
     }),
   operations,
   notOperations: {

@@ -9,7 +9,9 @@ import { afterAll, describe, expect, it, vi } from 'vitest'
 import {
   AuthenticationError,
   BillingKeyError,
+  type ClientOptions,
   ConnectionError,
+  type Logger,
   RateLimitError,
   RejectedError,
   ResponseError,
@@ -43,8 +45,8 @@ export interface ProviderMatrix<C> {
   provider: string
   /** Which client of the provider, when it has several (Bootpay's token and Basic clients). */
   variant?: string
-  /** A client on `fetch` whose credentials carry CANARY. */
-  client: (fetch: typeof globalThis.fetch) => C
+  /** A client on `fetch` with `options` (short timeouts, a debug logger), its credentials CANARY. */
+  client: (fetch: typeof globalThis.fetch, options: ClientOptions) => C
   operations: Record<string, MatrixOperation<C>>
   /** Function-valued members of the client that are not operations, and why. */
   notOperations: Record<string, string>
@@ -213,7 +215,10 @@ const isChargeResult = (value: unknown) =>
 
 /** The operation table must name every function of the client: a new method cannot be missed. */
 function assertComplete<C>(matrix: ProviderMatrix<C>) {
-  const client = matrix.client(recordingFetch(() => json({})))
+  const client = matrix.client(
+    recordingFetch(() => json({})),
+    CLIENT_OPTIONS,
+  )
   const functions = Object.keys(client as object).filter(
     (name) => typeof (client as Record<string, unknown>)[name] === 'function',
   )
@@ -267,7 +272,15 @@ export function faultMatrix<C>(matrix: ProviderMatrix<C>) {
         if (struck) return answer(sent)
         return isToken ? (token as { ok: () => Response }).ok() : json({})
       })
-      const outcome = await settle(() => op.run(matrix.client(fetch)))
+      const lines: unknown[][] = []
+      const logger = Object.fromEntries(
+        ['debug', 'info', 'warn', 'error'].map((level) => [
+          level,
+          (...line: unknown[]) => lines.push(line),
+        ]),
+      ) as unknown as Logger
+      const options = { ...CLIENT_OPTIONS, logger, logLevel: 'debug' } as const
+      const outcome = await settle(() => op.run(matrix.client(fetch, options)))
       const isStruck = (s: Sent) =>
         op.isTokenCall || (target === 'token call') === (token?.is(s) ?? false)
       const struck = fetch.calls.filter(isStruck)
@@ -298,6 +311,9 @@ export function faultMatrix<C>(matrix: ProviderMatrix<C>) {
           if (retryAfterMs && error instanceof RateLimitError)
             expect(error.retryAfterMs).toBe(retryAfterMs)
         }
+        // Nor in any debug log line.
+        expect(lines.length).toBeGreaterThan(0)
+        for (const text of lines.flat().flatMap(renderings)) expect(text).not.toContain(CANARY)
         // The first request of the struck target: retried when it may be, else sent once.
         // The token call is always safe to repeat; a POST only with an Idempotency-Key.
         const idempotent = target === 'token call' || !(op.once || (op.charge && !op.keyed))
@@ -393,7 +409,7 @@ export function wrongShapes<C>(matrix: ProviderMatrix<C>) {
           ? json(answer)
           : (token as { ok: () => Response }).ok()
       })
-      const outcome = await settle(() => op.run(matrix.client(fetch)))
+      const outcome = await settle(() => op.run(matrix.client(fetch, CLIENT_OPTIONS)))
       expect(outcome).not.toHaveProperty('hung')
       const error =
         'error' in outcome

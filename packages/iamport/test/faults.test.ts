@@ -1,5 +1,5 @@
-import { RejectedError } from '@billingkey/core'
-import { CANARY, CLIENT_OPTIONS, faultMatrix, wrongShapes } from '../../core/test/faults'
+import { type ClientOptions, RejectedError } from '@billingkey/core'
+import { CANARY, faultMatrix, wrongShapes } from '../../core/test/faults'
 import { createIamportClient, type IamportClient } from '../src'
 import { json, ok } from './helpers'
 
@@ -8,12 +8,12 @@ const TODAY = { from: AT, to: AT + 86_400 }
 
 const matrix = {
   provider: 'iamport',
-  client: (fetch: typeof globalThis.fetch) =>
+  client: (fetch: typeof globalThis.fetch, options: ClientOptions) =>
     createIamportClient({
       apiKey: `${CANARY}-key`,
       apiSecret: `${CANARY}-secret`,
       fetch,
-      ...CLIENT_OPTIONS,
+      ...options,
     }),
   operations: {
     getToken: { run: (c: IamportClient) => c.getToken(), isTokenCall: true },

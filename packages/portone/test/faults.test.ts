@@ -1,5 +1,5 @@
-import { RejectedError } from '@billingkey/core'
-import { CANARY, CLIENT_OPTIONS, faultMatrix, wrongShapes } from '../../core/test/faults'
+import { type ClientOptions, RejectedError } from '@billingkey/core'
+import { CANARY, faultMatrix, wrongShapes } from '../../core/test/faults'
 import { createPortoneClient, type PortoneClient } from '../src'
 import { chargeInput, json, PAYMENT_ID } from './helpers'
 
@@ -12,8 +12,8 @@ const all = async (items: AsyncIterable<unknown>) => {
 
 const matrix = {
   provider: 'portone',
-  client: (fetch: typeof globalThis.fetch) =>
-    createPortoneClient({ apiSecret: `${CANARY}-secret`, fetch, ...CLIENT_OPTIONS }),
+  client: (fetch: typeof globalThis.fetch, options: ClientOptions) =>
+    createPortoneClient({ apiSecret: `${CANARY}-secret`, fetch, ...options }),
   operations: {
     getBillingKey: { run: (c: PortoneClient) => c.getBillingKey('billing-key-1') },
     getBillingKeyPage: { run: (c: PortoneClient) => c.getBillingKeyPage() },
