@@ -326,9 +326,14 @@ const MIN_CHARGE_TIMEOUT = 60_000
 const KEY = objectWith('customer_uid')
 const PAYMENT = objectWith('imp_uid', 'merchant_uid', 'status', 'amount', 'currency')
 const SCHEDULE = objectWith('customer_uid', 'merchant_uid')
-const PAGE: Shape = (value) =>
-  objectWith('list')(value) ||
-  (!Array.isArray((value as { list: unknown }).list) && 'has a list that is not a list')
+/** A page whose every `list` item fits `item`: `{ list: [null] }` is no page of payments. */
+const pageOf =
+  (item: Shape): Shape =>
+  (value) => {
+    const list = !objectWith('list')(value) && listOf(item)((value as { list: unknown }).list)
+    return objectWith('list')(value) || (list && `has a list that ${list}`)
+  }
+const PAYMENTS = pageOf(PAYMENT)
 
 export function createIamportClient(options: IamportClientOptions): IamportClient {
   const { apiKey, apiSecret, maxUrlLength = 8_000, timeoutMs: clientTimeout = 0 } = options
@@ -512,7 +517,7 @@ export function createIamportClient(options: IamportClientOptions): IamportClien
       call('listPayments', 'GET', '/subscribe/customers/{customer_uid}/payments', {
         params: { path: { customer_uid: customerUid(uid, 'listPayments') }, query: { page } },
         signal,
-        expect: PAGE,
+        expect: PAYMENTS,
       }),
 
     async listSchedules(uid, { from, to, status, page, signal }) {
@@ -535,7 +540,9 @@ export function createIamportClient(options: IamportClientOptions): IamportClien
         {
           params: { path: { customer_uid }, query },
           signal,
-          expect: (value) => !Array.isArray(value) && PAGE(value),
+          // The bare array is checked item by item too: `[null]` is no list of schedules.
+          expect: (value) =>
+            Array.isArray(value) ? listOf(SCHEDULE)(value) : pageOf(SCHEDULE)(value),
         },
       )
       // The Swagger's schema says a bare array, which carries no paging: one complete page.
@@ -608,7 +615,7 @@ export function createIamportClient(options: IamportClientOptions): IamportClien
       const operation = status === undefined ? 'findAllPayments' : 'findAllPaymentsByStatus'
       const merchant_uid = merchantUidOf(mu, operation)
       const query = { page, limit }
-      const init = { signal, expect: PAGE }
+      const init = { signal, expect: PAYMENTS }
       const payment_status = statusOf(status, operation)
       const result = await (payment_status === undefined
         ? call(operation, 'GET', '/payments/findAll/{merchant_uid}', {

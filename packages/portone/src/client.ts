@@ -6,9 +6,11 @@ import {
   type CallOptions,
   type ClientOptions,
   createProviderClient,
+  listOf,
   NotFoundError,
   objectWith,
   type PayloadIsBody,
+  type Shape,
   settleCharge,
   TimeoutError,
   type Transport,
@@ -194,7 +196,17 @@ function idempotencyKey(paymentId: string, operation: string, suffix: string) {
 const isType = (e: unknown, type: PortoneErrorCode): e is ApiError =>
   (e as ApiError | undefined)?.code === type
 
-const PAGE = objectWith('items', 'page')
+/** A page whose every item fits `item` and whose `page` says how many there are. */
+const pageOf =
+  (item: Shape): Shape =>
+  (value) => {
+    const wrong = objectWith('items', 'page')(value)
+    if (wrong) return wrong
+    const { items, page } = value as { items: unknown; page: { totalCount?: unknown } }
+    const bad = listOf(item)(items)
+    if (bad) return `has items that ${bad.replace(/^is not/, 'are not')}`
+    if (typeof page.totalCount !== 'number') return 'has a page without a totalCount'
+  }
 
 /**
  * A PortOne V2 client. Every failure is a typed error from `@billingkey/core`, its `code` the
@@ -243,7 +255,7 @@ export function createPortoneClient(options: PortoneClientOptions): PortoneClien
     call('getBillingKeyInfos', 'GET', '/billing-keys', {
       params: listQuery(body),
       signal,
-      expect: PAGE,
+      expect: pageOf(objectWith('billingKey', 'status')),
     })
 
   const getPaymentSchedulePage: PortoneClient['getPaymentSchedulePage'] = async (
@@ -253,7 +265,7 @@ export function createPortoneClient(options: PortoneClientOptions): PortoneClien
     call('getPaymentSchedules', 'GET', '/payment-schedules', {
       params: listQuery(body),
       signal,
-      expect: PAGE,
+      expect: pageOf(objectWith('id', 'status')),
     })
 
   /** Every item of a paged list: pages from 0 until `(number + 1) × size ≥ totalCount`. */
