@@ -92,6 +92,11 @@ describe('getReceipt', () => {
     ).resolves.toEqual(toPayment(PAID))
     expect(fake.apiCalls()[0]?.url.search).toBe('?lookup_user_data=true')
   })
+
+  it('is a NotFoundError for an unknown receipt (RC_NOT_FOUND)', async () => {
+    const fake = bootpay(() => refusal('RC_NOT_FOUND'))
+    await expect(client(fake).getReceipt('0'.repeat(24))).rejects.toBeInstanceOf(NotFoundError)
+  })
 })
 
 describe('cancelPayment', () => {
@@ -246,10 +251,5 @@ describe('deleteBillingKey with cancelReservations', () => {
       client(fake).deleteBillingKey(KEY, { cancelReservations: ['r1', ''] }),
     ).rejects.toMatchObject({ name: 'ValidationError', field: 'cancelReservations' })
     expect(fake.calls).toHaveLength(0)
-  })
-
-  it('still answers NotFoundError for an unknown receipt through getReceipt', async () => {
-    const fake = bootpay(() => refusal('RC_NOT_FOUND'))
-    await expect(client(fake).getReceipt('0'.repeat(24))).rejects.toBeInstanceOf(NotFoundError)
   })
 })
