@@ -23,7 +23,8 @@ const entries = [
     name: '@billingkey/bootpay: createBootpayClient',
     path: '../../packages/bootpay/dist/index.js',
     import: '{ createBootpayClient }',
-    limit: kB(6),
+    // Raised from 6 with charging, reservations and cancels (measured 7.99 kB, + ~3%).
+    limit: kB(8.25),
     goal: kB(5),
   },
   {

@@ -7,9 +7,15 @@ export {
   type BootpayClient,
   type BootpayClientOptions,
   type BootpayTokenCredentials,
+  type CancelPaymentRequest,
+  type ChargeBillingKeyRequest,
+  type ChargeOptions,
   createBootpayClient,
+  type DeleteBillingKeyOptions,
+  type GetReceiptOptions,
+  type ReservePaymentRequest,
 } from './client'
 export { type BootpayApiError, NotBillingKeyReceiptError } from './errors'
 export type { components, operations, paths } from './generated/schema'
-export { toBillingKey } from './model'
+export { toBillingKey, toPayment } from './model'
 export type * from './types'

@@ -1,4 +1,4 @@
-import type { BillingKey, BillingKeyAdapter } from '@billingkey/core'
+import type { BillingKey, BillingKeyAdapter, ChargeResult, Payment } from '@billingkey/core'
 import type { components } from './generated/schema'
 
 type Schemas = components['schemas']
@@ -17,6 +17,22 @@ export type DeletedBillingKey = Schemas['DeletedBillingKey']
 export type CardBillingKeyRequest = Schemas['CardBillingKeyRequest']
 export type BankBillingKeyRequest = Schemas['BankBillingKeyRequest']
 export type ErrorBody = Schemas['ErrorBody']
+/** What `POST /v2/subscribe/payment` takes. */
+export type ChargeRequest = Schemas['ChargeRequest']
+/** What `POST /v2/subscribe/payment/reserve` takes: a charge and `reserve_execute_at`. */
+export type ReserveRequest = Schemas['ReserveRequest']
+/** The answer of a reservation: `reserve_id`, `reserve_execute_at`. */
+export type Reservation = Schemas['Reservation']
+/** A reservation as looked up; its `status` values are undocumented. */
+export type ReservationInfo = Schemas['ReservationInfo']
+export type CancelledReservation = Schemas['CancelledReservation']
+/** What `POST /v2/cancel` takes. */
+export type CancelRequest = Schemas['CancelRequest']
+
+/** A Bootpay payment in the shared model; `raw` is the receipt as Bootpay returned it. */
+export type BootpayPayment = Payment<'bootpay', Receipt>
+/** What `chargeBillingKey` ends in: narrow on `outcome`. */
+export type BootpayChargeResult = ChargeResult<'bootpay', Receipt>
 /** A recorded `error_code`, or any other string: a new server code still compiles. */
 export type BootpayErrorCode = Schemas['KnownErrorCode'] | (string & {})
 

@@ -8,10 +8,13 @@ import {
   type BillingData,
   type BillingKeyInfo,
   type BootpayBillingKey,
+  type BootpayChargeResult,
   type BootpayClient,
   type BootpayErrorCode,
+  type BootpayPayment,
   type CardBillingData,
   type CardBillingKeyRequest,
+  type ChargeBillingKeyRequest,
   type components,
   createBootpayAdapter,
   createBootpayClient,
@@ -169,5 +172,62 @@ describe('typed error codes', () => {
     expectTypeOf<import('../src').NotBillingKeyReceiptError['code']>().toEqualTypeOf<
       BootpayErrorCode | undefined
     >()
+  })
+})
+
+describe('charging', () => {
+  it('a charge result must be narrowed on outcome before its payment is read as paid', async () => {
+    const result = await client.chargeBillingKey({
+      billingKey: 'k',
+      orderId: 'o',
+      price: 1,
+      orderName: 'n',
+    })
+    expectTypeOf(result).toEqualTypeOf<BootpayChargeResult>()
+    // @ts-expect-error a declined or unknown result may carry no payment
+    assertType<BootpayPayment>(result.payment)
+    // @ts-expect-error only a paid result's payment is known paid
+    assertType<'paid'>(result.payment?.status)
+    if (result.outcome === 'paid') {
+      expectTypeOf(result.payment.status).toEqualTypeOf<'paid'>()
+      expectTypeOf(result.payment.raw).toEqualTypeOf<Receipt>()
+    } else if (result.outcome === 'declined') {
+      expectTypeOf(result.code).toEqualTypeOf<string | null>()
+      expectTypeOf(result.payment).toEqualTypeOf<BootpayPayment | null>()
+    } else {
+      expectTypeOf(result.outcome).toEqualTypeOf<'unknown'>()
+    }
+  })
+
+  it("chargeBillingKey needs the caller's orderId, price and orderName", () => {
+    // @ts-expect-error no orderId: the client never invents one
+    const noOrderKey: ChargeBillingKeyRequest = { billingKey: 'k', price: 1, orderName: 'n' }
+    assertType<unknown>(noOrderKey)
+    // Bootpay's optional fields keep Bootpay's names and types.
+    assertType<ChargeBillingKeyRequest>({
+      billingKey: 'k',
+      orderId: 'o',
+      price: 1,
+      orderName: 'n',
+      tax_free: 0,
+      card_quota: '00',
+    })
+  })
+
+  it('cancelPayment requires the cancelId guard; reservePayment the pending reservations', () => {
+    // @ts-expect-error cancelId is required
+    assertType(client.cancelPayment({ receiptId: 'r', reason: 'r' }))
+    expectTypeOf(client.cancelPayment).returns.resolves.toEqualTypeOf<BootpayPayment>()
+    expectTypeOf(client.findPayment).returns.resolves.toEqualTypeOf<BootpayPayment | null>()
+    assertType(
+      // @ts-expect-error pendingReservations is required: the 10-per-key check is never skipped
+      client.reservePayment({
+        billingKey: 'k',
+        orderId: 'o',
+        price: 1,
+        orderName: 'n',
+        executeAt: new Date(),
+      }),
+    )
   })
 })
