@@ -38,6 +38,38 @@ const operations = {
   },
   publishBankBillingKey: { run: (c: BootpayClient) => c.publishBankBillingKey(ID), once: true },
   deleteBillingKey: { run: (c: BootpayClient) => c.deleteBillingKey(ID) },
+  chargeBillingKey: {
+    run: (c: BootpayClient) =>
+      c.chargeBillingKey(
+        { billingKey: ID, orderId: 'order-1', price: 1000, orderName: '이용권' },
+        { deadlineMs: 20_000, pollIntervalMs: 1_000 },
+      ),
+    charge: true,
+  },
+  findPayment: {
+    run: (c: BootpayClient) => c.findPayment('order-1'),
+    accepts: { '[]': 'Bootpay holds no receipt under this order' },
+  },
+  getReceipt: { run: (c: BootpayClient) => c.getReceipt(ID) },
+  cancelPayment: {
+    run: (c: BootpayClient) =>
+      c.cancelPayment({ receiptId: ID, cancelId: 'cancel-1', reason: 'r' }),
+    once: true,
+  },
+  reservePayment: {
+    run: (c: BootpayClient) =>
+      c.reservePayment({
+        billingKey: ID,
+        orderId: 'order-2',
+        price: 1000,
+        orderName: '이용권',
+        executeAt: '2030-01-01T00:00:00+09:00',
+        pendingReservations: [],
+      }),
+    once: true,
+  },
+  getReservation: { run: (c: BootpayClient) => c.getReservation(ID) },
+  cancelReservation: { run: (c: BootpayClient) => c.cancelReservation(ID) },
 }
 const shared = {
   notOperations: {

@@ -54,8 +54,9 @@ const isRefusal = (error: BillingKeyError) =>
  * One charge, sent once, with its outcome proved. A paid answer counts only for the amount asked;
  * a failed payment or a refusal is a decline; anything else (no answer, a 5xx, a pending
  * payment, an abort after sending) is reconciled by looking the order up until the deadline,
- * never by sending again. Throws only when nothing can have been charged (bad input, a 401 or
- * 429 answer with no payment on record): the caller may then retry with the same order key.
+ * never by sending again. Throws only when nothing can have been charged (bad input, a failed
+ * token call, a 401 or 429 answer with no payment on record): the caller may then retry with the
+ * same order key.
  */
 export async function settleCharge<P extends ProviderName, Raw>(
   options: SettleChargeOptions<P, Raw>,
@@ -100,7 +101,8 @@ export async function settleCharge<P extends ProviderName, Raw>(
     })
   } catch (e) {
     failure = toBillingKeyError(e, { provider, operation })
-    if (failure instanceof ValidationError) throw failure
+    // Bad input, or the failure of another call (the token call): the charge never went out.
+    if (failure instanceof ValidationError || failure.operation !== operation) throw failure
   }
 
   // Reconcile: the order key is the one way to learn what happened. After the caller's abort,

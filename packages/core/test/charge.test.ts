@@ -111,6 +111,13 @@ describe('settleCharge', () => {
     expect(calls).toEqual({ sendCharge: 1, findPayment: 0 })
   })
 
+  it("throws the token call's failure: the charge request never went out", async () => {
+    const error = new ConnectionError('reset', { provider: 'iamport', operation: 'getToken' })
+    const { result, calls } = settle(error)
+    await expect(result).rejects.toBe(error)
+    expect(calls).toEqual({ sendCharge: 1, findPayment: 0 })
+  })
+
   it('throws an AbortError without sending when the signal fired before the call', async () => {
     const { result, calls } = settle(payment('paid'), [null], { signal: AbortSignal.abort() })
     await expect(result).rejects.toBeInstanceOf(AbortError)

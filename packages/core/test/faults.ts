@@ -296,8 +296,12 @@ export function faultMatrix<C>(matrix: ProviderMatrix<C>) {
               : undefined
         if (op.charge) {
           // A ChargeResult, or thrown only when nothing can have been charged.
+          // A failed token call means the charge never went out: that failure is thrown too.
           if ('error' in outcome)
-            expect(NOT_CHARGED.some((Class) => outcome.error instanceof Class)).toBe(true)
+            expect(
+              NOT_CHARGED.some((Class) => outcome.error instanceof Class) ||
+                (target === 'token call' && calls.length === 0),
+            ).toBe(true)
           else expect(isChargeResult((outcome as { value: unknown }).value)).toBe(true)
           if ('value' in outcome)
             expect((outcome.value as { outcome: string }).outcome).not.toBe('paid')

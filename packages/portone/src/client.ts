@@ -363,7 +363,10 @@ export function createPortoneClient(options: PortoneClientOptions): PortoneClien
               }
             } catch (e) {
               // Paid before, under this paymentId: what PortOne holds is the answer.
-              if (isType(e, 'ALREADY_PAID')) return getPayment(paymentId, { signal })
+              if (isType(e, 'ALREADY_PAID'))
+                return getPayment(paymentId, { signal }).catch(() => {
+                  throw e // the lookups of settleCharge take it from here
+                })
               if (!isType(e, 'IDEMPOTENCY_OUTSTANDING_REQUEST')) throw e
               // The first request with this key is still running: ask again, with the same key.
               const delay = (e as { retryAfterMs?: number }).retryAfterMs ?? wait
