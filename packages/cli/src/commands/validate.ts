@@ -19,7 +19,7 @@ Checks a response body you captured from iamport or Bootpay (or from your own mo
 response the spec documents for that operation and HTTP status, and prints "valid" or every
 difference with its JSON pointer and the shape the spec expects.
 
-  <provider>     iamport or bootpay
+  <provider>     iamport, bootpay or portone
   <operationId>  an operation of the spec, e.g. getBillingKey (a wrong one lists them all)
   <status>       the HTTP status the body came with
   <file.json>    the body as the provider sent it, or a fixture-shaped file
