@@ -1,7 +1,7 @@
 import { extname } from 'node:path'
 import { type CsvRecord, CsvSyntaxError, csvReader } from './csv'
 import { InputError, UsageError } from './errors'
-import { type BillingKeyRef, ID_FIELDS, type IdField, isProvider, PROVIDERS } from './refs'
+import { type BillingKeyRef, ID_FIELDS, type IdField, isProvider, PROVIDER_LIST } from './refs'
 import { printable } from './text'
 
 /** A key to audit and the line of the input file it came from. */
@@ -260,7 +260,7 @@ export function toRef(values: Partial<Record<Field, string>>): BillingKeyRef | s
   const provider = values.provider?.trim().toLowerCase()
   if (!provider) return 'provider is empty'
   if (!isProvider(provider)) {
-    return `unknown provider "${printable(values.provider ?? '')}" (expected ${PROVIDERS.join(', ')})`
+    return `unknown provider "${printable(values.provider ?? '')}" (expected ${PROVIDER_LIST})`
   }
   const allowed = ALLOWED[provider]
   const given = ID_FIELDS.filter((field) => values[field]?.trim())

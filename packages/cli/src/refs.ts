@@ -8,6 +8,9 @@ export type Failure = NonNullable<Report['needsAction'][number]['error']>
 export type Provider = BillingKeyRef['provider']
 export const PROVIDERS: readonly Provider[] = ['iamport', 'bootpay', 'portone']
 
+/** `iamport, bootpay or portone`, for the messages that list them. */
+export const PROVIDER_LIST = `${PROVIDERS.slice(0, -1).join(', ')} or ${PROVIDERS.at(-1)}`
+
 export const isProvider = (value: string | undefined): value is Provider =>
   (PROVIDERS as readonly (string | undefined)[]).includes(value)
 

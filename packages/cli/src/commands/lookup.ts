@@ -3,7 +3,7 @@ import type { Command } from '../command'
 import { connect, notConfigured, refusedCredentials } from '../connect'
 import { ENV_HELP } from '../env'
 import { EXIT, InputError, UsageError } from '../errors'
-import { type BillingKeyRef, describeRef, type Failure, type Key, PROVIDERS } from '../refs'
+import { type BillingKeyRef, describeRef, type Failure, type Key, PROVIDER_LIST } from '../refs'
 import { errorJson, keyJson } from '../report'
 import { colorEnabled, type Paint, painter, printable } from '../text'
 
@@ -143,8 +143,8 @@ export function refsOf(
   }
   throw new UsageError(
     provider === undefined
-      ? `which provider? ${PROVIDERS.join(' or ')}`
-      : `unknown provider "${printable(provider)}" (expected ${PROVIDERS.join(' or ')})`,
+      ? `which provider? ${PROVIDER_LIST}`
+      : `unknown provider "${printable(provider)}" (expected ${PROVIDER_LIST})`,
   )
 }
 

@@ -4,7 +4,7 @@ import { integer, parse } from '../args'
 import type { Command } from '../command'
 import { EXIT, InputError, UsageError } from '../errors'
 import { describeFsError } from '../input'
-import { isProvider, PROVIDERS } from '../refs'
+import { isProvider, PROVIDER_LIST } from '../refs'
 import { printable } from '../text'
 
 const usage = 'billingkey validate <provider> <operationId> <status> <file.json>'
@@ -51,9 +51,7 @@ Examples:
       string,
     ]
     if (!isProvider(provider)) {
-      throw new UsageError(
-        `unknown provider "${printable(provider)}" (expected ${PROVIDERS.join(' or ')})`,
-      )
+      throw new UsageError(`unknown provider "${printable(provider)}" (expected ${PROVIDER_LIST})`)
     }
     const { formatErrors, loadSpec } = await import('@billingkey/contract')
     const spec = loadSpec(provider)
