@@ -38,6 +38,14 @@ describe('lookup portone', () => {
     expect(stdout).not.toContain(SECRET)
   })
 
+  it('with no credentials at all (the sandbox), says PortOne is not served there (exit 2)', async () => {
+    const { code, stderr } = await cli(['lookup', 'portone', 'bk-0001'])
+    expect(code).toBe(2)
+    expect(stderr).toContain(
+      'billingkey lookup: portone is not configured: set PORTONE_API_SECRET (the embedded sandbox does not serve PortOne V2 yet)',
+    )
+  })
+
   it('an unknown key is exit 1; --receipt is refused (exit 2)', async () => {
     const missing = await cli(['lookup', 'portone', 'bk-0001', 'missing-1', '-f', 'json'], { env })
     expect(missing.code).toBe(1)
