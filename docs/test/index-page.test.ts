@@ -1,5 +1,10 @@
+import { readFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { languages, renderIndex } from '../src/site.mjs'
+import { hasPackage, listProviders, parseSpec, specPath } from '../src/spec.mjs'
+
+const root = resolve(import.meta.dirname, '../..')
 
 describe('languages', () => {
   it.each([
@@ -49,5 +54,23 @@ describe('renderIndex', () => {
     expect(html).not.toContain('#readme')
     expect(html).toContain('href="demo.html"')
     expect(html).toContain('href="demo.openapi.yaml"')
+  })
+})
+
+describe("the repository's landing page", () => {
+  it('lists the three providers, each with its install command and README now that each has a package', () => {
+    const providers = listProviders(root).map((provider) => ({
+      provider,
+      spec: parseSpec(readFileSync(join(root, specPath(provider)), 'utf8')),
+      hasPackage: hasPackage(root, provider),
+    }))
+    expect(providers.map(({ provider }) => provider)).toEqual(['bootpay', 'iamport', 'portone'])
+    const html = renderIndex(providers)
+    for (const { provider } of providers) {
+      expect(html).toContain(`npm install @billingkey/${provider}`)
+      expect(html).toContain(`/tree/main/packages/${provider}#readme`)
+      expect(html).toContain(`href="${provider}.html"`)
+    }
+    expect(html).not.toContain('is not released yet')
   })
 })

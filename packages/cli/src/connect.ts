@@ -30,15 +30,17 @@ export async function connect(
     { createBillingKeys },
     { createIamportAdapter, createIamportClient },
     { createBootpayAdapter, createBootpayClient },
+    { createPortoneAdapter, createPortoneClient },
   ] = await Promise.all([
     import('@billingkey/client'),
     import('@billingkey/iamport'),
     import('@billingkey/bootpay'),
+    import('@billingkey/portone'),
   ])
   const logging = options.verbose
     ? { logger: stderrLogger(io.stderr), logLevel: 'debug' as const }
     : {}
-  if (config.iamport || config.bootpay) {
+  if (config.iamport || config.bootpay || config.portone) {
     const keys = createBillingKeys<ProviderAdapters>({
       iamport:
         config.iamport &&
@@ -46,6 +48,9 @@ export async function connect(
       bootpay:
         config.bootpay &&
         createBootpayAdapter(createBootpayClient({ ...config.bootpay, ...logging })),
+      portone:
+        config.portone &&
+        createPortoneAdapter(createPortoneClient({ ...config.portone, ...logging })),
     })
     return { keys, close: async () => {} }
   }
@@ -78,6 +83,7 @@ export async function connect(
 const VARIABLES: Record<Provider, string> = {
   iamport: 'IAMPORT_API_KEY, IAMPORT_API_SECRET',
   bootpay: 'BOOTPAY_APPLICATION_ID, BOOTPAY_PRIVATE_KEY or BOOTPAY_CLIENT_KEY, BOOTPAY_SECRET_KEY',
+  portone: 'PORTONE_API_SECRET (and PORTONE_STORE_ID)',
 }
 
 /**
@@ -95,13 +101,20 @@ export function refusedCredentials(errors: readonly (Failure | undefined)[]): st
 
 /** What to set to use a provider that is not configured. */
 export function notConfigured(provider: Provider): string {
-  return provider === 'iamport'
-    ? 'iamport is not configured: set IAMPORT_API_KEY and IAMPORT_API_SECRET'
-    : 'bootpay is not configured: set BOOTPAY_APPLICATION_ID and BOOTPAY_PRIVATE_KEY ' +
-        '(or BOOTPAY_CLIENT_KEY and BOOTPAY_SECRET_KEY)'
+  return NOT_CONFIGURED[provider]
 }
 
-function stderrLogger(stderr: Output) {
+const NOT_CONFIGURED: Record<Provider, string> = {
+  iamport: 'iamport is not configured: set IAMPORT_API_KEY and IAMPORT_API_SECRET',
+  bootpay:
+    'bootpay is not configured: set BOOTPAY_APPLICATION_ID and BOOTPAY_PRIVATE_KEY ' +
+    '(or BOOTPAY_CLIENT_KEY and BOOTPAY_SECRET_KEY)',
+  // The embedded sandbox serves iamport and Bootpay only: a sandbox run says this too.
+  portone:
+    'portone is not configured: set PORTONE_API_SECRET (the embedded sandbox does not serve PortOne V2 yet)',
+}
+
+export function stderrLogger(stderr: Output) {
   const line =
     (level: string) =>
     (message: string, ...rest: unknown[]) =>

@@ -5,11 +5,13 @@ export type IamportCredentials = { apiKey: string; apiSecret: string }
 export type BootpayCredentials =
   | { applicationId: string; privateKey: string }
   | { clientKey: string; secretKey: string }
+export type PortoneCredentials = { apiSecret: string; storeId?: string }
 
 /** The providers configured in the environment; none at all means the embedded sandbox. */
 export interface EnvConfig {
   iamport?: IamportCredentials & { baseUrl?: string }
   bootpay?: BootpayCredentials & { baseUrl?: string }
+  portone?: PortoneCredentials & { baseUrl?: string }
 }
 
 /** Every variable the CLI reads, for --help. */
@@ -17,9 +19,13 @@ export const ENV_HELP = `Environment:
   IAMPORT_API_KEY, IAMPORT_API_SECRET          iamport (PortOne V1) REST API key and secret
   BOOTPAY_APPLICATION_ID, BOOTPAY_PRIVATE_KEY  Bootpay REST application id and private key
   BOOTPAY_CLIENT_KEY, BOOTPAY_SECRET_KEY       or: Bootpay client key and secret key
-  IAMPORT_BASE_URL, BOOTPAY_BASE_URL           optional: another API base URL (a proxy, a sandbox)
+  PORTONE_API_SECRET                           PortOne V2 API secret
+  PORTONE_STORE_ID                             optional: the PortOne store (the secret's own if unset)
+  IAMPORT_BASE_URL, BOOTPAY_BASE_URL,          optional: another API base URL (a proxy, a sandbox)
+  PORTONE_BASE_URL
   NO_COLOR                                     set to anything: no colours
-  With no credentials set at all, commands run against an embedded sandbox with demo data.`
+  With no credentials set at all, commands run against an embedded sandbox with demo data
+  (iamport and Bootpay; it does not serve PortOne V2 yet).`
 
 /**
  * Reads provider credentials. Each provider needs both variables of a pair: one without the
@@ -43,7 +49,13 @@ export function envConfig(env: Io['env']): EnvConfig {
   if (token) config.bootpay = { applicationId: token[0], privateKey: token[1] }
   if (basic) config.bootpay = { clientKey: basic[0], secretKey: basic[1] }
 
-  for (const provider of ['iamport', 'bootpay'] as const) {
+  const apiSecret = get('PORTONE_API_SECRET')
+  const storeId = get('PORTONE_STORE_ID')
+  if (storeId && !apiSecret)
+    throw new InputError('PORTONE_STORE_ID is set, but PORTONE_API_SECRET is not')
+  if (apiSecret) config.portone = { apiSecret, ...(storeId ? { storeId } : {}) }
+
+  for (const provider of ['iamport', 'bootpay', 'portone'] as const) {
     const name = `${provider.toUpperCase()}_BASE_URL`
     const baseUrl = get(name)
     if (!baseUrl) continue

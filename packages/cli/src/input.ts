@@ -1,7 +1,7 @@
 import { extname } from 'node:path'
 import { type CsvRecord, CsvSyntaxError, csvReader } from './csv'
 import { InputError, UsageError } from './errors'
-import { type BillingKeyRef, ID_FIELDS, type IdField, isProvider } from './refs'
+import { type BillingKeyRef, ID_FIELDS, type IdField, isProvider, PROVIDER_LIST } from './refs'
 import { printable } from './text'
 
 /** A key to audit and the line of the input file it came from. */
@@ -242,19 +242,25 @@ const typeOf = (value: unknown) => (value === null ? 'null' : `a ${typeof value}
 const ALLOWED: Record<BillingKeyRef['provider'], IdField[]> = {
   iamport: ['customer_uid'],
   bootpay: ['receipt_id', 'billing_key'],
+  portone: ['billing_key'],
 }
 
 // The longest id each client accepts (packages/iamport/src/client.ts `customerUid`, 80;
-// packages/bootpay/src/client.ts `id`, 128; neither exports it). A longer id is a malformed row
-// (exit 2), not a lookup that fails with a ValidationError (an `error` row, exit 1).
-const MAX_ID_LENGTH: Record<BillingKeyRef['provider'], number> = { iamport: 80, bootpay: 128 }
+// packages/bootpay/src/client.ts `id`, 128; packages/portone/src/client.ts `billingKey`, 200, as
+// PortOne's spec sets no maximum; none exports it). A longer id is a malformed row (exit 2), not
+// a lookup that fails with a ValidationError (an `error` row, exit 1).
+const MAX_ID_LENGTH: Record<BillingKeyRef['provider'], number> = {
+  iamport: 80,
+  bootpay: 128,
+  portone: 200,
+}
 
 /** A row's values → a ref, or what is wrong with them. */
 export function toRef(values: Partial<Record<Field, string>>): BillingKeyRef | string {
   const provider = values.provider?.trim().toLowerCase()
   if (!provider) return 'provider is empty'
   if (!isProvider(provider)) {
-    return `unknown provider "${printable(values.provider ?? '')}" (expected iamport or bootpay)`
+    return `unknown provider "${printable(values.provider ?? '')}" (expected ${PROVIDER_LIST})`
   }
   const allowed = ALLOWED[provider]
   const given = ID_FIELDS.filter((field) => values[field]?.trim())
@@ -277,5 +283,7 @@ export function toRef(values: Partial<Record<Field, string>>): BillingKeyRef | s
   }
   if (field === 'customer_uid') return { provider: 'iamport', customerUid: id }
   if (field === 'receipt_id') return { provider: 'bootpay', receiptId: id }
-  return { provider: 'bootpay', billingKey: id }
+  return provider === 'portone'
+    ? { provider: 'portone', billingKey: id }
+    : { provider: 'bootpay', billingKey: id }
 }

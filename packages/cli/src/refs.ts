@@ -1,12 +1,15 @@
 import type { AuditReport, KeyOf, ProviderAdapters, RefOf } from '@billingkey/client'
 
-/** The types of the facade over both providers: core's BillingKeyRef, the keys, the report. */
+/** The types of the facade over every provider: core's BillingKeyRef, the keys, the report. */
 export type BillingKeyRef = RefOf<ProviderAdapters>
 export type Key = KeyOf<ProviderAdapters, BillingKeyRef>
 export type Report = AuditReport<Key>
 export type Failure = NonNullable<Report['needsAction'][number]['error']>
 export type Provider = BillingKeyRef['provider']
-export const PROVIDERS: readonly Provider[] = ['iamport', 'bootpay']
+export const PROVIDERS: readonly Provider[] = ['iamport', 'bootpay', 'portone']
+
+/** `iamport, bootpay or portone`, for the messages that list them. */
+export const PROVIDER_LIST = `${PROVIDERS.slice(0, -1).join(', ')} or ${PROVIDERS.at(-1)}`
 
 export const isProvider = (value: string | undefined): value is Provider =>
   (PROVIDERS as readonly (string | undefined)[]).includes(value)

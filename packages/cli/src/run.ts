@@ -2,6 +2,7 @@ import { version } from '../package.json'
 import type { Command } from './command'
 import { audit } from './commands/audit'
 import { lookup } from './commands/lookup'
+import { payment } from './commands/payment'
 import { sandbox } from './commands/sandbox'
 import { validate } from './commands/validate'
 import { ENV_HELP } from './env'
@@ -9,10 +10,11 @@ import { EXIT, UsageError } from './errors'
 import { defaultIo, type Io } from './io'
 import { printable } from './text'
 
-const COMMANDS: readonly Command[] = [audit, lookup, sandbox, validate]
+const COMMANDS: readonly Command[] = [audit, lookup, payment, sandbox, validate]
 
-const HELP = `billingkey ${version}: look up and audit stored billing keys (빌링키) at iamport (PortOne V1)
-and Bootpay, run a local sandbox of both, and check captured responses against their specs.
+const HELP = `billingkey ${version}: look up and audit stored billing keys (빌링키) at iamport (PortOne V1),
+Bootpay and PortOne V2, look an iamport order's payment up, run a local sandbox of iamport and
+Bootpay, and check captured responses against their specs.
 
 Usage: billingkey <command> [options]
 
@@ -39,6 +41,7 @@ Examples:
   billingkey audit keys.csv
   billingkey audit keys.jsonl --format json --out report.json
   billingkey lookup iamport customer_1234
+  billingkey payment iamport order_20260301_0001
   billingkey sandbox --port 4010
 `
 

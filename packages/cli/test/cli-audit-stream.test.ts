@@ -139,7 +139,9 @@ describe('streamed reports', () => {
       [10, 'invalid'],
     ])
     expect(rows[0]?.ref).toEqual({ provider: 'iamport', customerUid: 'nobody_1' })
-    expect(rows[1]?.message).toBe('unknown provider "paypal" (expected iamport or bootpay)')
+    expect(rows[1]?.message).toBe(
+      'unknown provider "paypal" (expected iamport, bootpay or portone)',
+    )
   })
 
   it('csv rows are written as they settle, before the run ends', async () => {

@@ -253,7 +253,7 @@ describe('audit exit codes', () => {
     expect(code).toBe(2)
     const file = join(fixtures, 'bad-rows.csv')
     const expected = [
-      [3, 'unknown provider "paypal" (expected iamport or bootpay)'],
+      [3, 'unknown provider "paypal" (expected iamport, bootpay or portone)'],
       [4, 'iamport needs a customer_uid'],
       [5, 'give either receipt_id or billing_key, not both'],
       [6, '5 fields, but the header has 4'],

@@ -81,7 +81,7 @@ describe('validate', () => {
   it.each([
     [
       ['paypal', 'getBillingKey', '200', IAMPORT_200],
-      'unknown provider "paypal" (expected iamport or bootpay)',
+      'unknown provider "paypal" (expected iamport, bootpay or portone)',
     ],
     [
       ['iamport', 'getBillingKy', '200', IAMPORT_200],

@@ -69,3 +69,25 @@ describe('envConfig', () => {
     }
   })
 })
+
+describe('envConfig: PortOne V2', () => {
+  it('reads the secret, the optional store and base URL', () => {
+    expect(envConfig({ PORTONE_API_SECRET: 's' })).toEqual({ portone: { apiSecret: 's' } })
+    expect(
+      envConfig({
+        PORTONE_API_SECRET: 's',
+        PORTONE_STORE_ID: 'store-1',
+        PORTONE_BASE_URL: 'http://127.0.0.1:4010/portone',
+      }),
+    ).toEqual({
+      portone: { apiSecret: 's', storeId: 'store-1', baseUrl: 'http://127.0.0.1:4010/portone' },
+    })
+  })
+
+  it.each([
+    [{ PORTONE_STORE_ID: 'store-1' }, 'PORTONE_STORE_ID is set, but PORTONE_API_SECRET is not'],
+    [{ PORTONE_BASE_URL: 'http://x' }, 'PORTONE_BASE_URL is set, but no portone credentials are'],
+  ])('refuses %j', (env, message) => {
+    expect(() => envConfig(env)).toThrow(new InputError(message))
+  })
+})

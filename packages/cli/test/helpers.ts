@@ -18,7 +18,9 @@ export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
   const env = Object.fromEntries(
     Object.entries(process.env).filter(
       ([name]) =>
-        !/^(IAMPORT_|BOOTPAY_)/.test(name) && name !== 'NO_COLOR' && name !== 'FORCE_COLOR',
+        !/^(IAMPORT_|BOOTPAY_|PORTONE_)/.test(name) &&
+        name !== 'NO_COLOR' &&
+        name !== 'FORCE_COLOR',
     ),
   )
   return { ...env, ...extra }

@@ -59,6 +59,14 @@ describe('toRef', () => {
       { provider: 'iamport', customer_uid: 'a..b/.c' },
       { provider: 'iamport', customerUid: 'a..b/.c' },
     ],
+    [
+      { provider: 'PortOne', billing_key: 'billing-key-0195f1f0' },
+      { provider: 'portone', billingKey: 'billing-key-0195f1f0' },
+    ],
+    [
+      { provider: 'portone', billing_key: 'k'.repeat(200) },
+      { provider: 'portone', billingKey: 'k'.repeat(200) },
+    ],
   ])('%j → %j', (values, ref) => {
     expect(toRef(values)).toEqual(ref)
   })
@@ -67,9 +75,18 @@ describe('toRef', () => {
     [{}, 'provider is empty'],
     [
       { provider: 'paypal', customer_uid: 'c' },
-      'unknown provider "paypal" (expected iamport or bootpay)',
+      'unknown provider "paypal" (expected iamport, bootpay or portone)',
     ],
     [{ provider: 'iamport' }, 'iamport needs a customer_uid'],
+    [{ provider: 'portone' }, 'portone needs a billing_key'],
+    [
+      { provider: 'portone', customer_uid: 'c' },
+      'customer_uid is not used for portone; portone keys are identified by billing_key',
+    ],
+    [
+      { provider: 'portone', billing_key: 'k'.repeat(201) },
+      'billing_key is 201 characters long; portone allows at most 200',
+    ],
     [{ provider: 'iamport', customer_uid: '   ' }, 'iamport needs a customer_uid'],
     [
       { provider: 'bootpay', customer_uid: 'c' },
@@ -160,7 +177,7 @@ describe('parseInput (csv)', () => {
     const { rows, issues } = parseInput(text, 'csv', 'keys.csv')
     expect(rows.map((row) => row.line)).toEqual([2, 9])
     expect(issues).toEqual([
-      { line: 3, message: 'unknown provider "paypal" (expected iamport or bootpay)' },
+      { line: 3, message: 'unknown provider "paypal" (expected iamport, bootpay or portone)' },
       { line: 4, message: '5 fields, but the header has 4' },
       { line: 5, message: '2 fields, but the header has 4' },
       { line: 6, message: 'text after the closing quote of a field' },
@@ -264,7 +281,10 @@ describe('readRows', () => {
     const whole = parseInput(text, 'csv', 'big.csv')
     expect(rows.filter((row) => 'ref' in row)).toEqual(whole.rows)
     expect(rows.filter((row) => !('ref' in row))).toEqual([
-      { line: badLine, message: 'unknown provider "paypal" (expected iamport or bootpay)' },
+      {
+        line: badLine,
+        message: 'unknown provider "paypal" (expected iamport, bootpay or portone)',
+      },
     ])
     expect(rows.at(-1)).toEqual({
       line: lastLine,

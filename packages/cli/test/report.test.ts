@@ -53,7 +53,7 @@ function rows(): ReportRow[] {
     {
       line: 4,
       status: 'invalid',
-      message: 'unknown provider "paypal" (expected iamport or bootpay)',
+      message: 'unknown provider "paypal" (expected iamport, bootpay or portone)',
     },
     { line: 5, ...c3 },
     { line: 6, ref: { provider: 'bootpay', billingKey: 'k1' }, status: 'active' },
@@ -163,7 +163,7 @@ describe('reportWriter json', async () => {
       chargeable: 3,
       counts: { active: 2, expiring: 1, expired: 0, deleted: 0, notFound: 2, error: 0 },
       invalidRows: [
-        { line: 4, message: 'unknown provider "paypal" (expected iamport or bootpay)' },
+        { line: 4, message: 'unknown provider "paypal" (expected iamport, bootpay or portone)' },
       ],
     })
   })
@@ -224,7 +224,15 @@ describe('reportWriter csv and jsonl', () => {
       ['line', 'provider', 'customer_uid', 'receipt_id', 'billing_key', 'status', 'message'],
       ['2', 'iamport', 'c1', '', '', 'active', ''],
       ['3', 'iamport', 'c2', '', '', 'expiring', 'the key expires on 2026-05-10, in 9 days'],
-      ['4', '', '', '', '', 'invalid', 'unknown provider "paypal" (expected iamport or bootpay)'],
+      [
+        '4',
+        '',
+        '',
+        '',
+        '',
+        'invalid',
+        'unknown provider "paypal" (expected iamport, bootpay or portone)',
+      ],
       ['5', 'iamport', 'c3', '', '', 'not_found', 'no key for c3'],
       ['6', 'bootpay', '', '', 'k1', 'active', ''],
       ['7', 'iamport', 'c3', '', '', 'not_found', 'no key for c3'],

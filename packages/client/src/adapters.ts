@@ -1,5 +1,12 @@
-import { type BillingKeyAdapter, type ProviderName, ValidationError } from '@billingkey/core'
+import {
+  type BillingKeyAdapter,
+  PROVIDERS,
+  type ProviderName,
+  ValidationError,
+} from '@billingkey/core'
 import { factories, howToConfigure } from './refs'
+
+const SLOTS = `{ ${PROVIDERS.map((p) => `${p}?`).join(', ')} }`
 
 /**
  * Checks what `createBillingKeys` was given: an object of provider adapters, at least one, each the
@@ -7,15 +14,15 @@ import { factories, howToConfigure } from './refs'
  */
 export function resolveAdapters(input: unknown): Partial<Record<ProviderName, BillingKeyAdapter>> {
   if (typeof input !== 'object' || input === null) {
-    throw new ValidationError('createBillingKeys takes an object: { iamport?, bootpay? }', {
+    throw new ValidationError(`createBillingKeys takes an object: ${SLOTS}`, {
       field: 'adapters',
     })
   }
   const adapters: Partial<Record<ProviderName, BillingKeyAdapter>> = {}
   for (const [name, value] of Object.entries(input)) {
-    if (name !== 'iamport' && name !== 'bootpay') {
+    if (!isProvider(name)) {
       throw new ValidationError(
-        `createBillingKeys takes { iamport?, bootpay? }; '${name.slice(0, 32)}' is not a provider`,
+        `createBillingKeys takes ${SLOTS}; '${name.slice(0, 32)}' is not a provider`,
         { field: name },
       )
     }
@@ -38,11 +45,13 @@ export function resolveAdapters(input: unknown): Partial<Record<ProviderName, Bi
     }
     adapters[name] = adapter as BillingKeyAdapter
   }
-  if (!adapters.iamport && !adapters.bootpay) {
-    throw new ValidationError(
-      'createBillingKeys needs at least one adapter: { iamport?, bootpay? }',
-      { field: 'adapters' },
-    )
+  if (Object.keys(adapters).length === 0) {
+    throw new ValidationError(`createBillingKeys needs at least one adapter: ${SLOTS}`, {
+      field: 'adapters',
+    })
   }
   return adapters
 }
+
+const isProvider = (name: string): name is ProviderName =>
+  (PROVIDERS as readonly string[]).includes(name)

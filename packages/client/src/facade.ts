@@ -2,7 +2,7 @@ import {
   type BillingKeyAdapter,
   type BillingKeyRef,
   type LookupResult,
-  type ProviderName,
+  PROVIDERS,
   ValidationError,
 } from '@billingkey/core'
 import { resolveAdapters } from './adapters'
@@ -11,13 +11,12 @@ import { parseRef } from './refs'
 import { settle, throwIfAborted } from './schedule'
 import type { BillingKeys, ConfiguredProvider, ProviderAdapters } from './types'
 
-const PROVIDERS: readonly ProviderName[] = ['iamport', 'bootpay']
 const DEFAULT_EXPIRING_WITHIN_DAYS = 30
 
 /**
  * One model and one set of calls over the provider adapters you pass (any subset), each built by
  * its provider package on that provider's client:
- * `createBillingKeys({ iamport: createIamportAdapter(iamport), bootpay: createBootpayAdapter(bootpay) })`.
+ * `createBillingKeys({ iamport: createIamportAdapter(iamport), portone: createPortoneAdapter(portone) })`.
  * The facade only routes refs to the adapters, schedules the requests and summarises the
  * results; it imports no provider code.
  */

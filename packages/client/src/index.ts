@@ -8,6 +8,7 @@ export type {
   BootpayRef,
   IamportRef,
   LookupResult,
+  PortoneRef,
   ProviderName,
 } from '@billingkey/core'
 export * from '@billingkey/core/errors'

@@ -10,11 +10,12 @@ import type { AuditReport } from './audit'
 /**
  * The adapters `createBillingKeys` takes: any subset of the providers, each the adapter its
  * provider package builds on a client (`createIamportAdapter(iamport)`,
- * `createBootpayAdapter(bootpay)`).
+ * `createBootpayAdapter(bootpay)`, `createPortoneAdapter(portone)`).
  */
 export interface ProviderAdapters {
   iamport?: BillingKeyAdapter<'iamport', unknown> | undefined
   bootpay?: BillingKeyAdapter<'bootpay', unknown> | undefined
+  portone?: BillingKeyAdapter<'portone', unknown> | undefined
 }
 
 /** The providers configured in `A`. */
@@ -85,7 +86,7 @@ export interface BillingKeys<A extends ProviderAdapters> {
   /**
    * One result per ref, in input order. A failure (a bad ref, an unknown key, a provider error) is
    * that ref's `{ ok: false, error }`; only an abort rejects the whole call, with `AbortError`.
-   * iamport refs go out in multi lookups, Bootpay refs one request each; a ref given twice is
+   * iamport refs go out in multi lookups, Bootpay and PortOne refs one request each; a ref given twice is
    * looked up once and its result shared by both positions. Each result's `ref` is the object
    * given at that position.
    */

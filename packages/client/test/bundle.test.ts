@@ -27,9 +27,18 @@ export const iamport = createIamportAdapter(createIamportClient({ apiKey: 'key',
     program: `import { createBootpayAdapter, createBootpayClient } from '@billingkey/bootpay'
 export const bootpay = createBootpayAdapter(createBootpayClient({ applicationId: 'app', privateKey: 'key' }))`,
   },
+  portone: {
+    dir: providerDir('portone'),
+    strings: ['api.portone.io', '/billing-keys/{billingKey}', '/payment-schedules'],
+    program: `import { createPortoneAdapter, createPortoneClient } from '@billingkey/portone'
+export const portone = createPortoneAdapter(createPortoneClient({ apiSecret: 'secret' }))`,
+  },
 }
 
-async function bundle(imports: (keyof typeof providers)[]) {
+type Provider = keyof typeof providers
+const names = Object.keys(providers) as Provider[]
+
+async function bundle(imports: Provider[]) {
   const contents = [
     `import { createBillingKeys } from '@billingkey/client'`,
     ...imports.map((name) => providers[name].program),
@@ -51,37 +60,33 @@ async function bundle(imports: (keyof typeof providers)[]) {
   const inputs = Object.keys(result.metafile.inputs)
     .filter((input) => input !== 'program.ts')
     .map((input) => realpathSync(resolve(packageDir, input)))
-  const contains = (name: keyof typeof providers) => ({
+  const contains = (name: Provider) => ({
     modules: inputs.some((input) => input.startsWith(`${providers[name].dir}/`)),
     strings: providers[name].strings.filter((s) => code.includes(s)),
   })
   return {
     facade: inputs.some((input) => input.startsWith(resolve(packageDir, 'src'))),
-    iamport: contains('iamport'),
-    bootpay: contains('bootpay'),
+    ...(Object.fromEntries(names.map((name) => [name, contains(name)])) as Record<
+      Provider,
+      ReturnType<typeof contains>
+    >),
   }
 }
 
 const none = { modules: false, strings: [] }
 
 describe('tree-shaking: a program carries only the providers it configures', () => {
-  test('iamport only: no Bootpay module and no Bootpay path in the bundle', async () => {
-    const out = await bundle(['iamport'])
+  test.each(names)('%s only: no other provider module and no other provider path', async (name) => {
+    const out = await bundle([name])
     expect(out.facade).toBe(true)
-    expect(out.iamport).toEqual({ modules: true, strings: providers.iamport.strings })
-    expect(out.bootpay).toEqual(none)
+    expect(out[name]).toEqual({ modules: true, strings: providers[name].strings })
+    for (const other of names.filter((n) => n !== name)) expect(out[other]).toEqual(none)
   })
 
-  test('Bootpay only: no iamport module and no iamport path in the bundle', async () => {
-    const out = await bundle(['bootpay'])
-    expect(out.facade).toBe(true)
-    expect(out.bootpay).toEqual({ modules: true, strings: providers.bootpay.strings })
-    expect(out.iamport).toEqual(none)
-  })
-
-  test('the check bites: a program with both providers carries both', async () => {
-    const out = await bundle(['iamport', 'bootpay'])
-    expect(out.iamport).toEqual({ modules: true, strings: providers.iamport.strings })
-    expect(out.bootpay).toEqual({ modules: true, strings: providers.bootpay.strings })
+  test('the check bites: a program with every provider carries every one', async () => {
+    const out = await bundle(names)
+    for (const name of names) {
+      expect(out[name]).toEqual({ modules: true, strings: providers[name].strings })
+    }
   })
 })

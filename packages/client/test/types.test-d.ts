@@ -14,6 +14,12 @@ import {
   type IamportBillingKey,
   type IamportBillingKeyAdapter,
 } from '@billingkey/iamport'
+import {
+  createPortoneAdapter,
+  createPortoneClient,
+  type PortoneBillingKey,
+  type BillingKeyInfo as PortoneBillingKeyInfo,
+} from '@billingkey/portone'
 import { assertType, describe, expectTypeOf, test } from 'vitest'
 import {
   type AuditReport,
@@ -57,6 +63,23 @@ describe('createBillingKeys types', () => {
     void onlyBootpay.lookup({ provider: 'iamport', customerUid: 'c1' })
     assertType(onlyBootpay.lookup({ provider: 'bootpay', receiptId: 'r1' }))
     assertType(onlyBootpay.lookup({ provider: 'bootpay', billingKey: 'b1' }))
+  })
+
+  test('portone refs need a portone adapter; with one, they resolve to PortOne keys', async () => {
+    const withoutPortone = createBillingKeys({ iamport, bootpay })
+    // @ts-expect-error: no portone adapter was configured
+    void withoutPortone.lookup({ provider: 'portone', billingKey: 'k1' })
+    // @ts-expect-error: no portone adapter was configured
+    void withoutPortone.audit([{ provider: 'portone', billingKey: 'k1' }])
+
+    const portone = createPortoneAdapter(createPortoneClient({ apiSecret: 's' }))
+    const keys = createBillingKeys({ iamport, portone })
+    expectTypeOf(keys.providers).toEqualTypeOf<readonly ('iamport' | 'portone')[]>()
+    const key = await keys.lookup({ provider: 'portone', billingKey: 'k1' })
+    expectTypeOf(key).toEqualTypeOf<PortoneBillingKey>()
+    expectTypeOf(key.raw).toEqualTypeOf<PortoneBillingKeyInfo>()
+    // @ts-expect-error: a PortOne key is named by its billing key only
+    void keys.lookup({ provider: 'portone', receiptId: 'r1' })
   })
 
   test('a possibly-undefined adapter still counts as configured (checked at run time)', () => {

@@ -64,13 +64,15 @@ Options:
   -h, --help                  show this help
 
 Input: a CSV file with a header row, or a JSONL file with one JSON object per line. Each row has
-  a provider (iamport or bootpay) and one id:
+  a provider (iamport, bootpay or portone) and one id:
     iamport  customer_uid
     bootpay  receipt_id (the receipt of the issue) or billing_key
+    portone  billing_key (PortOne V2; the embedded sandbox does not serve it yet)
   provider,customer_uid,receipt_id,billing_key
   iamport,customer_1234,,
   bootpay,,6523a1b2e3f4a5b6c7d8e9f0,
   bootpay,,,66b0c0ffee0123456789abcd
+  portone,,,billing-key-0195f1f0-1111-7000-8000-000000000001
   {"provider":"iamport","customer_uid":"customer_1234"}
   {"provider":"bootpay","billing_key":"66b0c0ffee0123456789abcd"}
   Columns and keys may also be spelled customerUid, receiptId, billingKey; other columns are

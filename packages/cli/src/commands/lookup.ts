@@ -3,12 +3,13 @@ import type { Command } from '../command'
 import { connect, notConfigured, refusedCredentials } from '../connect'
 import { ENV_HELP } from '../env'
 import { EXIT, InputError, UsageError } from '../errors'
-import { type BillingKeyRef, describeRef, type Failure, type Key, PROVIDERS } from '../refs'
+import { type BillingKeyRef, describeRef, type Failure, type Key, PROVIDER_LIST } from '../refs'
 import { errorJson, keyJson } from '../report'
 import { colorEnabled, type Paint, painter, printable } from '../text'
 
 const usage = `billingkey lookup iamport <customer_uid>... [--format table|json] [--verbose]
-       billingkey lookup bootpay (--receipt <receipt_id> | --key <billing_key>)... [--format table|json] [--verbose]`
+       billingkey lookup bootpay (--receipt <receipt_id> | --key <billing_key>)... [--format table|json] [--verbose]
+       billingkey lookup portone <billing_key>... [--format table|json] [--verbose]`
 
 export const lookup: Command = {
   name: 'lookup',
@@ -19,7 +20,8 @@ export const lookup: Command = {
 Looks billing keys up at the provider and prints each one: its status, the card or bank account
 (masked as the provider masks it), the customer, the PG, and when it was issued, updated and
 expires. iamport keys are looked up by customer_uid (several in one multi lookup); Bootpay keys by
-the receipt id of their issue (--receipt) or by the billing key itself (--key), each repeatable.
+the receipt id of their issue (--receipt) or by the billing key itself (--key), each repeatable;
+PortOne V2 keys by the billing key itself (PortOne reports no expiry).
 
 Options:
   -f, --format <format>    table (default) or json (an array of { ref, ok, key | error })
@@ -41,6 +43,7 @@ Examples:
   billingkey lookup iamport customer_1234 customer_5678 --format json
   billingkey lookup bootpay --receipt 6523a1b2e3f4a5b6c7d8e9f0
   billingkey lookup bootpay --key 66b0c0ffee0123456789abcd --key 66b0c0ffee0123456789abce
+  billingkey lookup portone billing-key-0195f1f0-1111-7000-8000-000000000001
 `,
 
   async run(args, io) {
@@ -101,7 +104,7 @@ Examples:
   },
 }
 
-/** The refs of the command line: positionals for iamport, --receipt/--key for bootpay. */
+/** The refs of the command line: positionals for iamport and portone, --receipt/--key for bootpay. */
 export function refsOf(
   positionals: readonly string[],
   receipts: readonly string[],
@@ -114,6 +117,15 @@ export function refsOf(
     }
     if (ids.length === 0) throw new UsageError('give at least one customer_uid')
     return ids.map((customerUid) => ({ provider: 'iamport', customerUid }))
+  }
+  if (provider === 'portone') {
+    if (receipts.length > 0 || keys.length > 0) {
+      throw new UsageError(
+        '--receipt and --key are for bootpay; portone keys are given as they are',
+      )
+    }
+    if (ids.length === 0) throw new UsageError('give at least one billing_key')
+    return ids.map((billingKey) => ({ provider: 'portone', billingKey }))
   }
   if (provider === 'bootpay') {
     if (ids.length > 0) {
@@ -131,8 +143,8 @@ export function refsOf(
   }
   throw new UsageError(
     provider === undefined
-      ? `which provider? ${PROVIDERS.join(' or ')}`
-      : `unknown provider "${printable(provider)}" (expected ${PROVIDERS.join(' or ')})`,
+      ? `which provider? ${PROVIDER_LIST}`
+      : `unknown provider "${printable(provider)}" (expected ${PROVIDER_LIST})`,
   )
 }
 

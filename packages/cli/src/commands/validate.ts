@@ -4,7 +4,7 @@ import { integer, parse } from '../args'
 import type { Command } from '../command'
 import { EXIT, InputError, UsageError } from '../errors'
 import { describeFsError } from '../input'
-import { isProvider, PROVIDERS } from '../refs'
+import { isProvider, PROVIDER_LIST } from '../refs'
 import { printable } from '../text'
 
 const usage = 'billingkey validate <provider> <operationId> <status> <file.json>'
@@ -19,7 +19,7 @@ Checks a response body you captured from iamport or Bootpay (or from your own mo
 response the spec documents for that operation and HTTP status, and prints "valid" or every
 difference with its JSON pointer and the shape the spec expects.
 
-  <provider>     iamport or bootpay
+  <provider>     iamport, bootpay or portone
   <operationId>  an operation of the spec, e.g. getBillingKey (a wrong one lists them all)
   <status>       the HTTP status the body came with
   <file.json>    the body as the provider sent it, or a fixture-shaped file
@@ -51,9 +51,7 @@ Examples:
       string,
     ]
     if (!isProvider(provider)) {
-      throw new UsageError(
-        `unknown provider "${printable(provider)}" (expected ${PROVIDERS.join(' or ')})`,
-      )
+      throw new UsageError(`unknown provider "${printable(provider)}" (expected ${PROVIDER_LIST})`)
     }
     const { formatErrors, loadSpec } = await import('@billingkey/contract')
     const spec = loadSpec(provider)

@@ -1,0 +1,99 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startFakeProvider } from './fake-provider'
+import { cli } from './helpers'
+
+// The sandbox answers payment lookups 501 for now: a fake iamport answers with the spec's shapes.
+const SECRET = 'imp-secret-do-not-leak'
+let fake: Awaited<ReturnType<typeof startFakeProvider>>
+let env: Record<string, string>
+
+beforeAll(async () => {
+  fake = await startFakeProvider()
+  env = {
+    IAMPORT_API_KEY: 'imp-key',
+    IAMPORT_API_SECRET: SECRET,
+    IAMPORT_BASE_URL: fake.iamportBaseUrl,
+  }
+})
+afterAll(() => fake?.close())
+
+describe('payment iamport <merchant_uid>', () => {
+  it('prints a paid payment as a table, exit 0', async () => {
+    const { code, stdout, stderr } = await cli(['payment', 'iamport', 'order-1'], { env })
+    expect(stderr).toBe('')
+    expect(code).toBe(0)
+    expect(stdout).toContain('iamport merchant_uid=order-1: paid\n')
+    expect(stdout).toMatch(/^ {2}amount {8}1000 KRW$/m)
+    expect(stdout).toMatch(/^ {2}paid {10}\d{4}-\d\d-\d\dT/m)
+    expect(stdout).toMatch(/^ {2}imp_uid {7}imps_157956638714$/m)
+    expect(fake.requests.at(-1)?.path).toBe('/iamport/payments/find/order-1')
+  })
+
+  it('--format json: a failed payment with its reason and times, exit 0', async () => {
+    const { code, stdout } = await cli(['payment', 'iamport', 'failed-1', '--format', 'json'], {
+      env,
+    })
+    expect(code).toBe(0)
+    const payment = JSON.parse(stdout)
+    expect(payment).toMatchObject({
+      provider: 'iamport',
+      orderId: 'failed-1',
+      paymentId: 'imps_157956638714',
+      status: 'failed',
+      amount: 1000,
+      currency: 'KRW',
+      paidAt: null,
+      failedAt: new Date(1700000000 * 1000).toISOString(),
+      failure: { code: null, reason: '[F113] 카드 잔액이 부족합니다' },
+    })
+    expect(payment).not.toHaveProperty('raw')
+  })
+
+  it('exit 1 when iamport holds no payment for the order', async () => {
+    const { code, stdout, stderr } = await cli(['payment', 'iamport', 'missing-1', '-f', 'json'], {
+      env,
+    })
+    expect(code).toBe(1)
+    expect(stdout).toBe('null\n')
+    expect(stderr).toBe('billingkey payment: iamport holds no payment for merchant_uid=missing-1\n')
+  })
+
+  it.each([
+    [['payment'], 'which provider? iamport'],
+    [['payment', 'bootpay', 'order-1'], 'unknown provider "bootpay" (payment supports iamport)'],
+    [['payment', 'iamport'], 'give the merchant_uid of the order'],
+    [['payment', 'iamport', 'a', 'b'], 'give one merchant_uid'],
+    [['payment', 'iamport', '..'], 'merchantUid must not contain "." or ".." segments'],
+  ])('exit 2 before any request on bad input: %j', async (args, message) => {
+    const before = fake.requests.length
+    const { code, stderr } = await cli(args, { env })
+    expect(code).toBe(2)
+    expect(stderr).toContain(message)
+    expect(fake.requests.length).toBe(before)
+  })
+
+  it('with other credentials but no iamport ones, says what to set (exit 2)', async () => {
+    const { code, stderr } = await cli(['payment', 'iamport', 'order-1'], {
+      env: { PORTONE_API_SECRET: 's' },
+    })
+    expect(code).toBe(2)
+    expect(stderr).toContain(
+      'iamport is not configured: set IAMPORT_API_KEY and IAMPORT_API_SECRET',
+    )
+  })
+
+  it('against the embedded sandbox, which does not serve payments yet: a clear message, exit 2', async () => {
+    const { code, stderr } = await cli(['payment', 'iamport', 'order-1'])
+    expect(code).toBe(2)
+    expect(stderr).toContain('using the embedded sandbox')
+    expect(stderr).toMatch(
+      /does not serve payment lookups \(501 Not Implemented\); the embedded sandbox does not serve payments yet/,
+    )
+  })
+
+  it('never prints the secret, even with --verbose', async () => {
+    const { stdout, stderr } = await cli(['payment', 'iamport', 'order-1', '--verbose'], { env })
+    expect(stderr).toContain('[debug]')
+    expect(`${stdout}${stderr}`).not.toContain(SECRET)
+  })
+})
