@@ -14,6 +14,10 @@ export default defineConfig({
       include: ['test/**/*.test-d.ts'],
       tsconfig: './tsconfig.json',
     },
+    // CI shares 2 cores: a heavy case (compiling every schema, a sandbox round trip) may take
+    // seconds under load. A hang still fails, at 30 s.
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
     unstubGlobals: true,
     restoreMocks: true,
   },

@@ -53,7 +53,7 @@ function settle(
     operation: 'chargeBillingKey',
     orderId: ORDER,
     amount: 1000,
-    deadline: Date.now() + 200,
+    deadline: Date.now() + 10_000,
     pollIntervalMs: 1,
     sendCharge: async () => {
       calls.sendCharge++
