@@ -21,7 +21,7 @@ export const IAMPORT_TEST_AMOUNTS: Readonly<Record<number, Decline | 'pg-refusal
 /** What a payment carries besides the ledger's facts: the key charged and the request's extras. */
 interface PaymentDetails {
   key: IamportKey
-  channel: IamportChannel & { sandbox: boolean }
+  channel: IamportChannel
   customData: string | null
   buyer: Pick<Payment, 'buyer_name' | 'buyer_email' | 'buyer_tel'>
   usage: 'payment' | 'payment.scheduled'
@@ -36,7 +36,10 @@ interface ScheduleRecord {
   name: string | null
   customData: string | null
   noticeUrl: string | null
-  buyer: Pick<Schedule, 'buyer_name' | 'buyer_email' | 'buyer_tel' | 'buyer_addr' | 'buyer_postcode'>
+  buyer: Pick<
+    Schedule,
+    'buyer_name' | 'buyer_email' | 'buyer_tel' | 'buyer_addr' | 'buyer_postcode'
+  >
   channel: IamportChannel
   customerId: string | null
   revokedAt: number
@@ -54,16 +57,15 @@ export interface IamportWebhook {
 const PAYMENT_NOT_FOUND = '존재하지 않는 결제정보입니다.'
 
 /**
- * Charges, lookups, cancels and schedules of the iamport emulator, on the sandbox ledger. Payments
- * made here are on a test channel (`sandbox: true`) unless the key charges a super billing key's
- * channel.
+ * Charges, lookups, cancels and schedules of the iamport emulator, on the sandbox ledger. Every
+ * payment made here is on a test channel (`sandbox: true`).
  */
 export function createIamportPayments(options: {
   seed: number
   now: () => number
   ledger: Ledger
   keyOf: (customerUid: string) => IamportKey | undefined
-  channelOf: (key: IamportKey) => IamportChannel & { sandbox: boolean }
+  channelOf: (key: IamportKey) => IamportChannel
   envelope: (response: unknown, status?: number) => Reply
   failure: (status: number, message: string, code?: number) => Reply
   /** Posts a schedule's outcome to its notice_url. */
@@ -98,7 +100,8 @@ export function createIamportPayments(options: {
       cancel_amount: cancelled,
       currency: entry.currency,
       status,
-      sandbox: channel.sandbox,
+      // Every payment here is a test payment: lookups by imp_uid need include_sandbox=true.
+      sandbox: true,
       pay_method: 'card',
       channel: 'api',
       pg_provider: channel.pg_provider,
@@ -207,7 +210,8 @@ export function createIamportPayments(options: {
       ...record.buyer,
       custom_data: record.customData,
       schedule_status: record.revokedAt ? 'revoked' : record.executedAt ? 'executed' : 'scheduled',
-      payment_status: status === 'paid' || status === 'failed' || status === 'cancelled' ? status : null,
+      payment_status:
+        status === 'paid' || status === 'failed' || status === 'cancelled' ? status : null,
       fail_reason: status === 'failed' ? (entry?.decline?.reason ?? null) : null,
       promotion_id: null,
     }
@@ -278,7 +282,7 @@ export function createIamportPayments(options: {
     getPayment({ params, query }) {
       const entry = ledger.byPaymentId('iamport', params.imp_uid as string)
       // Test-channel payments are left out unless include_sandbox=true (spec: getPayment).
-      if (!entry || (toWire(entry).sandbox && query.get('include_sandbox') !== 'true')) {
+      if (!entry || query.get('include_sandbox') !== 'true') {
         return paymentNotFound()
       }
       return envelope(toWire(entry))
@@ -301,7 +305,8 @@ export function createIamportPayments(options: {
       const entry = request.imp_uid
         ? ledger.byPaymentId('iamport', request.imp_uid)
         : request.merchant_uid
-          ? (ofOrder(request.merchant_uid).find((e) => !e.decline) ?? ofOrder(request.merchant_uid)[0])
+          ? (ofOrder(request.merchant_uid).find((e) => !e.decline) ??
+            ofOrder(request.merchant_uid)[0])
           : undefined
       if (!entry) return failure(200, '취소할 결제건이 존재하지 않습니다.', 1)
       const result = ledger.cancel('iamport', entry.paymentId, {

@@ -208,7 +208,9 @@ export function createIamport(options: {
       const uid = params.customer_uid as string
       const schedules = [...payments.schedulesOf(uid), ...schedulesOf(uid)].filter(
         (s) =>
-          from <= (s.schedule_at ?? 0) && (s.schedule_at ?? 0) < to && (!status || s.schedule_status === status),
+          from <= (s.schedule_at ?? 0) &&
+          (s.schedule_at ?? 0) < to &&
+          (!status || s.schedule_status === status),
       )
       const page = Number(query.get('page') ?? 1)
       const paged: IamportSchemas['PagedScheduleAnnotation'] = paginate(schedules, page, PAGE_SIZE)

@@ -257,18 +257,23 @@ function createState(options: SandboxOptions) {
       signal: AbortSignal.any([closing.signal, AbortSignal.timeout(10_000)]),
     })
       .then((response) => {
-        log?.(`webhook ${webhook.merchant_uid} → ${target.origin}${target.pathname}: ${response.status}`)
+        log?.(
+          `webhook ${webhook.merchant_uid} → ${target.origin}${target.pathname}: ${response.status}`,
+        )
         return response.body?.cancel()
       })
       .catch((error: Error) => {
-        log?.(`webhook ${webhook.merchant_uid} → ${target.origin}${target.pathname} failed: ${error.message}`)
+        log?.(
+          `webhook ${webhook.merchant_uid} → ${target.origin}${target.pathname} failed: ${error.message}`,
+        )
       })
       .finally(() => deliveries.delete(delivery))
     deliveries.add(delivery)
   }
 
   async function advanceClock(ms: number) {
-    if (!(Number.isFinite(ms) && ms >= 0)) throw new RangeError('advanceClock: ms must be 0 or more')
+    if (!(Number.isFinite(ms) && ms >= 0))
+      throw new RangeError('advanceClock: ms must be 0 or more')
     offset += ms
     for (const emulator of Object.values(emulators)) emulator.tick?.()
     await Promise.all(deliveries)
@@ -369,7 +374,10 @@ function createState(options: SandboxOptions) {
     // The provider has done its work; the answer is lost, withheld or late.
     if (fault) {
       count(stats.faults, fault.kind)
-      line(fault.kind === 'slow-commit' ? reply.status : fault.kind, ` ${operationId} fault=${fault.kind}`)
+      line(
+        fault.kind === 'slow-commit' ? reply.status : fault.kind,
+        ` ${operationId} fault=${fault.kind}`,
+      )
       if (fault.kind === 'commit-then-reset') return RESET
       if (fault.kind === 'commit-then-silent') return silence
       await sleep(commitDelayMs ?? 0, undefined, { signal: closing.signal })

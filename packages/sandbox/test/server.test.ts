@@ -2,7 +2,6 @@ import { loadSpec } from '@billingkey/contract'
 import { describe, expect, it } from 'vitest'
 import { createBootpay } from '../src/bootpay'
 import { createIamport } from '../src/iamport'
-import { createLedger } from '../src/ledger'
 import {
   DEFAULT_SEED,
   DEMO_BOOTPAY_BASIC_CREDENTIALS,
@@ -12,6 +11,7 @@ import {
   sampleRefs,
   startSandbox,
 } from '../src/index'
+import { createLedger } from '../src/ledger'
 import { basicAuth, bootpayToken, call, iamportToken, useSandbox } from './helpers'
 
 const context = useSandbox()
