@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events'
 import {
   createServer,
   type IncomingHttpHeaders,
@@ -231,6 +232,8 @@ function createState(options: SandboxOptions) {
   let stats = emptyStats()
   const violations: ResponseViolation[] = []
   const closing = new AbortController()
+  // Every pending delay (latency, slow-commit) listens to it: many at once is the design, not a leak.
+  setMaxListeners(0, closing.signal)
   // What a commit-then-silent request waits on: nothing, until the sandbox closes.
   const silence = new Promise<never>((_, reject) =>
     closing.signal.addEventListener('abort', () => reject(closing.signal.reason), { once: true }),
