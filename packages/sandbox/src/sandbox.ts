@@ -278,8 +278,13 @@ function createState(options: SandboxOptions) {
     if (!(Number.isFinite(ms) && ms >= 0))
       throw new RangeError('advanceClock: ms must be 0 or more')
     offset += ms
-    for (const emulator of Object.values(emulators)) emulator.tick?.()
+    catchUp()
     await Promise.all(deliveries)
+  }
+
+  /** Brings every emulator up to the sandbox clock: due schedules run. */
+  function catchUp() {
+    for (const emulator of Object.values(emulators)) emulator.tick?.()
   }
 
   /** Answers one request; a bug in the sandbox is logged and answered like a server error. */
@@ -343,7 +348,7 @@ function createState(options: SandboxOptions) {
       count(stats.faults, 'latency')
       await sleep(decision.latencyMs, undefined, { signal: closing.signal })
     }
-    emulator.tick?.()
+    catchUp()
     const fault = decision.fault
     if (fault && !AFTER_COMMIT_KINDS.includes(fault.kind)) {
       count(stats.faults, fault.kind)

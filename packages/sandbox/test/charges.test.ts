@@ -13,9 +13,13 @@ import {
 } from '../src/index'
 import { START } from './helpers'
 
-const [active, otherActive] = sampleRefs({ counts: { iamport: { active: 2 } } }).map(
-  (s) => (s.ref as { customerUid: string }).customerUid,
-) as [string, string]
+const refs = sampleRefs({ counts: { iamport: { active: 2, deleted: 1 } } })
+const uidsOf = (category: string) =>
+  refs
+    .filter((r) => r.category === category)
+    .map((r) => (r.ref as { customerUid: string }).customerUid)
+const [active, otherActive] = uidsOf('active') as [string, string]
+const [deleted] = uidsOf('deleted') as [string]
 
 const sandboxes: InProcessSandbox[] = []
 afterEach(() => {
@@ -107,6 +111,9 @@ describe('iamport charges on the ledger', () => {
       message: '등록되지 않은 구매자입니다.',
       response: null,
     })
+    expect((await charge('order_4b', 1000, deleted)).body.message).toBe(
+      '등록되지 않은 구매자입니다.',
+    )
     expect((await charge('order_5', 4009)).body).toMatchObject({ code: -1, response: null })
     expect(sandbox.ledger.entries()).toEqual([])
     expect(
