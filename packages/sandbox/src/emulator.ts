@@ -12,6 +12,8 @@ export interface Exchange {
   headers: IncomingHttpHeaders
   /** The parsed JSON or form body; undefined when there is none. */
   body: unknown
+  /** A slow-commit fault: a charge made by this request stays `ready` this long. */
+  commitDelayMs?: number
 }
 
 export interface Reply {
@@ -26,6 +28,8 @@ export interface Emulator {
   /** The operations that take no credentials (the token calls). */
   readonly publicOperations: ReadonlySet<string>
   readonly handlers: Readonly<Record<string, (exchange: Exchange) => Reply>>
+  /** Catches up with the sandbox clock (runs due schedules); called before every request. */
+  tick?(): void
   authorized(headers: IncomingHttpHeaders): boolean
   unauthorized(): Reply
   /** A request the spec rejects; `declared` are the response keys the spec lists for it. */

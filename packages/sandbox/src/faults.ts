@@ -8,6 +8,9 @@ export type FaultKind =
   | 'html-502'
   | 'reset'
   | 'malformed-json'
+  | 'commit-then-reset'
+  | 'commit-then-silent'
+  | 'slow-commit'
 
 export const FAULT_KINDS: readonly FaultKind[] = [
   'latency',
@@ -16,6 +19,16 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   'html-502',
   'reset',
   'malformed-json',
+  'commit-then-reset',
+  'commit-then-silent',
+  'slow-commit',
+]
+
+/** The kinds that let the provider handle the request (and commit a charge) before failing. */
+export const AFTER_COMMIT_KINDS: readonly FaultKind[] = [
+  'commit-then-reset',
+  'commit-then-silent',
+  'slow-commit',
 ]
 
 /**
@@ -30,7 +43,7 @@ export interface FaultRule {
   kind: FaultKind
   /** Share of matching requests that get the fault, 0..1; default 1. Drawn from the seed. */
   rate?: number
-  /** latency: the delay in ms; default 1000. */
+  /** latency: the delay in ms; slow-commit: how long a charge stays `ready` and the answer is delayed. Default 1000. */
   ms?: number
   /** rate-limit: the Retry-After header in seconds; default 1. */
   retryAfter?: number

@@ -4,6 +4,8 @@ import { formatErrors } from '@billingkey/contract'
 import { cardFields, type IamportPg, iamportPg, luhnValid } from './catalog'
 import { DEMO_IAMPORT_CREDENTIALS } from './credentials'
 import { type Emulator, type Exchange, field, type Reply } from './emulator'
+import { createIamportPayments, type IamportWebhook, listParam } from './iamport-payments'
+import type { Ledger } from './ledger'
 import { deriveRandom, digits, hex } from './random'
 import type { SeededIamportKey } from './seed'
 import { DAY, kstYearMonth, unixSeconds } from './time'
@@ -35,6 +37,8 @@ export function createIamport(options: {
   seed: number
   now: () => number
   data: readonly SeededIamportKey[]
+  ledger: Ledger
+  notify: (url: string, webhook: IamportWebhook) => void
 }): Emulator {
   const { seed, now } = options
   // Entries, not keys: a seeded key's fields are made on its first lookup (see SeededIamportKey).
@@ -60,7 +64,19 @@ export function createIamport(options: {
   const notFound = (uids: readonly string[]) =>
     failure(404, `요청하신 customer_uid(${uids.join(', ')})로 등록된 정보를 찾을 수 없습니다.`, 1)
 
+  const payments = createIamportPayments({
+    seed,
+    now,
+    ledger: options.ledger,
+    keyOf: (uid) => keys.get(uid)?.key,
+    channelOf: chargingChannel,
+    envelope,
+    failure,
+    notify: options.notify,
+  })
+
   const handlers: Record<string, (exchange: Exchange) => Reply> = {
+    ...payments.handlers,
     getToken({ body }) {
       if (
         field(body, 'imp_key') !== DEMO_IAMPORT_CREDENTIALS.apiKey ||
@@ -168,12 +184,15 @@ export function createIamport(options: {
     // An unknown uid has an empty history (observed: 200, code 0), not a 404.
     listPayments({ params, query }) {
       const page = Number(query.get('page') ?? 1)
-      const payments: IamportSchemas['PagedPaymentAnnotation'] = paginate(
-        paymentsOf(params.customer_uid as string),
+      const paged: IamportSchemas['PagedPaymentAnnotation'] = paginate(
+        [
+          ...payments.paymentsOf(params.customer_uid as string),
+          ...paymentsOf(params.customer_uid as string),
+        ],
         page,
         PAGE_SIZE,
       )
-      return envelope(payments)
+      return envelope(paged)
     },
 
     listSchedules({ params, query }) {
@@ -186,9 +205,12 @@ export function createIamport(options: {
         )
       }
       const status = query.get('schedule-status')
-      const schedules = schedulesOf(params.customer_uid as string).filter(
+      const uid = params.customer_uid as string
+      const schedules = [...payments.schedulesOf(uid), ...schedulesOf(uid)].filter(
         (s) =>
-          from <= s.schedule_at && s.schedule_at < to && (!status || s.schedule_status === status),
+          from <= (s.schedule_at ?? 0) &&
+          (s.schedule_at ?? 0) < to &&
+          (!status || s.schedule_status === status),
       )
       const page = Number(query.get('page') ?? 1)
       const paged: IamportSchemas['PagedScheduleAnnotation'] = paginate(schedules, page, PAGE_SIZE)
@@ -307,6 +329,7 @@ export function createIamport(options: {
     provider: 'iamport',
     publicOperations: new Set(['getToken']),
     handlers,
+    tick: payments.runDue,
     authorized(headers: IncomingHttpHeaders) {
       const presented = presentedToken(headers)
       return (
@@ -335,9 +358,7 @@ function presentedToken(headers: IncomingHttpHeaders): string | undefined {
  * `customer_uid%5B%5D=` (URLSearchParams decodes keys) and PHP's indexed `customer_uid[0]=`.
  */
 function customerUids(query: URLSearchParams): string[] {
-  const uids: string[] = []
-  for (const [key, value] of query) if (/^customer_uid\[\d*\]$/.test(key)) uids.push(value)
-  return uids
+  return listParam(query, 'customer_uid')
 }
 
 /** iamport's paging: 1-based, `previous`/`next` are 0 when there is no such page. */

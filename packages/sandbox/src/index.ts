@@ -8,12 +8,15 @@ export {
 } from './credentials'
 export type { ProviderName } from './emulator'
 export { FAULT_KINDS, type FaultKind, type FaultRule } from './faults'
+export { IAMPORT_TEST_AMOUNTS, type IamportWebhook } from './iamport-payments'
+export type { Cancellation, Decline, LedgerAudit, LedgerEntry, LedgerStatus } from './ledger'
 export {
   createSandbox,
   type InProcessSandbox,
   type OperationCounts,
   type ResponseViolation,
   type Sandbox,
+  type SandboxLedger,
   type SandboxOptions,
   type SandboxStats,
   startSandbox,

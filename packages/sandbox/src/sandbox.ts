@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events'
 import {
   createServer,
   type IncomingHttpHeaders,
@@ -10,8 +11,10 @@ import { formatErrors, loadSpec, type Spec } from '@billingkey/contract'
 import { createBootpay } from './bootpay'
 import { DEMO_CREDENTIALS, type DemoCredentials } from './credentials'
 import type { Emulator, ProviderName, Reply } from './emulator'
-import { createFaults, type FaultKind, type FaultRule } from './faults'
+import { AFTER_COMMIT_KINDS, createFaults, type FaultKind, type FaultRule } from './faults'
 import { createIamport } from './iamport'
+import type { IamportWebhook } from './iamport-payments'
+import { createLedger, type LedgerAudit, type LedgerEntry, type LedgerStatus } from './ledger'
 import { createDataSet, DEFAULT_SEED } from './seed'
 
 export interface SandboxOptions {
@@ -22,7 +25,10 @@ export interface SandboxOptions {
   /** Seeds the data set, the ids of issued keys and the fault draws. Default DEFAULT_SEED. */
   seed?: number
   faults?: readonly FaultRule[]
-  /** The sandbox clock (epoch ms): token lifetimes, key expiry and the data set's times. */
+  /**
+   * The sandbox clock (epoch ms): token lifetimes, key expiry, the data set's times, when slow
+   * charges settle and schedules run. `advanceClock` moves it further.
+   */
   now?: () => number
   /** One line per request (method, path, status, operation, fault). Never headers or bodies. */
   log?: (line: string) => void
@@ -49,6 +55,16 @@ export interface SandboxStats {
   faults: Partial<Record<FaultKind, number>>
   /** Requests that matched no operation (answered 404). */
   unmatched: number
+}
+
+/** The sandbox's books, read-only: what every charge really did, for tests to check clients against. */
+export interface SandboxLedger {
+  /** Every charge attempt, oldest first. */
+  entries(): readonly LedgerEntry[]
+  /** A payment's status now, on the sandbox clock (`ready` until a slow commit settles). */
+  statusOf(entry: LedgerEntry): LedgerStatus
+  /** Payments, paid ones, and the order keys paid more than once (must be none). */
+  audit(): LedgerAudit
 }
 
 export interface ResponseViolation {
@@ -89,6 +105,13 @@ export interface InProcessSandbox {
   resetStats(): void
   /** With `validateResponses`: the off-contract responses sent so far (the first 100). */
   readonly violations: readonly ResponseViolation[]
+  /** The payments charged through this sandbox (iamport), read-only. */
+  readonly ledger: SandboxLedger
+  /**
+   * Moves the sandbox clock `ms` forward, runs the schedules that fall due, and resolves once
+   * their webhooks have been delivered (or have failed).
+   */
+  advanceClock(ms: number): Promise<void>
 }
 
 /** A sandbox listening on a port; its `fetch` serves the same state without the socket. */
@@ -101,6 +124,8 @@ export interface Sandbox extends InProcessSandbox {
 }
 
 const PROVIDERS: readonly ProviderName[] = ['iamport', 'bootpay']
+/** Where webhooks may go: this machine only. */
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1'])
 const MAX_BODY_BYTES = 1024 * 1024
 const MAX_VIOLATIONS = 100
 
@@ -183,12 +208,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 /** The emulators, faults and counters of one sandbox, and the handler that serves them. */
 function createState(options: SandboxOptions) {
   const seed = options.seed ?? DEFAULT_SEED
-  const now = options.now ?? Date.now
+  const clock = options.now ?? Date.now
+  let offset = 0
+  const now = () => clock() + offset
   const log = options.log
   const data = createDataSet(seed, now())
   const bootpay = createBootpay({ seed, now, data: data.bootpay })
+  const ledger = createLedger(now)
+  const deliveries = new Set<Promise<void>>()
   const emulators: Record<ProviderName, Emulator> = {
-    iamport: createIamport({ seed, now, data: data.iamport }),
+    iamport: createIamport({ seed, now, data: data.iamport, ledger, notify }),
     bootpay,
   }
   const specs: Record<ProviderName, Spec> = {
@@ -203,6 +232,60 @@ function createState(options: SandboxOptions) {
   let stats = emptyStats()
   const violations: ResponseViolation[] = []
   const closing = new AbortController()
+  // Every pending delay (latency, slow-commit) listens to it: many at once is the design, not a leak.
+  setMaxListeners(0, closing.signal)
+  // What a commit-then-silent request waits on: nothing, until the sandbox closes.
+  const silence = new Promise<never>((_, reject) =>
+    closing.signal.addEventListener('abort', () => reject(closing.signal.reason), { once: true }),
+  )
+  silence.catch(() => {})
+
+  /** POSTs a webhook to a loopback `notice_url`; any other host is refused, never contacted. */
+  function notify(url: string, webhook: IamportWebhook) {
+    let target: URL
+    try {
+      target = new URL(url)
+    } catch {
+      log?.(`webhook not sent: notice_url is not a URL`)
+      return
+    }
+    if (!LOOPBACK.has(target.hostname)) {
+      log?.(`webhook not sent: ${target.hostname} is not a loopback host`)
+      return
+    }
+    const delivery = fetch(target, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(webhook),
+      signal: AbortSignal.any([closing.signal, AbortSignal.timeout(10_000)]),
+    })
+      .then((response) => {
+        log?.(
+          `webhook ${webhook.merchant_uid} → ${target.origin}${target.pathname}: ${response.status}`,
+        )
+        return response.body?.cancel()
+      })
+      .catch((error: Error) => {
+        log?.(
+          `webhook ${webhook.merchant_uid} → ${target.origin}${target.pathname} failed: ${error.message}`,
+        )
+      })
+      .finally(() => deliveries.delete(delivery))
+    deliveries.add(delivery)
+  }
+
+  async function advanceClock(ms: number) {
+    if (!(Number.isFinite(ms) && ms >= 0))
+      throw new RangeError('advanceClock: ms must be 0 or more')
+    offset += ms
+    catchUp()
+    await Promise.all(deliveries)
+  }
+
+  /** Brings every emulator up to the sandbox clock: due schedules run. */
+  function catchUp() {
+    for (const emulator of Object.values(emulators)) emulator.tick?.()
+  }
 
   /** Answers one request; a bug in the sandbox is logged and answered like a server error. */
   async function handle(request: Incoming): Promise<Outcome> {
@@ -265,8 +348,9 @@ function createState(options: SandboxOptions) {
       count(stats.faults, 'latency')
       await sleep(decision.latencyMs, undefined, { signal: closing.signal })
     }
+    catchUp()
     const fault = decision.fault
-    if (fault) {
+    if (fault && !AFTER_COMMIT_KINDS.includes(fault.kind)) {
       count(stats.faults, fault.kind)
       if (fault.kind === 'reset') {
         line('reset', ` ${operationId} fault=reset`)
@@ -277,6 +361,7 @@ function createState(options: SandboxOptions) {
       return reply
     }
 
+    const commitDelayMs = fault?.kind === 'slow-commit' ? (fault.ms ?? 1000) : undefined
     const reply = answer(emulator, spec, {
       operationId,
       params: match.params,
@@ -284,6 +369,7 @@ function createState(options: SandboxOptions) {
       rawQuery,
       headers: request.headers,
       raw: request.body,
+      commitDelayMs,
     })
     if (options.validateResponses) {
       const result = spec.validateResponse(operationId, reply.status, reply.body)
@@ -292,6 +378,18 @@ function createState(options: SandboxOptions) {
         violations.push({ provider, operationId, status: reply.status, errors })
         log?.(`off-contract response to ${method} ${fullPath}: ${errors.split('\n')[0]}`)
       }
+    }
+    // The provider has done its work; the answer is lost, withheld or late.
+    if (fault) {
+      count(stats.faults, fault.kind)
+      line(
+        fault.kind === 'slow-commit' ? reply.status : fault.kind,
+        ` ${operationId} fault=${fault.kind}`,
+      )
+      if (fault.kind === 'commit-then-reset') return RESET
+      if (fault.kind === 'commit-then-silent') return silence
+      await sleep(commitDelayMs ?? 0, undefined, { signal: closing.signal })
+      return reply
     }
     line(reply.status, ` ${operationId}`)
     return reply
@@ -338,6 +436,12 @@ function createState(options: SandboxOptions) {
       stats = emptyStats()
     },
     violations,
+    ledger: {
+      entries: () => ledger.entries(),
+      statusOf: (entry) => ledger.statusOf(entry),
+      audit: () => ledger.audit(),
+    },
+    advanceClock,
   })
   return { at, handle, closing }
 }
@@ -387,9 +491,10 @@ function answer(
     rawQuery: string
     headers: IncomingHttpHeaders
     raw: Buffer | undefined
+    commitDelayMs?: number
   },
 ): Reply {
-  const { operationId, params, pathname, rawQuery, headers, raw } = request
+  const { operationId, params, pathname, rawQuery, headers, raw, commitDelayMs } = request
   if (!emulator.publicOperations.has(operationId) && !emulator.authorized(headers)) {
     return emulator.unauthorized()
   }
@@ -415,7 +520,14 @@ function answer(
   const handler = emulator.handlers[operationId]
   // The specs ship with @billingkey/contract, which may be newer than this package.
   if (!handler) return emulator.failure(501, `${operationId} is not emulated by the sandbox`)
-  return handler({ operationId, params, query: new URLSearchParams(rawQuery), headers, body })
+  return handler({
+    operationId,
+    params,
+    query: new URLSearchParams(rawQuery),
+    headers,
+    body,
+    commitDelayMs,
+  })
 }
 
 function faultReply(emulator: Emulator, fault: FaultRule): Reply {

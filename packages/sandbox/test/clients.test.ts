@@ -262,4 +262,37 @@ describe('the official iamport Node SDK (iamport-rest-client-nodejs) against the
       listPayments: 1,
     })
   })
+  it('charges a key, finds the payment by merchant_uid and cancels it, unchanged', async () => {
+    const sdk = new Iamport({
+      ...context.sandbox.credentials.iamport,
+      baseUrl: context.sandbox.iamport.baseUrl,
+    })
+    const order = { customer_uid: active, merchant_uid: 'sdk_order_1', amount: 1000, name: '월간' }
+    const charged = await Request.Subscribe.again(order).request(sdk)
+    expect(charged.data.response).toMatchObject({ merchant_uid: 'sdk_order_1', status: 'paid' })
+    // The SDK turns a code != 0 into a rejection: the used merchant_uid is refused.
+    const again = await Request.Subscribe.again(order)
+      .request(sdk)
+      .catch((error: { response: { data: unknown } }) => error.response.data)
+    expect(again).toMatchObject({ code: 1, message: '이미 주문이 이루어진 건입니다.' })
+    // ...but a declined charge comes back as a success: its status has to be checked.
+    const declined = await Request.Subscribe.again({
+      ...order,
+      merchant_uid: 'sdk_order_2',
+      amount: 4001,
+    }).request(sdk)
+    expect(declined.data.response.status).toBe('failed')
+    const found = await Request.Payments.getByMerchantUid({
+      merchant_uid: 'sdk_order_1',
+      status: 'paid',
+    }).request(sdk)
+    expect(found.data.response.imp_uid).toBe(charged.data.response.imp_uid)
+    const cancelled = await Request.Payments.cancel({
+      imp_uid: charged.data.response.imp_uid,
+      checksum: 1000,
+      reason: 'test',
+    }).request(sdk)
+    expect(cancelled.data.response.status).toBe('cancelled')
+    expect(context.sandbox.ledger.audit()).toEqual({ payments: 2, paid: 1, doubleCharges: [] })
+  })
 })

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest'
+import { createLatency, createTokenBucket } from '../src/limits'
+import { deriveRandom } from '../src/random'
+
+describe('createTokenBucket', () => {
+  it('lets a second of requests through at once, then one per 1/rate', () => {
+    const bucket = createTokenBucket(50)
+    const t = 1_000_000
+    const answers = Array.from({ length: 51 }, () => bucket.take(t))
+    expect(answers.slice(0, 50).every((wait) => wait === 0)).toBe(true)
+    expect(answers[50]).toBe(1) // Retry-After: 1 s
+    expect(bucket.take(t + 19)).toBeGreaterThan(0) // 0.95 of a token refilled
+    expect(bucket.take(t + 21)).toBe(0) // 1.05
+    expect(bucket.take(t + 22)).toBeGreaterThan(0)
+  })
+
+  it('never banks more than the burst after an idle spell', () => {
+    const bucket = createTokenBucket(10, 2)
+    expect([bucket.take(0), bucket.take(0), bucket.take(0)]).toEqual([0, 0, 1])
+    const later = 3_600_000
+    expect([bucket.take(later), bucket.take(later), bucket.take(later)]).toEqual([0, 0, 1])
+  })
+
+  it('asks for whole seconds, enough for a token to refill', () => {
+    const bucket = createTokenBucket(0.25, 1) // one request per 4 s
+    expect(bucket.take(0)).toBe(0)
+    expect(bucket.take(0)).toBe(4)
+  })
+
+  it.each([0, -1, Number.NaN])('refuses a rate of %s', (rate) => {
+    expect(() => createTokenBucket(rate)).toThrow(RangeError)
+  })
+})
+
+describe('createLatency', () => {
+  it('draws around the median with a right tail near the 95th percentile', () => {
+    const draw = createLatency({ medianMs: 50, p95Ms: 150 }, deriveRandom(1, 'latency'))
+    const samples = Array.from({ length: 20_000 }, draw).sort((a, b) => a - b)
+    const at = (q: number) => samples[Math.floor(q * samples.length)] as number
+    expect(at(0.5)).toBeGreaterThan(45)
+    expect(at(0.5)).toBeLessThan(55)
+    expect(at(0.95)).toBeGreaterThan(135)
+    expect(at(0.95)).toBeLessThan(165)
+    expect(samples[0]).toBeGreaterThanOrEqual(0)
+    expect(new Set(samples).size).toBeGreaterThan(100) // a distribution, not a constant
+  })
+
+  it('is the same sequence for the same seed', () => {
+    const a = createLatency({ medianMs: 50 }, deriveRandom(7, 'latency'))
+    const b = createLatency({ medianMs: 50 }, deriveRandom(7, 'latency'))
+    expect(Array.from({ length: 5 }, a)).toEqual(Array.from({ length: 5 }, b))
+  })
+
+  it('is 0 for a median of 0, and refuses a p95 under the median', () => {
+    expect(createLatency({ medianMs: 0 }, Math.random)()).toBe(0)
+    expect(() => createLatency({ medianMs: 50, p95Ms: 10 }, Math.random)).toThrow(RangeError)
+  })
+})
