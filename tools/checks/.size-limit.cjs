@@ -11,12 +11,12 @@ const kB = (n) => `${n} kB`
 const entries = [
   // Raised from 3.5 with the provider kit (the token, transport and classification wiring each
   // provider wrote by hand lives here once), the charge model and redaction by value.
-  { name: '@billingkey/core', path: '../../packages/core/dist/index.js', limit: kB(5.7) },
+  { name: '@billingkey/core', path: '../../packages/core/dist/index.js', limit: kB(6.1) },
   {
     name: '@billingkey/iamport: createIamportClient',
     path: '../../packages/iamport/dist/index.js',
     import: '{ createIamportClient }',
-    limit: kB(9),
+    limit: kB(9.4),
     goal: kB(5),
   },
   {
@@ -24,14 +24,14 @@ const entries = [
     path: '../../packages/bootpay/dist/index.js',
     import: '{ createBootpayClient }',
     // Raised from 6 with charging, reservations and cancels (measured 7.99 kB, + ~3%).
-    limit: kB(8.25),
+    limit: kB(8.6),
     goal: kB(5),
   },
   {
     name: '@billingkey/portone: createPortoneClient',
     path: '../../packages/portone/dist/index.js',
     import: '{ createPortoneClient }',
-    limit: kB(8),
+    limit: kB(8.5),
     goal: kB(5),
   },
   {
