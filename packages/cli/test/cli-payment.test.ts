@@ -82,13 +82,11 @@ describe('payment iamport <merchant_uid>', () => {
     )
   })
 
-  it('against the embedded sandbox, which does not serve payments yet: a clear message, exit 2', async () => {
+  it('against the embedded sandbox: an order it holds no payment for is exit 1', async () => {
     const { code, stderr } = await cli(['payment', 'iamport', 'order-1'])
-    expect(code).toBe(2)
+    expect(code).toBe(1)
     expect(stderr).toContain('using the embedded sandbox')
-    expect(stderr).toMatch(
-      /does not serve payment lookups \(501 Not Implemented\); the embedded sandbox does not serve payments yet/,
-    )
+    expect(stderr).toContain('iamport holds no payment for merchant_uid=order-1')
   })
 
   it('never prints the secret, even with --verbose', async () => {

@@ -77,13 +77,10 @@ Examples:
     try {
       found = await client.findPayment(merchantUid, io.signal ? { signal: io.signal } : {})
     } catch (error) {
-      // The embedded sandbox does not serve payments yet, and a proxy may not either.
+      // A proxy or an older sandbox may not serve payment lookups.
       if ((error as { status?: unknown }).status === 501) {
         throw new InputError(
-          `the iamport API at ${client.baseUrl} does not serve payment lookups (501 Not Implemented)` +
-            (config.iamport
-              ? ''
-              : '; the embedded sandbox does not serve payments yet: set IAMPORT_API_KEY and IAMPORT_API_SECRET'),
+          `the iamport API at ${client.baseUrl} does not serve payment lookups (501 Not Implemented)`,
         )
       }
       throw error
