@@ -3,7 +3,9 @@ import {
   assertPathId,
   assertText,
   type CallOptions,
+  type ChargeOptions,
   type ClientOptions,
+  chargeTiming,
   createProviderClient,
   listOf,
   NotFoundError,
@@ -66,14 +68,7 @@ export interface ChargeBillingKeyRequest
   orderName: string
 }
 
-export interface ChargeOptions extends CallOptions {
-  /** The charge request's per-attempt timeout: at least 60 000 (R7). Default 60 000 or the client's longer one. */
-  timeoutMs?: number
-  /** How long an unknown outcome is reconciled by lookups, from the call. Default 180 000. */
-  deadlineMs?: number
-  /** The first wait between lookups of an unsettled order; doubles up to 8×. Default 1 000. */
-  pollIntervalMs?: number
-}
+export type { ChargeOptions }
 
 /** A charge to run at `executeAt`, on a key that may hold at most 10 pending reservations. */
 export interface ReservePaymentRequest extends ChargeBillingKeyRequest {
@@ -281,7 +276,6 @@ function chargeBody(request: ChargeBillingKeyRequest, operation: string): Charge
 const PRECEDENCE = ['paid', 'pending', 'partially_cancelled', 'cancelled', 'failed']
 
 // R7: SDK defaults of 10 s, 30 s or none cut off charges that still go through.
-const MIN_CHARGE_TIMEOUT = 60_000
 // Bootpay's limit of pending reservations per billing key.
 const MAX_RESERVATIONS = 10
 
@@ -398,22 +392,18 @@ export function createBootpayClient(options: BootpayClientOptions): BootpayClien
     async chargeBillingKey(request, chargeOptions = {}) {
       const operation = 'chargeBillingKey'
       const body = chargeBody(request, operation)
-      const {
-        signal,
-        timeoutMs = Math.max(MIN_CHARGE_TIMEOUT, clientTimeout),
-        deadlineMs = 180_000,
-        pollIntervalMs,
-      } = chargeOptions
-      if (!(timeoutMs >= MIN_CHARGE_TIMEOUT))
-        fail('timeoutMs', `must be at least ${MIN_CHARGE_TIMEOUT}`, operation)
-      if (!(deadlineMs >= 0)) fail('deadlineMs', 'must be 0 or more', operation)
+      const { signal, pollIntervalMs } = chargeOptions
+      const { timeoutMs, deadline } = chargeTiming(chargeOptions, clientTimeout, {
+        provider,
+        operation,
+      })
       const { order_id } = body
       return settleCharge({
         provider,
         operation,
         orderId: order_id,
         amount: body.price,
-        deadline: Date.now() + deadlineMs,
+        deadline,
         signal,
         pollIntervalMs,
         async sendCharge(signal) {

@@ -8,9 +8,43 @@ import {
   ServerError,
   ValidationError,
 } from './errors'
+import type { CallOptions } from './model'
 import type { ChargeResult, Payment } from './payment'
 import type { ProviderName } from './providers'
 import { abortError, sleep } from './signal'
+
+/** What every provider's `chargeBillingKey` takes after its request. */
+export interface ChargeOptions extends CallOptions {
+  /** The charge request's per-attempt timeout: at least 60 000 (R7). Default 60 000 or the client's longer one. */
+  timeoutMs?: number
+  /** How long an unknown outcome is reconciled by lookups, from the call. Default 180 000. */
+  deadlineMs?: number
+  /** The first wait between lookups of an unsettled order; doubles up to 8×. Default 1 000. */
+  pollIntervalMs?: number
+}
+
+/** A charge's per-attempt timeout floor (R7): the SDKs' 10 s, 30 s or none lose answers. */
+export const MIN_CHARGE_TIMEOUT_MS = 60_000
+
+/**
+ * A charge's per-attempt timeout and its reconciling deadline, from its options and the client's
+ * own timeout; a ValidationError, before any request, for a timeout under 60 s.
+ */
+export function chargeTiming(
+  { timeoutMs, deadlineMs = 180_000 }: ChargeOptions,
+  clientTimeoutMs: number | undefined,
+  details: { provider: ProviderName; operation: string },
+): { timeoutMs: number; deadline: number } {
+  const attempt = timeoutMs ?? Math.max(MIN_CHARGE_TIMEOUT_MS, clientTimeoutMs ?? 0)
+  if (!(attempt >= MIN_CHARGE_TIMEOUT_MS))
+    throw new ValidationError(`timeoutMs must be at least ${MIN_CHARGE_TIMEOUT_MS}`, {
+      ...details,
+      field: 'timeoutMs',
+    })
+  if (!(deadlineMs >= 0))
+    throw new ValidationError('deadlineMs must be 0 or more', { ...details, field: 'deadlineMs' })
+  return { timeoutMs: attempt, deadline: Date.now() + deadlineMs }
+}
 
 export interface SettleChargeOptions<P extends ProviderName, Raw> {
   provider: P

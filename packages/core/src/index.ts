@@ -7,7 +7,13 @@ export {
   type PathsWith,
   type SuccessBody,
 } from './caller'
-export { type SettleChargeOptions, settleCharge } from './charge'
+export {
+  type ChargeOptions,
+  chargeTiming,
+  MIN_CHARGE_TIMEOUT_MS,
+  type SettleChargeOptions,
+  settleCharge,
+} from './charge'
 export { errorFromResponse, parseRetryAfter, requestIdOf, toBillingKeyError } from './classify'
 export { mapWithConcurrency } from './concurrency'
 export * from './errors'

@@ -5,6 +5,8 @@ import {
   AuthenticationError,
   type BillingKeyError,
   ConnectionError,
+  chargeTiming,
+  MIN_CHARGE_TIMEOUT_MS,
   NotFoundError,
   type Payment,
   type PaymentStatus,
@@ -265,6 +267,29 @@ describe('settleCharge', () => {
           expect(answers.every((a) => !a || a instanceof Error)).toBe(true)
       }),
       { numRuns: 150 },
+    )
+  })
+})
+
+describe('chargeTiming', () => {
+  const details = { provider: 'iamport', operation: 'chargeBillingKey' } as const
+
+  it("takes at least 60 s per attempt, or the client's longer timeout, and a 180 s deadline", () => {
+    const before = Date.now()
+    const { timeoutMs, deadline } = chargeTiming({}, 30_000, details)
+    expect(timeoutMs).toBe(MIN_CHARGE_TIMEOUT_MS)
+    expect(deadline).toBeGreaterThanOrEqual(before + 180_000)
+    expect(chargeTiming({}, 90_000, details).timeoutMs).toBe(90_000)
+    expect(chargeTiming({ timeoutMs: 75_000 }, undefined, details).timeoutMs).toBe(75_000)
+  })
+
+  it.each([
+    [{ timeoutMs: 10_000 }, 'timeoutMs'],
+    [{ timeoutMs: Number.NaN }, 'timeoutMs'],
+    [{ deadlineMs: -1 }, 'deadlineMs'],
+  ])('refuses %o before any request', (options, field) => {
+    expect(() => chargeTiming(options, undefined, details)).toThrow(
+      expect.objectContaining({ name: 'ValidationError', field }),
     )
   })
 })

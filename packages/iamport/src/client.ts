@@ -7,7 +7,9 @@ import {
   assertText,
   type BillingKeyError,
   type CallOptions,
+  type ChargeOptions,
   type ClientOptions,
+  chargeTiming,
   createProviderClient,
   listOf,
   mapWithConcurrency,
@@ -95,14 +97,7 @@ export interface ChargeBillingKeyRequest
   name: string
 }
 
-export interface ChargeOptions extends CallOptions {
-  /** The charge request's per-attempt timeout: at least 60 000 (R7). Default 60 000 or the client's longer one. */
-  timeoutMs?: number
-  /** How long an unknown outcome is reconciled by lookups, from the call. Default 180 000. */
-  deadlineMs?: number
-  /** The first wait between lookups of an unsettled order; doubles up to 8×. Default 1 000. */
-  pollIntervalMs?: number
-}
+export type { ChargeOptions }
 
 export interface FindPaymentOptions extends CallOptions {
   /** Only a payment in this state. */
@@ -321,7 +316,6 @@ const isRefusal = (error: unknown) =>
   )
 
 // R7: SDK defaults of 10 s, 30 s or none cut off charges that still go through.
-const MIN_CHARGE_TIMEOUT = 60_000
 
 const KEY = objectWith('customer_uid')
 const PAYMENT = objectWith('imp_uid', 'merchant_uid', 'status', 'amount', 'currency')
@@ -567,22 +561,18 @@ export function createIamportClient(options: IamportClientOptions): IamportClien
         if (typeof value === 'string')
           assertText(value, { field, maxLength: 10_000, provider, operation })
       }
-      const {
-        signal,
-        timeoutMs = Math.max(MIN_CHARGE_TIMEOUT, clientTimeout),
-        deadlineMs = 180_000,
-        pollIntervalMs,
-      } = chargeOptions
-      if (!(timeoutMs >= MIN_CHARGE_TIMEOUT))
-        fail('timeoutMs', `must be at least ${MIN_CHARGE_TIMEOUT}`, operation)
-      if (!(deadlineMs >= 0)) fail('deadlineMs', 'must be 0 or more', operation)
+      const { signal, pollIntervalMs } = chargeOptions
+      const { timeoutMs, deadline } = chargeTiming(chargeOptions, clientTimeout, {
+        provider,
+        operation,
+      })
       const body = { ...optional, customer_uid, merchant_uid, amount, name } as ChargeRequest
       return settleCharge({
         provider,
         operation,
         orderId: merchant_uid,
         amount,
-        deadline: Date.now() + deadlineMs,
+        deadline,
         signal,
         pollIntervalMs,
         async sendCharge(signal) {

@@ -7,6 +7,7 @@ import {
   type ClientOptions,
   createProviderClient,
   listOf,
+  MIN_CHARGE_TIMEOUT_MS,
   NotFoundError,
   objectWith,
   type PayloadIsBody,
@@ -152,7 +153,6 @@ export interface PortoneClient {
 
 const provider = 'portone'
 // PortOne keeps an idempotency key 3 hours and reads a charge for up to a minute.
-const CHARGE_TIMEOUT_MS = 60_000
 const CHARGE = /\/payments\/[^/]+\/(billing-key|schedule)$/
 
 const fail = (field: string, rule: string, operation: string): never => {
@@ -343,7 +343,7 @@ export function createPortoneClient(options: PortoneClientOptions): PortoneClien
                   headers,
                   signal,
                   // PortOne may take a minute to answer a charge.
-                  timeoutMs: Math.max(options.timeoutMs ?? 0, CHARGE_TIMEOUT_MS),
+                  timeoutMs: Math.max(options.timeoutMs ?? 0, MIN_CHARGE_TIMEOUT_MS),
                   expect: objectWith('payment'),
                 },
               )
