@@ -1,4 +1,3 @@
-import { inspect } from 'node:util'
 import { afterAll, describe, expect, it } from 'vitest'
 import {
   assertIdentifier,
@@ -13,6 +12,7 @@ import {
   toBillingKeyError,
   withSecretsOf,
 } from '../src'
+import { renderings as renderingsOf } from './faults'
 import { captureLogger, json, mockFetch, never, reset, stalled, truncated } from './helpers'
 
 /**
@@ -122,20 +122,7 @@ let renderings = 0
 const leaks: string[] = []
 
 /** Everything a person or a log pipeline could see of these values, each error's causes too. */
-function exposures(values: unknown[]): string[] {
-  return values.flatMap((value) => {
-    const seen = [
-      String(value),
-      JSON.stringify(value) ?? '',
-      inspect(value, { depth: Number.POSITIVE_INFINITY, showHidden: true }),
-    ]
-    for (let error = value, depth = 0; error instanceof Error && depth < 10; depth++) {
-      seen.push(error.message, error.stack ?? '', String(error), JSON.stringify(error) ?? '')
-      error = error.cause
-    }
-    return seen
-  })
-}
+const exposures = (values: unknown[]): string[] => values.flatMap(renderingsOf)
 
 function scan(scenario: string, texts: string[]) {
   renderings += texts.length

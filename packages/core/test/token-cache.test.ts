@@ -1,4 +1,3 @@
-import { inspect } from 'node:util'
 import { describe, expect, it, vi } from 'vitest'
 import {
   AuthenticationError,
@@ -10,6 +9,7 @@ import {
   TimeoutError,
   TokenCache,
 } from '../src'
+import { renderings } from './faults'
 import { json, mockFetch, never, rejection } from './helpers'
 
 const MINUTE = 60_000
@@ -373,20 +373,7 @@ describe('TokenCache after a failure with a Retry-After', () => {
         ? json({ code: -1, message: 'slow down' }, 429, { 'retry-after': '0.05' })
         : json({ code: 0, response: {} }),
     )
-    const tokenCall = createTransport({ provider: 'iamport', fetch, isIdempotent: () => true })
-    const cache = new TokenCache({
-      fetchToken: async (signal) => {
-        const response = await tokenCall('https://api.iamport.kr/users/getToken', {
-          method: 'POST',
-          signal,
-        })
-        throw new RateLimitError('iamport getToken failed: HTTP 429', {
-          provider: 'iamport',
-          status: response.status,
-          retryAfterMs: 50,
-        })
-      },
-    })
+    const cache = rateLimitedTokens(fetch)
     const lookup = createTransport({
       provider: 'iamport',
       fetch,
@@ -408,21 +395,7 @@ describe('TokenCache after a failure with a Retry-After', () => {
         ? json({ code: -1, message: 'slow down' }, 429, { 'retry-after': '0.05' })
         : never(),
     )
-    const tokenCall = createTransport({ provider: 'iamport', fetch, isIdempotent: () => true })
-    const cache = new TokenCache({
-      now: time.now,
-      fetchToken: async (signal) => {
-        const response = await tokenCall('https://api.iamport.kr/users/getToken', {
-          method: 'POST',
-          signal,
-        })
-        throw new RateLimitError('iamport getToken failed: HTTP 429', {
-          provider: 'iamport',
-          status: response.status,
-          retryAfterMs: 50,
-        })
-      },
-    })
+    const cache = rateLimitedTokens(fetch, time.now)
     const lookup = createTransport({
       provider: 'iamport',
       fetch,
@@ -444,16 +417,21 @@ describe('TokenCache after a failure with a Retry-After', () => {
   })
 })
 
-/** Everything a person or a log pipeline could see of an error. */
-function renderings(error: unknown): string[] {
-  const e = error as Error
-  return [
-    e.message,
-    e.stack ?? '',
-    String(e),
-    JSON.stringify(e),
-    inspect(e, { depth: Number.POSITIVE_INFINITY, showHidden: true }),
-    inspect(e.cause, { depth: Number.POSITIVE_INFINITY }),
-    JSON.stringify(e.cause) ?? '',
-  ]
+/** A token cache whose token call (with its own retries) always ends in a 429, Retry-After 50 ms. */
+function rateLimitedTokens(fetch: ReturnType<typeof mockFetch>, now?: () => number) {
+  const tokenCall = createTransport({ provider: 'iamport', fetch, isIdempotent: () => true })
+  return new TokenCache({
+    now,
+    fetchToken: async (signal) => {
+      const response = await tokenCall('https://api.iamport.kr/users/getToken', {
+        method: 'POST',
+        signal,
+      })
+      throw new RateLimitError('iamport getToken failed: HTTP 429', {
+        provider: 'iamport',
+        status: response.status,
+        retryAfterMs: 50,
+      })
+    },
+  })
 }
