@@ -1,0 +1,79 @@
+import {
+  AuthenticationError,
+  createIamportClient,
+  type IamportClient,
+  type IamportClientOptions,
+  RateLimitError,
+} from '@billingkey/iamport'
+import { type FaultRule, IAMPORT_TEST_AMOUNTS, sampleRefs } from '@billingkey/sandbox'
+import type { ChaosDriver } from '../engine'
+
+const charge = 'chargeBillingKey'
+
+/** `@billingkey/iamport`'s `chargeBillingKey`, keyed by `customer_uid`. */
+export const iamport: ChaosDriver<IamportClient, string> = {
+  name: 'iamport',
+  faults: [
+    // Before sending: nothing reaches the provider.
+    { provider: 'iamport', operationId: charge, kind: 'reset', rate: 0.05 },
+    { provider: 'iamport', operationId: charge, kind: 'rate-limit', retryAfter: 0, rate: 0.05 },
+    { provider: 'iamport', operationId: charge, kind: 'server-error', status: 503, rate: 0.05 },
+    // After the commit: the answer is lost, withheld, or late.
+    { provider: 'iamport', operationId: charge, kind: 'commit-then-reset', rate: 0.08 },
+    { provider: 'iamport', operationId: charge, kind: 'commit-then-silent', rate: 0.05 },
+    { provider: 'iamport', operationId: charge, kind: 'slow-commit', ms: 40, rate: 0.08 },
+    // Slower than the caller waits: the truth is not known by the deadline.
+    { provider: 'iamport', operationId: charge, kind: 'slow-commit', ms: 1_000, rate: 0.02 },
+    // The lookups that settle an unknown outcome fail too.
+    { provider: 'iamport', operationId: 'findPayment', kind: 'server-error', rate: 0.04 },
+    { provider: 'iamport', operationId: 'findPaymentByStatus', kind: 'reset', rate: 0.03 },
+    {
+      provider: 'iamport',
+      operationId: 'findPaymentByStatus',
+      kind: 'rate-limit',
+      retryAfter: 0,
+      rate: 0.03,
+    },
+  ] satisfies FaultRule[],
+  // iamport's tokens live 30 minutes.
+  tokenLifetimeMs: 30 * 60_000,
+  // A 401 (the token expired) or a 429 is answered before iamport processes anything.
+  refusals: [401, 429],
+  connect(sandbox, fetch) {
+    const options: IamportClientOptions & { retry: object } = {
+      ...sandbox.credentials.iamport,
+      baseUrl: sandbox.iamport.baseUrl,
+      fetch,
+      // Lookups retry fast (a transport option outside the public type); the charge is never
+      // retried by the transport (a POST).
+      retry: { baseDelayMs: 1, maxDelayMs: 4 },
+    }
+    return createIamportClient(options)
+  },
+  keys: (seed) => ({
+    active: sampleRefs({ seed, counts: { iamport: { active: 20 } } }).map(
+      (s) => (s.ref as { customerUid: string }).customerUid,
+    ),
+    unknown: (index) => `chaos_nobody_${index}`,
+    declining: Object.keys(IAMPORT_TEST_AMOUNTS).map(Number),
+  }),
+  charge: (client, customerUid, { orderId, amount, name }, options) =>
+    client.chargeBillingKey(customerUid, { merchantUid: orderId, amount, name }, options),
+  find: (client, merchantUid) => client.findPayment(merchantUid),
+  told(body) {
+    const payment = (body as { response?: { merchant_uid?: unknown; status?: unknown } } | null)
+      ?.response
+    if (typeof payment?.merchant_uid !== 'string' || typeof payment.status !== 'string') return
+    return {
+      orderId: payment.merchant_uid,
+      status: payment.status,
+      settled: payment.status !== 'ready',
+    }
+  },
+  async chargeRequest(request) {
+    if (request.method !== 'POST' || !request.url.endsWith('/subscribe/payments/again')) return
+    const { merchant_uid } = (await request.json()) as { merchant_uid: string }
+    return { orderId: merchant_uid, idempotencyKey: null }
+  },
+  notProcessed: (error) => error instanceof RateLimitError || error instanceof AuthenticationError,
+}

@@ -1,0 +1,11 @@
+export { drivers, iamport } from './drivers'
+export {
+  type ChaosDriver,
+  type ChaosFigures,
+  type ChaosKeys,
+  type ChaosOptions,
+  type ChaosOrder,
+  formatFigures,
+  runChaos,
+  type ToldStatus,
+} from './engine'
