@@ -1,0 +1,66 @@
+// The engine's checks can fail: clients that break the money rule, each caught.
+import type { ChargeResult } from '@billingkey/core'
+import { describe, expect, it } from 'vitest'
+import { type ChaosDriver, iamport, runChaos } from '../src/index'
+
+const base = iamport as ChaosDriver
+const small = { seed: 17, charges: 300, workers: 16 }
+
+describe('runChaos', () => {
+  it('counts an unknown outcome reported as declined as a disagreement', async () => {
+    const guessing: ChaosDriver = {
+      ...base,
+      async charge(...args) {
+        const result = await base.charge(...args)
+        if (result.outcome !== 'unknown') return result
+        const declined: ChargeResult = {
+          outcome: 'declined',
+          orderId: result.orderId,
+          code: null,
+          reason: null,
+          payment: null,
+          error: null,
+        }
+        return declined
+      },
+    }
+    const figures = await runChaos(guessing, small)
+    expect(figures.unknown.total).toBe(0)
+    expect(figures.disagreements).toContainEqual(
+      expect.stringMatching(/reported declined, but the ledger has it paid/),
+    )
+  })
+
+  it('counts a charge re-sent after a lost answer without an idempotency key', async () => {
+    const resending: ChaosDriver = {
+      ...base,
+      async charge(client, key, order, options) {
+        const result = await base.charge(client, key, order, options)
+        if (result.outcome !== 'unknown') return result
+        return base.charge(client, key, order, { ...options, signal: AbortSignal.timeout(200) })
+      },
+    }
+    const figures = await runChaos(resending, small)
+    expect(figures.disagreements).toContainEqual(
+      expect.stringMatching(/charge re-sent without an idempotency key after (no answer|5\d\d)/),
+    )
+  })
+
+  it('counts a re-send under an idempotency key as a retried charge, not a disagreement', async () => {
+    const keyed: ChaosDriver = {
+      ...base,
+      async chargeRequest(request) {
+        const charge = await base.chargeRequest(request)
+        return charge && { ...charge, idempotencyKey: charge.orderId }
+      },
+      async charge(client, key, order, options) {
+        const result = await base.charge(client, key, order, options)
+        if (result.outcome !== 'unknown') return result
+        return base.charge(client, key, order, { ...options, signal: AbortSignal.timeout(200) })
+      },
+    }
+    const figures = await runChaos(keyed, small)
+    expect(figures.retriedCharges).toBeGreaterThan(0)
+    expect(figures.disagreements.filter((d) => d.includes('re-sent'))).toEqual([])
+  })
+})
