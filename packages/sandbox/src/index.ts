@@ -23,8 +23,10 @@ export {
 } from './sandbox'
 export {
   DATA_SET_SIZE,
+  type DataSetCounts,
   DEFAULT_SAMPLE_COUNTS,
   DEFAULT_SEED,
+  dataSetCounts,
   type RefCategory,
   type SampleCounts,
   type SampleRef,

@@ -296,6 +296,40 @@ export function sampleRefs(options: { seed?: number; counts?: SampleCounts } = {
   return shuffle(deriveRandom(seed, 'samples'), refs)
 }
 
+/** Every key of a data set by category: the most `sampleRefs` gives of each (unknown ids are unlimited). */
+export interface DataSetCounts {
+  iamport: { active: number; deleted: number }
+  bootpay: {
+    active: number
+    expiring: number
+    expired: number
+    deleted: number
+    notBilling: number
+  }
+}
+
+/**
+ * How many refs of each category the data set of `seed` holds: `sampleRefs({ counts:
+ * dataSetCounts(seed) })` gives every one of them, so a caller that wants the whole data set never
+ * hard-codes counts that drift when the data set changes.
+ */
+export function dataSetCounts(seed: number = DEFAULT_SEED): DataSetCounts {
+  const data = createDataSet(seed, 0)
+  const deleted = data.iamport.filter((k) => k.deleted).length
+  const bootpay = (category: BootpayCategory) =>
+    data.bootpay.keys.filter((k) => k.category === category).length
+  return {
+    iamport: { active: data.iamport.length - deleted, deleted },
+    bootpay: {
+      active: bootpay('active'),
+      expiring: bootpay('expiring'),
+      expired: bootpay('expired'),
+      deleted: bootpay('deleted'),
+      notBilling: data.bootpay.paymentReceipts.length,
+    },
+  }
+}
+
 function unknownIds(
   count: number,
   random: Random,

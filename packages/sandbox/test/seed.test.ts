@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { DATA_SET_SIZE, DEFAULT_SEED, type SampleRef, sampleRefs } from '../src/index'
+import {
+  DATA_SET_SIZE,
+  DEFAULT_SEED,
+  dataSetCounts,
+  type SampleRef,
+  sampleRefs,
+} from '../src/index'
 import { createDataSet } from '../src/seed'
 import { basicAuth, call, DAY, iamportToken, START, useSandbox } from './helpers'
 
@@ -93,6 +99,28 @@ describe('sampleRefs', () => {
       'iamport deleted',
       'iamport unknown',
     ])
+  })
+
+  it('gives every key of the data set for dataSetCounts(seed), and not one more', () => {
+    for (const seed of [DEFAULT_SEED, 17]) {
+      const counts = dataSetCounts(seed)
+      const { iamport, bootpay } = counts
+      expect(iamport.active + iamport.deleted).toBe(DATA_SET_SIZE.iamport)
+      expect(bootpay.active + bootpay.expiring + bootpay.expired + bootpay.deleted).toBe(
+        DATA_SET_SIZE.bootpay,
+      )
+      expect(bootpay.notBilling).toBeGreaterThan(0)
+      const refs = sampleRefs({ seed, counts })
+      expect(new Set(refs.map((r) => JSON.stringify(r.ref))).size).toBe(
+        DATA_SET_SIZE.iamport + DATA_SET_SIZE.bootpay + bootpay.notBilling,
+      )
+      expect(() =>
+        sampleRefs({ seed, counts: { iamport: { active: iamport.active + 1 } } }),
+      ).toThrow(RangeError)
+      expect(() =>
+        sampleRefs({ seed, counts: { bootpay: { notBilling: bootpay.notBilling + 1 } } }),
+      ).toThrow(RangeError)
+    }
   })
 
   it('refuses more refs of a category than the data set holds', () => {

@@ -4,6 +4,7 @@ import { cpus, loadavg, release, totalmem, type } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { bulk } from './comparisons/bulk'
 import { bundleSize } from './comparisons/bundle'
+import { charges } from './comparisons/charges'
 import { code } from './comparisons/code'
 import { imports } from './comparisons/imports'
 import { load } from './comparisons/load'
@@ -21,6 +22,7 @@ const comparisons: Record<string, () => Promise<Section>> = {
   bundle: bundleSize,
   imports,
   load,
+  charges,
   code,
 }
 

@@ -1,20 +1,28 @@
 import { createBootpayAdapter, createBootpayClient } from '@billingkey/bootpay'
 import { createBillingKeys } from '@billingkey/client'
 import { createIamportAdapter, createIamportClient } from '@billingkey/iamport'
-import { DEMO_CREDENTIALS, type SampleCounts, sampleRefs } from '@billingkey/sandbox'
+import { DEMO_CREDENTIALS, dataSetCounts, type SampleCounts, sampleRefs } from '@billingkey/sandbox'
 import { compare } from '../harness'
 import { num, type Section, spread, table } from '../report'
 import { settings } from '../settings'
 import { startServer } from '../spawn'
 import { scale, summarize } from '../stats'
 
+/** Refs per run: half iamport, half Bootpay. */
+const REFS = 10_000
+const DATA_SET = dataSetCounts()
+const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0)
+/** Refs of the data set per provider: iamport keys; Bootpay keys and receipts of ordinary payments. */
+const KNOWN = { iamport: sum(DATA_SET.iamport), bootpay: sum(DATA_SET.bootpay) }
+
 /**
  * Every key of the sandbox's data set (seed default), active or not, plus unknown ids to make
- * 10,000 refs, shuffled: what an audit of a stored key file meets.
+ * 10,000 refs, shuffled: what an audit of a stored key file meets. Counted from the data set, so
+ * it follows the data set when that changes.
  */
 export const BULK_COUNTS: SampleCounts = {
-  iamport: { active: 2224, deleted: 276, unknown: 2500 },
-  bootpay: { active: 1911, expired: 294, deleted: 295, notBilling: 125, unknown: 2375 },
+  iamport: { ...DATA_SET.iamport, unknown: REFS / 2 - KNOWN.iamport },
+  bootpay: { ...DATA_SET.bootpay, unknown: REFS / 2 - KNOWN.bootpay },
 }
 
 const ROUNDS = settings.BILLINGKEY_BENCH_BULK_ROUNDS
@@ -73,9 +81,9 @@ export async function bulk(): Promise<Section> {
   const loop = seconds('loop')
   const sent = (name: string) => summarize(requests[name] ?? []).median
   return {
-    title: '3. Bulk lookup: 10,000 refs through the facade',
+    title: `3. Bulk lookup: ${num(REFS, 0)} refs through the facade`,
     body: [
-      `${num(refs.length, 0)} refs, shuffled: every key of the sandbox’s data set (iamport ${num(2500, 0)}: active and deleted; Bootpay ${num(2625, 0)}: active, expired, deleted and receipts of ordinary payments) plus unknown ids, half iamport and half Bootpay. \`keys.lookupMany(refs)\` with its defaults (8 requests in flight; iamport uids batched into multi lookups up to the URL limit; Bootpay one request per ref) against the naive loop \`for (const ref of refs) await keys.lookup(ref)\`. Requests are counted by the sandbox, token requests included.`,
+      `${num(refs.length, 0)} refs, shuffled: every key of the sandbox’s data set (iamport ${num(KNOWN.iamport, 0)}: active and deleted; Bootpay ${num(KNOWN.bootpay, 0)}: active, expiring, expired, deleted and receipts of ordinary payments) plus unknown ids, half iamport and half Bootpay. \`keys.lookupMany(refs)\` with its defaults (8 requests in flight; iamport uids batched into multi lookups up to the URL limit; Bootpay one request per ref) against the naive loop \`for (const ref of refs) await keys.lookup(ref)\`. Requests are counted by the sandbox, token requests included.`,
       table(
         ['', 'wall time s (p25–p75 · min–max)', 'requests sent', 'refs per request'],
         [
