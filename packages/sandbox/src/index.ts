@@ -1,4 +1,10 @@
 export { formatBanner } from './banner'
+export type { BootpayFeedback } from './bootpay'
+export {
+  BOOTPAY_RESERVATION_STATUS,
+  BOOTPAY_SANDBOX_CODES,
+  BOOTPAY_TEST_AMOUNTS,
+} from './bootpay-payments'
 export {
   DEMO_BOOTPAY_BASIC_CREDENTIALS,
   DEMO_BOOTPAY_CREDENTIALS,
