@@ -38,6 +38,19 @@ export const BOOTPAY_SANDBOX_CODES = {
   reserveDone: 'SANDBOX_RESERVE_NOT_CANCELLABLE',
 } as const
 
+/**
+ * What a reservation posts to its `feedback_url` when it runs: the payment's receipt, as
+ * `GET /v2/receipt/{receipt_id}` answers it.
+ */
+export interface BootpayFeedback {
+  receipt_id: string
+  order_id: string
+  price: number
+  /** 1 paid, -2 declined. */
+  status: number
+  [field: string]: unknown
+}
+
 /** At most this many reservations wait on one key (spec: reservePayment). */
 const MAX_RESERVATIONS = 10
 
@@ -108,7 +121,7 @@ export function createBootpayPayments(options: {
   ledger: Ledger
   keyOf: (billingKey: string) => BootpayKey | undefined
   /** Posts a reservation's receipt to its loopback feedback_url. */
-  notify: (url: string, receipt: Receipt, orderId: string) => void
+  notify: (url: string, receipt: BootpayFeedback, orderId: string) => void
 }) {
   const { now, ledger, keyOf, notify } = options
   const random: Random = deriveRandom(options.seed, 'bootpay:payments')

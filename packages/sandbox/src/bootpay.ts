@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import type { IncomingHttpHeaders } from 'node:http'
 import { formatErrors } from '@billingkey/contract'
-import { createBootpayPayments } from './bootpay-payments'
+import { type BootpayFeedback, createBootpayPayments } from './bootpay-payments'
 import { BANKS, bootpayPgName, issuerOf, luhnValid, maskCardNumber } from './catalog'
 import { DEMO_BOOTPAY_BASIC_CREDENTIALS, DEMO_BOOTPAY_CREDENTIALS } from './credentials'
 import { type Emulator, type Exchange, field, type Reply } from './emulator'
@@ -10,9 +10,6 @@ import { deriveRandom, hex } from './random'
 import type { BootpayKey, DataSet } from './seed'
 import { BANK_KEY_EXPIRY, HOUR, kstIso, kstYearMonth, MINUTE, SECOND } from './time'
 import type { BootpaySchemas } from './wire'
-
-/** What a reservation posts to its `feedback_url` when it runs: the payment's receipt. */
-export type BootpayFeedback = BootpaySchemas['Receipt']
 
 /** A bank-account key between its request (status 41) and its publication. */
 interface PendingBankKey {

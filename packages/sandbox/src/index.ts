@@ -1,9 +1,9 @@
 export { formatBanner } from './banner'
-export type { BootpayFeedback } from './bootpay'
 export {
   BOOTPAY_RESERVATION_STATUS,
   BOOTPAY_SANDBOX_CODES,
   BOOTPAY_TEST_AMOUNTS,
+  type BootpayFeedback,
 } from './bootpay-payments'
 export {
   DEMO_BOOTPAY_BASIC_CREDENTIALS,
