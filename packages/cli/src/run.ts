@@ -13,8 +13,8 @@ import { printable } from './text'
 const COMMANDS: readonly Command[] = [audit, lookup, payment, sandbox, validate]
 
 const HELP = `billingkey ${version}: look up and audit stored billing keys (빌링키) at iamport (PortOne V1),
-Bootpay and PortOne V2, look an iamport order's payment up, run a local sandbox of iamport and
-Bootpay, and check captured responses against their specs.
+Bootpay and PortOne V2, look an order's payment up at iamport or Bootpay, run a local sandbox of
+iamport and Bootpay, and check captured responses against their specs.
 
 Usage: billingkey <command> [options]
 
@@ -42,6 +42,7 @@ Examples:
   billingkey audit keys.jsonl --format json --out report.json
   billingkey lookup iamport customer_1234
   billingkey payment iamport order_20260301_0001
+  billingkey payment bootpay order_20260301_0001
   billingkey sandbox --port 4010
 `
 

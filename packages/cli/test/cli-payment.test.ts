@@ -1,8 +1,10 @@
+import { createBootpayClient } from '@billingkey/bootpay'
+import { type Sandbox, sampleRefs, startSandbox } from '@billingkey/sandbox'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startFakeProvider } from './fake-provider'
-import { cli } from './helpers'
+import { cli, sandboxEnv } from './helpers'
 
-// The sandbox answers payment lookups 501 for now: a fake iamport answers with the spec's shapes.
+// iamport: a fake provider answers with the spec's shapes; Bootpay: a running sandbox holds them.
 const SECRET = 'imp-secret-do-not-leak'
 let fake: Awaited<ReturnType<typeof startFakeProvider>>
 let env: Record<string, string>
@@ -59,8 +61,11 @@ describe('payment iamport <merchant_uid>', () => {
   })
 
   it.each([
-    [['payment'], 'which provider? iamport'],
-    [['payment', 'bootpay', 'order-1'], 'unknown provider "bootpay" (payment supports iamport)'],
+    [['payment'], 'which provider? iamport or bootpay'],
+    [
+      ['payment', 'portone', 'order-1'],
+      'unknown provider "portone" (payment supports iamport and bootpay)',
+    ],
     [['payment', 'iamport'], 'give the merchant_uid of the order'],
     [['payment', 'iamport', 'a', 'b'], 'give one merchant_uid'],
     [['payment', 'iamport', '..'], 'merchantUid must not contain "." or ".." segments'],
@@ -93,5 +98,107 @@ describe('payment iamport <merchant_uid>', () => {
     const { stdout, stderr } = await cli(['payment', 'iamport', 'order-1', '--verbose'], { env })
     expect(stderr).toContain('[debug]')
     expect(`${stdout}${stderr}`).not.toContain(SECRET)
+  })
+})
+
+describe('payment bootpay <order_id>', () => {
+  // A running sandbox holds the payments: charged here, looked up by the CLI over BOOTPAY_* env.
+  let sandbox: Sandbox
+  let bootpayEnv: Record<string, string>
+  let receiptId: string
+  beforeAll(async () => {
+    sandbox = await startSandbox()
+    const all = sandboxEnv(sandbox)
+    bootpayEnv = Object.fromEntries(
+      Object.entries(all).filter(([name]) => name.startsWith('BOOTPAY_')),
+    )
+    const client = createBootpayClient({
+      ...sandbox.credentials.bootpay,
+      baseUrl: sandbox.bootpay.baseUrl,
+    })
+    const [billingKey] = sampleRefs({ counts: { bootpay: { active: 8 } } }).flatMap((r) =>
+      'billingKey' in r.ref ? [r.ref.billingKey] : [],
+    )
+    const charge = (orderId: string, price: number) =>
+      client.chargeBillingKey({
+        billingKey: billingKey as string,
+        orderId,
+        price,
+        orderName: 'cli',
+      })
+    const paid = await charge('bp-order-1', 1000)
+    if (paid.outcome !== 'paid') throw new Error(`setup: ${paid.outcome}`)
+    receiptId = paid.payment.paymentId as string
+    await client.cancelPayment({ receiptId, cancelId: 'bp-order-1-c1', price: 300, reason: 'r' })
+    await charge('bp-declined-1', 4001)
+  })
+  afterAll(() => sandbox?.close())
+
+  it('prints a partly cancelled payment as a table, exit 0', async () => {
+    const { code, stdout, stderr } = await cli(['payment', 'bootpay', 'bp-order-1'], {
+      env: bootpayEnv,
+    })
+    expect(stderr).toBe('')
+    expect(code).toBe(0)
+    expect(stdout).toContain('bootpay order_id=bp-order-1: partially_cancelled\n')
+    expect(stdout).toMatch(/^ {2}amount {8}1000 KRW$/m)
+    expect(stdout).toMatch(/^ {2}cancelled {5}300 KRW$/m)
+    expect(stdout).toMatch(/^ {2}paid {10}\d{4}-\d\d-\d\dT/m)
+    expect(stdout).toContain(`  receipt_id    ${receiptId}\n`)
+  })
+
+  it('--format json: a declined payment, exit 0', async () => {
+    const { code, stdout } = await cli(['payment', 'bootpay', 'bp-declined-1', '-f', 'json'], {
+      env: bootpayEnv,
+    })
+    expect(code).toBe(0)
+    const payment = JSON.parse(stdout)
+    expect(payment).toMatchObject({
+      provider: 'bootpay',
+      orderId: 'bp-declined-1',
+      status: 'failed',
+      amount: 4001,
+      paidAt: null,
+    })
+    expect(payment).not.toHaveProperty('raw')
+  })
+
+  it('exit 1 when Bootpay holds no payment for the order, here and in the embedded sandbox', async () => {
+    const { code, stdout, stderr } = await cli(['payment', 'bootpay', 'bp-missing', '-f', 'json'], {
+      env: bootpayEnv,
+    })
+    expect(code).toBe(1)
+    expect(stdout).toBe('null\n')
+    expect(stderr).toBe('billingkey payment: Bootpay holds no payment for order_id=bp-missing\n')
+    const embedded = await cli(['payment', 'bootpay', 'bp-order-1'])
+    expect(embedded.code).toBe(1)
+    expect(embedded.stderr).toContain('using the embedded sandbox')
+  })
+
+  it.each([
+    [['payment', 'bootpay'], 'give the order_id of the order'],
+    [['payment', 'bootpay', 'a', 'b'], 'give one order_id'],
+    [['payment', 'bootpay', '..'], 'orderId must not contain "." or ".." segments'],
+  ])('exit 2 before any request on bad input: %j', async (args, message) => {
+    sandbox.resetStats()
+    const { code, stderr } = await cli(args, { env: bootpayEnv })
+    expect(code).toBe(2)
+    expect(stderr).toContain(message)
+    expect(sandbox.stats().requests).toBe(0)
+  })
+
+  it('--help shows both providers and their order keys', async () => {
+    const { code, stdout } = await cli(['payment', '--help'])
+    expect(code).toBe(0)
+    expect(stdout).toContain('billingkey payment iamport <merchant_uid> | bootpay <order_id>')
+    expect(stdout).toContain('billingkey payment bootpay order_20260301_0001 --format json')
+  })
+
+  it('with other credentials but no Bootpay ones, says what to set (exit 2)', async () => {
+    const { code, stderr } = await cli(['payment', 'bootpay', 'bp-order-1'], {
+      env: { IAMPORT_API_KEY: 'k', IAMPORT_API_SECRET: 's' },
+    })
+    expect(code).toBe(2)
+    expect(stderr).toContain('bootpay is not configured: set BOOTPAY_APPLICATION_ID')
   })
 })

@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto'
 import type { IncomingHttpHeaders } from 'node:http'
 import { formatErrors } from '@billingkey/contract'
+import { type BootpayFeedback, createBootpayPayments } from './bootpay-payments'
 import { BANKS, bootpayPgName, issuerOf, luhnValid, maskCardNumber } from './catalog'
 import { DEMO_BOOTPAY_BASIC_CREDENTIALS, DEMO_BOOTPAY_CREDENTIALS } from './credentials'
 import { type Emulator, type Exchange, field, type Reply } from './emulator'
+import type { Ledger } from './ledger'
 import { deriveRandom, hex } from './random'
 import type { BootpayKey, DataSet } from './seed'
 import { BANK_KEY_EXPIRY, HOUR, kstIso, kstYearMonth, MINUTE, SECOND } from './time'
@@ -64,6 +66,9 @@ export function createBootpay(options: {
   seed: number
   now: () => number
   data: DataSet['bootpay']
+  ledger: Ledger
+  /** Posts a reservation's receipt to its feedback_url. */
+  notify: (url: string, feedback: BootpayFeedback, orderId: string) => void
 }): BootpayEmulator {
   const { now } = options
   // Entries, not keys: a seeded key's fields are made on its first lookup (see SeededBootpayKey).
@@ -83,6 +88,14 @@ export function createBootpay(options: {
     while (byReceipt.has(id) || byKey.has(id) || pending.has(id) || paymentReceipts.has(id))
     return id
   }
+
+  const payments = createBootpayPayments({
+    seed: options.seed,
+    now,
+    ledger: options.ledger,
+    keyOf: (billingKey) => byKey.get(billingKey)?.key,
+    notify: options.notify,
+  })
 
   const tokens = new Map<string, number>()
   let current: { value: string; issuedAt: number } | undefined
@@ -123,6 +136,7 @@ export function createBootpay(options: {
   })
 
   const handlers: Record<string, (exchange: Exchange) => Reply> = {
+    ...payments.handlers,
     getAccessToken({ body }) {
       if (
         field(body, 'application_id') !== DEMO_BOOTPAY_CREDENTIALS.applicationId ||
@@ -303,6 +317,7 @@ export function createBootpay(options: {
     provider: 'bootpay',
     publicOperations: new Set(['getAccessToken']),
     handlers,
+    tick: payments.runDue,
     consent(receiptId) {
       const request = pending.get(receiptId)
       if (request) request.consented = true

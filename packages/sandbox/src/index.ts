@@ -1,5 +1,11 @@
 export { formatBanner } from './banner'
 export {
+  BOOTPAY_RESERVATION_STATUS,
+  BOOTPAY_SANDBOX_CODES,
+  BOOTPAY_TEST_AMOUNTS,
+  type BootpayFeedback,
+} from './bootpay-payments'
+export {
   DEMO_BOOTPAY_BASIC_CREDENTIALS,
   DEMO_BOOTPAY_CREDENTIALS,
   DEMO_CREDENTIALS,

@@ -213,9 +213,9 @@ function createState(options: SandboxOptions) {
   const now = () => clock() + offset
   const log = options.log
   const data = createDataSet(seed, now())
-  const bootpay = createBootpay({ seed, now, data: data.bootpay })
   const ledger = createLedger(now)
   const deliveries = new Set<Promise<void>>()
+  const bootpay = createBootpay({ seed, now, data: data.bootpay, ledger, notify: post })
   const emulators: Record<ProviderName, Emulator> = {
     iamport: createIamport({ seed, now, data: data.iamport, ledger, notify }),
     bootpay,
@@ -242,11 +242,16 @@ function createState(options: SandboxOptions) {
 
   /** POSTs a webhook to a loopback `notice_url`; any other host is refused, never contacted. */
   function notify(url: string, webhook: IamportWebhook) {
+    post(url, webhook, webhook.merchant_uid)
+  }
+
+  /** POSTs JSON to a loopback URL (a webhook, a Bootpay feedback); any other host is never contacted. */
+  function post(url: string, payload: unknown, orderId: string) {
     let target: URL
     try {
       target = new URL(url)
     } catch {
-      log?.(`webhook not sent: notice_url is not a URL`)
+      log?.(`webhook not sent: ${orderId}'s URL is not a URL`)
       return
     }
     if (!LOOPBACK.has(target.hostname)) {
@@ -256,19 +261,15 @@ function createState(options: SandboxOptions) {
     const delivery = fetch(target, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(webhook),
+      body: JSON.stringify(payload),
       signal: AbortSignal.any([closing.signal, AbortSignal.timeout(10_000)]),
     })
       .then((response) => {
-        log?.(
-          `webhook ${webhook.merchant_uid} → ${target.origin}${target.pathname}: ${response.status}`,
-        )
+        log?.(`webhook ${orderId} → ${target.origin}${target.pathname}: ${response.status}`)
         return response.body?.cancel()
       })
       .catch((error: Error) => {
-        log?.(
-          `webhook ${webhook.merchant_uid} → ${target.origin}${target.pathname} failed: ${error.message}`,
-        )
+        log?.(`webhook ${orderId} → ${target.origin}${target.pathname} failed: ${error.message}`)
       })
       .finally(() => deliveries.delete(delivery))
     deliveries.add(delivery)

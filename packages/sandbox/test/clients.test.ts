@@ -296,3 +296,101 @@ describe('the official iamport Node SDK (iamport-rest-client-nodejs) against the
     expect(context.sandbox.ledger.audit()).toEqual({ payments: 2, paid: 1, doubleCharges: [] })
   })
 })
+
+describe('the official Bootpay Node SDK (@bootpay/backend-js) against the sandbox', () => {
+  // The SDK has no base URL option: `mode` picks a host from its public API_ENTRYPOINTS table, so
+  // the test points `production` at the sandbox (as tools/bench does); nothing else is touched.
+  const { Bootpay } = createRequire(import.meta.url)('@bootpay/backend-js')
+  async function sdk() {
+    Bootpay.API_ENTRYPOINTS.production = `${context.sandbox.bootpay.baseUrl}/v2`
+    Bootpay.setConfiguration({
+      application_id: context.sandbox.credentials.bootpay.applicationId,
+      private_key: context.sandbox.credentials.bootpay.privateKey,
+    })
+    await Bootpay.getAccessToken()
+    return Bootpay
+  }
+  /** What the SDK rejects with: Bootpay's error body itself. */
+  const failure = (promise: Promise<unknown>) =>
+    promise.then(
+      () => {
+        throw new Error('expected a rejection')
+      },
+      (body: { error_code: string }) => body,
+    )
+
+  it('charges a key, looks the receipt up and cancels it in part and in full, unchanged', async () => {
+    const bootpaySdk = await sdk()
+    const billingKey = billingKeys('active')[0] as string
+    const order = { billing_key: billingKey, order_name: '월간', price: 1000, order_id: 'sdk_1' }
+    const receipt = await bootpaySdk.requestSubscribeCardPayment(order)
+    expect(receipt).toMatchObject({ order_id: 'sdk_1', price: 1000, status: 1, sandbox: true })
+    // A repeated order_id and a declined amount come back as rejections with an error_code.
+    expect(await failure(bootpaySdk.requestSubscribeCardPayment(order))).toMatchObject({
+      error_code: 'SANDBOX_DUPLICATE_ORDER_ID',
+    })
+    expect(
+      await failure(
+        bootpaySdk.requestSubscribePayment({ ...order, order_id: 'sdk_2', price: 4001 }),
+      ),
+    ).toMatchObject({ error_code: 'SANDBOX_CARD_INSUFFICIENT_FUNDS' })
+    expect(await bootpaySdk.receiptPayment(receipt.receipt_id)).toMatchObject({
+      receipt_id: receipt.receipt_id,
+      status: 1,
+    })
+    const part = await bootpaySdk.cancelPayment({
+      receipt_id: receipt.receipt_id,
+      cancel_id: 'sdk_1_cancel_1',
+      cancel_price: 400,
+      cancel_username: '관리자',
+      cancel_message: '부분 환불',
+    })
+    expect(part).toMatchObject({ status: 20, cancelled_price: 400 })
+    const full = await bootpaySdk.cancelPayment({
+      receipt_id: receipt.receipt_id,
+      cancel_id: 'sdk_1_cancel_2',
+      cancel_message: '전액 환불',
+    })
+    expect(full).toMatchObject({ status: 20, cancelled_price: 1000 })
+    expect(
+      await failure(
+        bootpaySdk.cancelPayment({ receipt_id: receipt.receipt_id, cancel_id: 'sdk_1_cancel_3' }),
+      ),
+    ).toMatchObject({ error_code: 'RC_ALREADY_CANCELLED' })
+    expect(context.sandbox.ledger.audit()).toEqual({ payments: 2, paid: 1, doubleCharges: [] })
+  })
+
+  it('reserves charges, looks them up, cancels one and runs the other on the sandbox clock, unchanged', async () => {
+    const bootpaySdk = await sdk()
+    const billingKey = billingKeys('active')[0] as string
+    const reserve = (order_id: string) =>
+      bootpaySdk.subscribePaymentReserve({
+        billing_key: billingKey,
+        order_name: '정기',
+        price: 2000,
+        order_id,
+        reserve_execute_at: new Date(context.clock.now + 10 * MINUTE),
+      })
+    const kept = await reserve('sdk_reserve_1')
+    const dropped = await reserve('sdk_reserve_2')
+    expect(kept.reserve_id).toMatch(/^[0-9a-f]{24}$/)
+    expect(await bootpaySdk.subscribePaymentReserveLookup(kept.reserve_id)).toMatchObject({
+      reserve_id: kept.reserve_id,
+      order_id: 'sdk_reserve_1',
+      status: 1,
+    })
+    expect(await bootpaySdk.cancelSubscribeReserve(dropped.reserve_id)).toEqual({
+      reserve_id: dropped.reserve_id,
+      success: true,
+    })
+    await context.sandbox.advanceClock(10 * MINUTE)
+    const run = await bootpaySdk.subscribePaymentReserveLookup(kept.reserve_id)
+    expect(run.receipt_id).toMatch(/^[0-9a-f]{24}$/)
+    expect(await bootpaySdk.receiptPayment(run.receipt_id)).toMatchObject({
+      order_id: 'sdk_reserve_1',
+      price: 2000,
+      status: 1,
+    })
+    expect(context.sandbox.ledger.audit()).toEqual({ payments: 1, paid: 1, doubleCharges: [] })
+  })
+})

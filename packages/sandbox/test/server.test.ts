@@ -25,15 +25,7 @@ const [active] = sampleRefs({ counts: { iamport: { active: 1 } } }).map((s) =>
  */
 const NOT_YET_EMULATED: Record<'iamport' | 'bootpay', string[]> = {
   iamport: [],
-  bootpay: [
-    'chargeBillingKey',
-    'reservePayment',
-    'getReservation',
-    'cancelReservation',
-    'getReceipt',
-    'findReceiptsByOrderId',
-    'cancelPayment',
-  ],
+  bootpay: [],
 }
 
 describe('routing', () => {
@@ -85,7 +77,7 @@ describe('routing', () => {
     else expect(answer).toBeInstanceOf(TypeError)
   })
 
-  it('emulates every operation of both specs, but the charge operations not emulated yet', () => {
+  it('emulates every operation of both specs', () => {
     const options = { seed: DEFAULT_SEED, now: Date.now }
     const emulators = {
       iamport: createIamport({
@@ -94,7 +86,12 @@ describe('routing', () => {
         ledger: createLedger(Date.now),
         notify: () => {},
       }),
-      bootpay: createBootpay({ ...options, data: { keys: [], paymentReceipts: [] } }),
+      bootpay: createBootpay({
+        ...options,
+        data: { keys: [], paymentReceipts: [] },
+        ledger: createLedger(Date.now),
+        notify: () => {},
+      }),
     }
     for (const provider of ['iamport', 'bootpay'] as const) {
       const operations = loadSpec(provider).operations.map((o) => o.operationId)

@@ -1,3 +1,5 @@
+import type { BootpayClient } from '@billingkey/bootpay'
+import type { IamportClient } from '@billingkey/iamport'
 import { choice, parse } from '../args'
 import type { Command } from '../command'
 import { notConfigured, stderrLogger } from '../connect'
@@ -5,7 +7,22 @@ import { ENV_HELP, envConfig } from '../env'
 import { EXIT, InputError, UsageError } from '../errors'
 import { colorEnabled, painter, printable } from '../text'
 
-const usage = 'billingkey payment iamport <merchant_uid> [--format table|json] [--verbose]'
+const usage =
+  'billingkey payment iamport <merchant_uid> | bootpay <order_id> [--format table|json] [--verbose]'
+
+/** What differs between the providers: the names of the order key and of the provider's id. */
+const PROVIDERS = {
+  iamport: { name: 'iamport', orderKey: 'merchant_uid', paymentId: 'imp_uid' },
+  bootpay: { name: 'Bootpay', orderKey: 'order_id', paymentId: 'receipt_id' },
+} as const
+type Provider = keyof typeof PROVIDERS
+/** What both clients answer for an order: the shared Payment, or null. */
+type Finder = Pick<IamportClient | BootpayClient, 'baseUrl'> & {
+  findPayment(
+    orderId: string,
+    options: { signal?: AbortSignal },
+  ): ReturnType<IamportClient['findPayment'] | BootpayClient['findPayment']>
+}
 
 export const payment: Command = {
   name: 'payment',
@@ -13,28 +30,29 @@ export const payment: Command = {
   usage,
   help: `Usage: ${usage}
 
-Looks the payment of an order up at iamport by its merchant_uid and prints what iamport holds:
-its status (paid, failed, pending, cancelled, partially_cancelled), the amount, when it was paid,
-failed or cancelled, the failure reason, and iamport's imp_uid. After a charge whose outcome was
-unknown (a timeout, a lost answer), this says whether it went through: never charge again under a
-new merchant_uid before it does.
+Looks the payment of an order up by the order key you charged it under (iamport merchant_uid,
+Bootpay order_id) and prints what the provider holds: its status (paid, failed, pending,
+cancelled, partially_cancelled), the amount, when it was paid, failed or cancelled, the failure
+reason, and the provider's own id (iamport imp_uid, Bootpay receipt_id). After a charge whose
+outcome was unknown (a timeout, a lost answer), this says whether it went through: never charge
+again under a new order key before it does.
 
 Options:
-  -f, --format <format>  table (default) or json (the payment without iamport's raw payload)
+  -f, --format <format>  table (default) or json (the payment without the provider's raw payload)
       --verbose          log every request and response to stderr, secrets redacted
   -h, --help             show this help
 
 Exit codes:
-  0  iamport holds a payment for the order
-  1  iamport holds no payment for the order
-  2  usage error, a merchant_uid iamport would refuse, bad credentials settings, or a failure
+  0  the provider holds a payment for the order
+  1  the provider holds no payment for the order
+  2  usage error, an order key the provider would refuse, bad credentials settings, or a failure
      of the run itself (the API refused the credentials, or does not serve payment lookups)
 
 ${ENV_HELP}
 
 Examples:
   billingkey payment iamport order_20260301_0001
-  billingkey payment iamport order_20260301_0001 --format json
+  billingkey payment bootpay order_20260301_0001 --format json
 `,
 
   async run(args, io) {
@@ -43,26 +61,26 @@ Examples:
       verbose: { type: 'boolean' },
     })
     const format = choice(values.format, '--format', ['table', 'json'] as const) ?? 'table'
-    const [provider, merchantUid, ...extra] = positionals
-    if (provider !== 'iamport') {
+    const [provider, orderId, ...extra] = positionals
+    if (provider !== 'iamport' && provider !== 'bootpay') {
       throw new UsageError(
         provider === undefined
-          ? 'which provider? iamport'
-          : `unknown provider "${printable(provider)}" (payment supports iamport)`,
+          ? 'which provider? iamport or bootpay'
+          : `unknown provider "${printable(provider)}" (payment supports iamport and bootpay)`,
       )
     }
-    if (merchantUid === undefined) throw new UsageError('give the merchant_uid of the order')
-    if (extra.length > 0) throw new UsageError('give one merchant_uid')
+    const { name, orderKey, paymentId } = PROVIDERS[provider]
+    if (orderId === undefined) throw new UsageError(`give the ${orderKey} of the order`)
+    if (extra.length > 0) throw new UsageError(`give one ${orderKey}`)
 
     const config = envConfig(io.env)
     const configured = config.iamport || config.bootpay || config.portone
-    if (configured && !config.iamport) throw new InputError(notConfigured('iamport'))
-    const { createIamportClient } = await import('@billingkey/iamport')
+    if (configured && !config[provider]) throw new InputError(notConfigured(provider))
     const logging = values.verbose
       ? { logger: stderrLogger(io.stderr), logLevel: 'debug' as const }
       : {}
     let close = async () => {}
-    let options = config.iamport
+    let options: object | undefined = config[provider]
     if (!options) {
       const { DEMO_CREDENTIALS, startSandbox } = await import('@billingkey/sandbox')
       const server = await startSandbox({ host: '127.0.0.1', port: 0 })
@@ -70,17 +88,17 @@ Examples:
       io.stderr.write(
         `billingkey: no provider credentials in the environment; using the embedded sandbox at ${server.url} (demo data)\n`,
       )
-      options = { ...DEMO_CREDENTIALS.iamport, baseUrl: server.iamport.baseUrl }
+      options = { ...DEMO_CREDENTIALS[provider], baseUrl: server[provider].baseUrl }
     }
-    const client = createIamportClient({ ...options, ...logging })
-    let found: Awaited<ReturnType<typeof client.findPayment>>
+    const client = await clientOf(provider, { ...options, ...logging })
+    let found: Awaited<ReturnType<Finder['findPayment']>>
     try {
-      found = await client.findPayment(merchantUid, io.signal ? { signal: io.signal } : {})
+      found = await client.findPayment(orderId, io.signal ? { signal: io.signal } : {})
     } catch (error) {
       // A proxy or an older sandbox may not serve payment lookups.
       if ((error as { status?: unknown }).status === 501) {
         throw new InputError(
-          `the iamport API at ${client.baseUrl} does not serve payment lookups (501 Not Implemented)`,
+          `the ${name} API at ${client.baseUrl} does not serve payment lookups (501 Not Implemented)`,
         )
       }
       throw error
@@ -89,7 +107,7 @@ Examples:
     }
 
     if (!found) {
-      const message = `iamport holds no payment for merchant_uid=${printable(merchantUid)}`
+      const message = `${name} holds no payment for ${orderKey}=${printable(orderId)}`
       if (format === 'json') io.stdout.write(`${JSON.stringify(null)}\n`)
       io.stderr.write(`billingkey payment: ${message}\n`)
       return EXIT.attention
@@ -111,13 +129,23 @@ Examples:
       ['failed', date(found.failedAt)],
       ['cancelled at', date(found.cancelledAt)],
       ['failure', failure],
-      ['imp_uid', found.paymentId ?? '-'],
+      [paymentId, found.paymentId ?? '-'],
     ]
     const colour = found.status === 'paid' ? 'green' : found.status === 'failed' ? 'red' : 'bold'
     io.stdout.write(
-      `${paint('bold', `iamport merchant_uid=${printable(found.orderId)}`)}: ${paint(colour, found.status)}\n` +
+      `${paint('bold', `${provider} ${orderKey}=${printable(found.orderId)}`)}: ${paint(colour, found.status)}\n` +
         lines.map(([label, value]) => `  ${label.padEnd(14)}${printable(value)}\n`).join(''),
     )
     return EXIT.ok
   },
+}
+
+/** The provider's client; only that provider's package is loaded. */
+async function clientOf(provider: Provider, options: object): Promise<Finder> {
+  if (provider === 'iamport') {
+    const { createIamportClient } = await import('@billingkey/iamport')
+    return createIamportClient(options as Parameters<typeof createIamportClient>[0])
+  }
+  const { createBootpayClient } = await import('@billingkey/bootpay')
+  return createBootpayClient(options as Parameters<typeof createBootpayClient>[0])
 }
