@@ -89,7 +89,7 @@ export function createPortoneKeys(
   const v1 = iamport
     .filter((_, i) => i % 10 === 0)
     .slice(0, PORTONE_V1_KEYS)
-    .map((entry) => v1Key(seed, entry, anchor))
+    .map((entry) => v1Key(entry, anchor))
   const keys: SeededPortoneKey[] = []
   for (let i = 0, a = 0, b = 0; a < v2.length || b < v1.length; i++) {
     const next = (i % 3 === 2 && b < v1.length) || a >= v2.length ? v1[b++] : v2[a++]
@@ -169,7 +169,7 @@ function lazyV2Key(
 }
 
 /** An iamport key as V2 reports it: its `customer_uid` is the billing key, its PG a channel. */
-function v1Key(seed: number, entry: SeededIamportKey, anchor: number): SeededPortoneKey {
+function v1Key(entry: SeededIamportKey, anchor: number): SeededPortoneKey {
   let made: PortoneKeyFields | undefined
   const fields = () => {
     if (made) return made
