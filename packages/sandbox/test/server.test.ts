@@ -120,7 +120,7 @@ describe('statistics', () => {
     })
     expect(context.sandbox.stats()).toEqual({
       requests: 7,
-      operations: { iamport: { getToken: 2, getBillingKey: 4 }, bootpay: { getAccessToken: 1 } },
+      operations: { iamport: { getToken: 2, getBillingKey: 4 }, bootpay: { getAccessToken: 1 }, portone: {} },
       statuses: { '200': 6, '429': 1 },
       faults: { 'rate-limit': 1 },
       unmatched: 0,
