@@ -10,6 +10,7 @@ import { sampleRefs } from '@billingkey/sandbox'
 const counts = {
   iamport: { active: 170, deleted: 8, unknown: 6 },
   bootpay: { active: 140, expiring: 8, expired: 12, deleted: 8, unknown: 6, notBilling: 4 },
+  portone: { active: 14, deleted: 3, unknown: 3 },
 }
 const refs = sampleRefs({ counts }).map(({ ref }) => ref)
 

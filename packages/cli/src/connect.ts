@@ -76,6 +76,13 @@ export async function connect(
         ...logging,
       }),
     ),
+    portone: createPortoneAdapter(
+      createPortoneClient({
+        ...DEMO_CREDENTIALS.portone,
+        baseUrl: server.portone.baseUrl,
+        ...logging,
+      }),
+    ),
   })
   return { keys, close: () => server.close() }
 }
@@ -109,9 +116,7 @@ const NOT_CONFIGURED: Record<Provider, string> = {
   bootpay:
     'bootpay is not configured: set BOOTPAY_APPLICATION_ID and BOOTPAY_PRIVATE_KEY ' +
     '(or BOOTPAY_CLIENT_KEY and BOOTPAY_SECRET_KEY)',
-  // The embedded sandbox serves iamport and Bootpay only: a sandbox run says this too.
-  portone:
-    'portone is not configured: set PORTONE_API_SECRET (the embedded sandbox does not serve PortOne V2 yet)',
+  portone: 'portone is not configured: set PORTONE_API_SECRET',
 }
 
 export function stderrLogger(stderr: Output) {

@@ -25,7 +25,7 @@ export const ENV_HELP = `Environment:
   PORTONE_BASE_URL
   NO_COLOR                                     set to anything: no colours
   With no credentials set at all, commands run against an embedded sandbox with demo data
-  (iamport and Bootpay; it does not serve PortOne V2 yet).`
+  (iamport, Bootpay and PortOne V2).`
 
 /**
  * Reads provider credentials. Each provider needs both variables of a pair: one without the

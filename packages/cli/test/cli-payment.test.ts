@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startFakeProvider } from './fake-provider'
 import { cli, sandboxEnv } from './helpers'
 
-// iamport: a fake provider answers with the spec's shapes; Bootpay: a running sandbox holds them.
+// iamport: a fake answers with the spec's shapes (and records what was sent). Bootpay and PortOne:
+// a running sandbox holds the payments, charged through its API.
 const SECRET = 'imp-secret-do-not-leak'
 let fake: Awaited<ReturnType<typeof startFakeProvider>>
 let env: Record<string, string>
@@ -61,11 +62,12 @@ describe('payment iamport <merchant_uid>', () => {
   })
 
   it.each([
-    [['payment'], 'which provider? iamport or bootpay'],
+    [['payment'], 'which provider? iamport, bootpay or portone'],
     [
-      ['payment', 'portone', 'order-1'],
-      'unknown provider "portone" (payment supports iamport and bootpay)',
+      ['payment', 'stripe', 'order-1'],
+      'unknown provider "stripe" (payment supports iamport, bootpay and portone)',
     ],
+    [['payment', 'portone'], 'give the paymentId of the order'],
     [['payment', 'iamport'], 'give the merchant_uid of the order'],
     [['payment', 'iamport', 'a', 'b'], 'give one merchant_uid'],
     [['payment', 'iamport', '..'], 'merchantUid must not contain "." or ".." segments'],
@@ -187,10 +189,12 @@ describe('payment bootpay <order_id>', () => {
     expect(sandbox.stats().requests).toBe(0)
   })
 
-  it('--help shows both providers and their order keys', async () => {
+  it('--help shows every provider and its order key', async () => {
     const { code, stdout } = await cli(['payment', '--help'])
     expect(code).toBe(0)
-    expect(stdout).toContain('billingkey payment iamport <merchant_uid> | bootpay <order_id>')
+    expect(stdout).toContain(
+      'billingkey payment iamport <merchant_uid> | bootpay <order_id> | portone <paymentId>',
+    )
     expect(stdout).toContain('billingkey payment bootpay order_20260301_0001 --format json')
   })
 
@@ -200,5 +204,78 @@ describe('payment bootpay <order_id>', () => {
     })
     expect(code).toBe(2)
     expect(stderr).toContain('bootpay is not configured: set BOOTPAY_APPLICATION_ID')
+  })
+})
+
+describe('payment portone <paymentId>', () => {
+  let sandbox: Sandbox
+  let portoneEnv: Record<string, string>
+  beforeAll(async () => {
+    sandbox = await startSandbox()
+    portoneEnv = {
+      PORTONE_API_SECRET: sandbox.credentials.portone.apiSecret,
+      PORTONE_BASE_URL: sandbox.portone.baseUrl,
+    }
+    const { items } = await (
+      await fetch(`${sandbox.portone.baseUrl}/billing-keys`, {
+        headers: { authorization: `PortOne ${sandbox.credentials.portone.apiSecret}` },
+      })
+    ).json()
+    const billingKey = items.find((k: { status: string }) => k.status === 'ISSUED').billingKey
+    for (const [paymentId, total] of [
+      ['order-p1', 9900],
+      ['order-d1', 4001],
+    ] as const) {
+      await fetch(`${sandbox.portone.baseUrl}/payments/${paymentId}/billing-key`, {
+        method: 'POST',
+        headers: {
+          authorization: `PortOne ${sandbox.credentials.portone.apiSecret}`,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify({ billingKey, orderName: '월간', amount: { total }, currency: 'KRW' }),
+      })
+    }
+  })
+  afterAll(() => sandbox?.close())
+
+  it('prints a paid payment with its transactionId, exit 0', async () => {
+    const { code, stdout, stderr } = await cli(['payment', 'portone', 'order-p1'], {
+      env: portoneEnv,
+    })
+    expect(stderr).toBe('')
+    expect(code).toBe(0)
+    expect(stdout).toContain('portone paymentId=order-p1: paid\n')
+    expect(stdout).toMatch(/^ {2}amount {8}9900 KRW$/m)
+    expect(stdout).toMatch(/^ {2}transactionId {1}[0-9a-f-]{36}$/m)
+  })
+
+  it('a declined payment is failed with the PG code (json), exit 0', async () => {
+    const { code, stdout } = await cli(['payment', 'portone', 'order-d1', '-f', 'json'], {
+      env: portoneEnv,
+    })
+    expect(code).toBe(0)
+    expect(JSON.parse(stdout)).toMatchObject({
+      provider: 'portone',
+      orderId: 'order-d1',
+      status: 'failed',
+      failure: { code: 'F001' },
+    })
+  })
+
+  it('no payment is exit 1; with no credentials at all the embedded sandbox answers', async () => {
+    const missing = await cli(['payment', 'portone', 'order-none'], { env: portoneEnv })
+    expect(missing.code).toBe(1)
+    expect(missing.stderr).toBe(
+      'billingkey payment: PortOne V2 holds no payment for paymentId=order-none\n',
+    )
+    const embedded = await cli(['payment', 'portone', 'order-p1'])
+    expect(embedded.code).toBe(1)
+    expect(embedded.stderr).toContain('using the embedded sandbox')
+  })
+
+  it('with iamport credentials only, portone is not configured (exit 2)', async () => {
+    const { code, stderr } = await cli(['payment', 'portone', 'order-p1'], { env })
+    expect(code).toBe(2)
+    expect(stderr).toContain('portone is not configured: set PORTONE_API_SECRET')
   })
 })

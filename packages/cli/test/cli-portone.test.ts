@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { sampleRefs } from '@billingkey/sandbox'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startFakeProvider } from './fake-provider'
 import { cli, scratch } from './helpers'
 
-// The sandbox does not serve PortOne V2 yet: a fake server answers with PortOne's own shapes.
+// With credentials, a fake server answers with PortOne's own shapes (and shows what was sent);
+// with none, the embedded sandbox serves its PortOne V2 demo keys.
 const SECRET = 'portone-secret-do-not-leak'
 const deleted = new Set<string>()
 let fake: Awaited<ReturnType<typeof startFakeProvider>>
@@ -15,6 +17,10 @@ beforeAll(async () => {
   env = { PORTONE_API_SECRET: SECRET, PORTONE_BASE_URL: fake.portoneBaseUrl }
 })
 afterAll(() => fake?.close())
+
+const portoneRefs = sampleRefs({ counts: { portone: { active: 1, deleted: 1, unknown: 1 } } })
+const portoneKey = (category: string) =>
+  (portoneRefs.find((r) => r.category === category)?.ref as { billingKey: string }).billingKey
 
 const readJsonl = (path: string) =>
   readFileSync(path, 'utf8')
@@ -38,11 +44,23 @@ describe('lookup portone', () => {
     expect(stdout).not.toContain(SECRET)
   })
 
-  it('with no credentials at all (the sandbox), says PortOne is not served there (exit 2)', async () => {
-    const { code, stderr } = await cli(['lookup', 'portone', 'bk-0001'])
+  it('with no credentials at all, the embedded sandbox serves its PortOne keys', async () => {
+    const active = portoneKey('active')
+    const found = await cli(['lookup', 'portone', active])
+    expect(found.stderr).toContain('using the embedded sandbox')
+    expect(found.code).toBe(0)
+    expect(found.stdout).toContain(`portone billing_key=${active}: active, chargeable\n`)
+    const missing = await cli(['lookup', 'portone', portoneKey('unknown')])
+    expect(missing.code).toBe(1)
+  })
+
+  it('with credentials for another provider only, portone is not configured (exit 2)', async () => {
+    const { code, stderr } = await cli(['lookup', 'portone', 'bk-0001'], {
+      env: { IAMPORT_API_KEY: 'k', IAMPORT_API_SECRET: 's' },
+    })
     expect(code).toBe(2)
     expect(stderr).toContain(
-      'billingkey lookup: portone is not configured: set PORTONE_API_SECRET (the embedded sandbox does not serve PortOne V2 yet)',
+      'billingkey lookup: portone is not configured: set PORTONE_API_SECRET\n',
     )
   })
 
@@ -112,26 +130,25 @@ describe('audit with portone rows', () => {
     )
   })
 
-  it('with no credentials at all, the sandbox audits the others and each portone row says why not', async () => {
+  it('with no credentials at all, the sandbox audits portone rows with the others', async () => {
     const dir = scratch({
-      'keys.csv': 'provider,customer_uid,billing_key\nportone,,bk-a\niamport,nobody-here,\n',
+      'keys.csv': `provider,customer_uid,billing_key\nportone,,${portoneKey('active')}\nportone,,${portoneKey('deleted')}\nportone,,${portoneKey('unknown')}\niamport,nobody-here,\n`,
     })
     const { code, stdout, stderr } = await cli(['audit', 'keys.csv', '--format', 'jsonl'], {
       cwd: dir,
     })
     expect(stderr).toContain('using the embedded sandbox')
     expect(code).toBe(1)
-    const [portone, iamport] = stdout
+    const [active, deleted, unknown, iamport] = stdout
       .trim()
       .split('\n')
       .map((line) => JSON.parse(line))
-    expect(portone).toMatchObject({
-      ref: { provider: 'portone', billingKey: 'bk-a' },
-      status: 'error',
+    expect(active).toMatchObject({
+      ref: { provider: 'portone', billingKey: portoneKey('active') },
+      status: 'active',
     })
-    expect(portone.message).toBe(
-      'portone is not configured: set PORTONE_API_SECRET (the embedded sandbox does not serve PortOne V2 yet)',
-    )
+    expect(deleted).toMatchObject({ ref: { provider: 'portone' }, status: 'deleted' })
+    expect(unknown).toMatchObject({ ref: { provider: 'portone' }, status: 'not_found' })
     expect(iamport).toMatchObject({ ref: { provider: 'iamport' }, status: 'not_found' })
   })
 })

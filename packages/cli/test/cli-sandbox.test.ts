@@ -3,7 +3,7 @@ import { cli, start } from './helpers'
 
 describe('sandbox', () => {
   it.each(['SIGINT', 'SIGTERM'] as const)(
-    'serves both providers in the foreground until %s, then stops cleanly with exit 0',
+    'serves the three providers in the foreground until %s, then stops cleanly with exit 0',
     async (signal) => {
       const sandbox = start(['sandbox', '--port', '0', '--seed', '7'])
       await sandbox.waitFor('stdout', /Press Ctrl-C to stop\.\n/)
@@ -23,13 +23,21 @@ describe('sandbox', () => {
         'IAMPORT_API_KEY',
         'IAMPORT_API_SECRET',
         'IAMPORT_BASE_URL',
+        'PORTONE_API_SECRET',
+        'PORTONE_BASE_URL',
+        'PORTONE_STORE_ID',
       ])
+      expect(stdout).toMatch(/^ {2}portone {2}http:\/\/127\.0\.0\.1:\d+\/portone$/m)
 
       // The printed environment is enough to use it from another process.
       const lookup = await cli(['lookup', 'iamport', 'nobody_here'], { env })
       expect(lookup.stderr).toBe('')
       expect(lookup.code).toBe(1)
       expect(lookup.stdout).toContain('iamport customer_uid=nobody_here: not found')
+      const portone = await cli(['lookup', 'portone', 'billing-key-nobody'], { env })
+      expect(portone.stderr).toBe('')
+      expect(portone.code).toBe(1)
+      expect(portone.stdout).toContain('portone billing_key=billing-key-nobody: not found')
 
       sandbox.child.kill(signal)
       const result = await sandbox.done

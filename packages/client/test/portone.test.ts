@@ -5,7 +5,7 @@ import { describe, expect, test } from 'vitest'
 import { createBillingKeys, NotFoundError, ValidationError } from '../src/index'
 import { recordingFetch } from './recording'
 
-// The sandbox does not serve PortOne V2 yet: a scripted wire answers with the bodies of
+// A scripted wire (the facade with iamport and PortOne at once, no sandbox) answers with the bodies of
 // specs/portone/fixtures (PortOne's own shapes), keyed by the billing key's name:
 // `missing…` → 404 BILLING_KEY_NOT_FOUND, `gone…` → a DELETED key, `boom…` → 500, else ISSUED.
 

@@ -12,21 +12,77 @@ export interface CardIssuer {
   kftc: string
   /** Bootpay's `card_company_code`. */
   bootpay: string
+  /** PortOne V2's issuer id (`Card.issuer`), e.g. `KOOKMIN_CARD`. */
+  portone: string
   name: string
   /** First eight digits of numbers this issuer prints; masked numbers keep them. */
   bins: readonly string[]
 }
 
 export const CARD_ISSUERS: readonly CardIssuer[] = [
-  { kftc: '361', bootpay: '11', name: 'BC카드', bins: ['95404900', '94110023'] },
-  { kftc: '365', bootpay: '03', name: '삼성카드', bins: ['53692300', '45184702'] },
-  { kftc: '366', bootpay: '06', name: '신한카드', bins: ['53611600', '45184201'] },
-  { kftc: '367', bootpay: '04', name: '현대카드', bins: ['51528800', '40402815'] },
-  { kftc: '368', bootpay: '07', name: '롯데카드', bins: ['52174600', '40179700'] },
-  { kftc: '371', bootpay: '12', name: 'NH농협카드', bins: ['54677900', '48219400'] },
-  { kftc: '374', bootpay: '01', name: '하나카드', bins: ['45009300', '53880500'] },
-  { kftc: '381', bootpay: '02', name: 'KB국민카드', bins: ['55704204', '40201700'] },
-  { kftc: '041', bootpay: '15', name: '우리카드', bins: ['53880800', '46161200'] },
+  {
+    kftc: '361',
+    portone: 'BC_CARD',
+    bootpay: '11',
+    name: 'BC카드',
+    bins: ['95404900', '94110023'],
+  },
+  {
+    kftc: '365',
+    portone: 'SAMSUNG_CARD',
+    bootpay: '03',
+    name: '삼성카드',
+    bins: ['53692300', '45184702'],
+  },
+  {
+    kftc: '366',
+    portone: 'SHINHAN_CARD',
+    bootpay: '06',
+    name: '신한카드',
+    bins: ['53611600', '45184201'],
+  },
+  {
+    kftc: '367',
+    portone: 'HYUNDAI_CARD',
+    bootpay: '04',
+    name: '현대카드',
+    bins: ['51528800', '40402815'],
+  },
+  {
+    kftc: '368',
+    portone: 'LOTTE_CARD',
+    bootpay: '07',
+    name: '롯데카드',
+    bins: ['52174600', '40179700'],
+  },
+  {
+    kftc: '371',
+    portone: 'NH_CARD',
+    bootpay: '12',
+    name: 'NH농협카드',
+    bins: ['54677900', '48219400'],
+  },
+  {
+    kftc: '374',
+    portone: 'HANA_CARD',
+    bootpay: '01',
+    name: '하나카드',
+    bins: ['45009300', '53880500'],
+  },
+  {
+    kftc: '381',
+    portone: 'KOOKMIN_CARD',
+    bootpay: '02',
+    name: 'KB국민카드',
+    bins: ['55704204', '40201700'],
+  },
+  {
+    kftc: '041',
+    portone: 'WOORI_CARD',
+    bootpay: '15',
+    name: '우리카드',
+    bins: ['53880800', '46161200'],
+  },
 ]
 
 /** The issuer of a card number: by its BIN when known, else a stable choice by its digits. */

@@ -19,14 +19,22 @@ export const DEMO_BOOTPAY_BASIC_CREDENTIALS = {
   secretKey: 'sandbox_secret_key',
 } as const
 
+/** PortOne V2: `Authorization: PortOne <apiSecret>` on every call; `storeId` is the secret's store. */
+export const DEMO_PORTONE_CREDENTIALS = {
+  apiSecret: 'sandbox_portone_api_secret',
+  storeId: 'store-sandbox-0000-7000-8000-000000000001',
+} as const
+
 export interface DemoCredentials {
   iamport: typeof DEMO_IAMPORT_CREDENTIALS
   bootpay: typeof DEMO_BOOTPAY_CREDENTIALS
   bootpayBasic: typeof DEMO_BOOTPAY_BASIC_CREDENTIALS
+  portone: typeof DEMO_PORTONE_CREDENTIALS
 }
 
 export const DEMO_CREDENTIALS: DemoCredentials = {
   iamport: DEMO_IAMPORT_CREDENTIALS,
   bootpay: DEMO_BOOTPAY_CREDENTIALS,
   bootpayBasic: DEMO_BOOTPAY_BASIC_CREDENTIALS,
+  portone: DEMO_PORTONE_CREDENTIALS,
 }

@@ -1,7 +1,8 @@
 import type { IncomingHttpHeaders } from 'node:http'
-import type { ValidationResult } from '@billingkey/contract'
+import type { ProviderName, ValidationResult } from '@billingkey/contract'
 
-export type ProviderName = 'iamport' | 'bootpay'
+/** The providers the sandbox serves, as `@billingkey/core`'s PROVIDERS names them. */
+export type { ProviderName }
 
 /** A request that matched an operation of the provider's spec. */
 export interface Exchange {

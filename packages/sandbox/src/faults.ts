@@ -108,7 +108,7 @@ function check(
   if (!FAULT_KINDS.includes(rule.kind))
     throw problem(`kind must be one of ${FAULT_KINDS.join(', ')}`)
   if (rule.provider !== undefined && !(rule.provider in operations)) {
-    throw problem('provider must be iamport or bootpay')
+    throw problem(`provider must be one of ${Object.keys(operations).join(', ')}`)
   }
   if (rule.operationId !== undefined) {
     const providers = rule.provider ? [rule.provider] : (Object.keys(operations) as ProviderName[])

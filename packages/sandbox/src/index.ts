@@ -10,12 +10,14 @@ export {
   DEMO_BOOTPAY_CREDENTIALS,
   DEMO_CREDENTIALS,
   DEMO_IAMPORT_CREDENTIALS,
+  DEMO_PORTONE_CREDENTIALS,
   type DemoCredentials,
 } from './credentials'
 export type { ProviderName } from './emulator'
 export { FAULT_KINDS, type FaultKind, type FaultRule } from './faults'
 export { IAMPORT_TEST_AMOUNTS, type IamportWebhook } from './iamport-payments'
 export type { Cancellation, Decline, LedgerAudit, LedgerEntry, LedgerStatus } from './ledger'
+export { PORTONE_TEST_AMOUNTS } from './portone-payments'
 export {
   createSandbox,
   type InProcessSandbox,

@@ -15,6 +15,7 @@ import { AFTER_COMMIT_KINDS, createFaults, type FaultKind, type FaultRule } from
 import { createIamport } from './iamport'
 import type { IamportWebhook } from './iamport-payments'
 import { createLedger, type LedgerAudit, type LedgerEntry, type LedgerStatus } from './ledger'
+import { createPortone } from './portone'
 import { createDataSet, DEFAULT_SEED } from './seed'
 
 export interface SandboxOptions {
@@ -89,12 +90,14 @@ export interface InProcessSandbox {
      */
     consent(receiptId: string): boolean
   }
+  /** PortOne V2: `createPortoneClient({ ...credentials.portone, baseUrl, fetch })`. */
+  readonly portone: { readonly baseUrl: string }
   /** The demo credentials, the only ones the sandbox accepts. */
   readonly credentials: DemoCredentials
   /**
    * A `fetch` answered by the sandbox's request handler in this process, no socket: the same
    * state, faults, stats and checks as over HTTP. A request is routed by its path
-   * (`/iamport/…`, `/bootpay/…`), whatever its origin; a `reset` fault rejects it with a
+   * (`/iamport/…`, `/bootpay/…`, `/portone/…`), whatever its origin; a `reset` fault rejects it with a
    * `TypeError` as a dropped connection does, and its `signal` aborts it.
    */
   readonly fetch: typeof fetch
@@ -105,7 +108,7 @@ export interface InProcessSandbox {
   resetStats(): void
   /** With `validateResponses`: the off-contract responses sent so far (the first 100). */
   readonly violations: readonly ResponseViolation[]
-  /** The payments charged through this sandbox (iamport), read-only. */
+  /** The payments charged through this sandbox (every provider), read-only. */
   readonly ledger: SandboxLedger
   /**
    * Moves the sandbox clock `ms` forward, runs the schedules that fall due, and resolves once
@@ -123,7 +126,7 @@ export interface Sandbox extends InProcessSandbox {
   close(): Promise<void>
 }
 
-const PROVIDERS: readonly ProviderName[] = ['iamport', 'bootpay']
+const PROVIDERS: readonly ProviderName[] = ['iamport', 'bootpay', 'portone']
 /** Where webhooks may go: this machine only. */
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1'])
 const MAX_BODY_BYTES = 1024 * 1024
@@ -219,14 +222,19 @@ function createState(options: SandboxOptions) {
   const emulators: Record<ProviderName, Emulator> = {
     iamport: createIamport({ seed, now, data: data.iamport, ledger, notify }),
     bootpay,
+    portone: createPortone({ seed, now, data: data.portone, ledger }),
   }
   const specs: Record<ProviderName, Spec> = {
     iamport: loadSpec('iamport'),
     bootpay: loadSpec('bootpay'),
+    portone: loadSpec('portone'),
   }
+  const operationsOf = (provider: ProviderName) =>
+    new Set(specs[provider].operations.map((o) => o.operationId))
   const faults = createFaults(seed, {
-    iamport: new Set(specs.iamport.operations.map((o) => o.operationId)),
-    bootpay: new Set(specs.bootpay.operations.map((o) => o.operationId)),
+    iamport: operationsOf('iamport'),
+    bootpay: operationsOf('bootpay'),
+    portone: operationsOf('portone'),
   })
   faults.set(options.faults ?? [])
   let stats = emptyStats()
@@ -324,7 +332,7 @@ function createState(options: SandboxOptions) {
       line(404)
       return {
         status: 404,
-        body: { message: `${fullPath}: the sandbox serves /iamport/… and /bootpay/…` },
+        body: { message: `${fullPath}: the sandbox serves /iamport/…, /bootpay/… and /portone/…` },
       }
     }
     const emulator = emulators[provider]
@@ -429,6 +437,7 @@ function createState(options: SandboxOptions) {
       baseUrl: `${origin}/bootpay`,
       consent: (receiptId) => bootpay.consent(receiptId),
     },
+    portone: { baseUrl: `${origin}/portone` },
     credentials: DEMO_CREDENTIALS,
     fetch: inProcessFetch as typeof fetch,
     setFaults: (rules) => faults.set(rules),
@@ -580,7 +589,7 @@ function parseBody(raw: Buffer, contentType: string | undefined): unknown {
 function emptyStats(): SandboxStats {
   return {
     requests: 0,
-    operations: { iamport: {}, bootpay: {} },
+    operations: { iamport: {}, bootpay: {}, portone: {} },
     statuses: {},
     faults: {},
     unmatched: 0,

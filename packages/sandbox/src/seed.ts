@@ -12,6 +12,13 @@ import {
   type Plan,
   SURNAMES,
 } from './catalog'
+import {
+  createPortoneKeys,
+  PORTONE_V1_KEYS,
+  PORTONE_V2_KEYS,
+  portoneKeyId,
+  type SeededPortoneKey,
+} from './portone-seed'
 import { deriveRandom, digits, hex, int, pick, type Random, shuffle, weighted } from './random'
 import { BANK_KEY_EXPIRY, DAY, kstEndOfDay, unixSeconds } from './time'
 import type { BootpayBillingData, IamportKey } from './wire'
@@ -20,7 +27,12 @@ import type { BootpayBillingData, IamportKey } from './wire'
 export const DEFAULT_SEED = 20240528
 
 /** How many keys the data set holds per provider (besides Bootpay's non-billing receipts). */
-export const DATA_SET_SIZE = { iamport: 2500, bootpay: 2560 } as const
+export const DATA_SET_SIZE = {
+  iamport: 2500,
+  bootpay: 2560,
+  /** V2 keys, and V1 keys (a tenth of the iamport ones, by the same `customer_uid`). */
+  portone: PORTONE_V2_KEYS + PORTONE_V1_KEYS,
+} as const
 
 /**
  * Bootpay card keys that expire within a month of the sandbox clock at start. They are drawn from
@@ -86,6 +98,7 @@ export interface DataSet {
     /** Receipts of ordinary payments: looking one up as a billing key is RC_NOT_SUBSCRIBE. */
     paymentReceipts: string[]
   }
+  portone: SeededPortoneKey[]
 }
 
 /**
@@ -138,7 +151,8 @@ export function createDataSet(seed: number, anchor: number): DataSet {
     const billingKey = unusedId()
     keys.push(lazyBootpayKey(seed, receiptId, billingKey, 'expiring', anchor))
   }
-  return { iamport, bootpay: { keys, paymentReceipts } }
+  const portone = createPortoneKeys(seed, anchor, iamport)
+  return { iamport, bootpay: { keys, paymentReceipts }, portone }
 }
 
 function lazyIamportKey(
@@ -197,12 +211,13 @@ export type SandboxRef =
   | { provider: 'iamport'; customerUid: string }
   | { provider: 'bootpay'; receiptId: string }
   | { provider: 'bootpay'; billingKey: string }
+  | { provider: 'portone'; billingKey: string }
 
 /**
  * What the sandbox answers for a ref: `active` keys are found and chargeable, with an expiry (if
  * any) at least 60 days after the clock at start; `expiring` Bootpay card keys are found and
  * chargeable but expire 3 to 27 days after it; `expired` Bootpay keys are found with an expiry in
- * the past; `deleted` keys are gone (iamport: not found; Bootpay: SUBSCRIBE_BK_EXPIRED); `unknown`
+ * the past; `deleted` keys are gone (iamport: not found; Bootpay: SUBSCRIBE_BK_EXPIRED; PortOne: found as DELETED); `unknown`
  * refs never existed; `notBilling` Bootpay receipts belong to ordinary payments (RC_NOT_SUBSCRIBE).
  * iamport keys carry no expiry, so it has no `expiring` or `expired`.
  */
@@ -223,6 +238,8 @@ export interface SampleCounts {
     unknown?: number
     notBilling?: number
   }
+  /** PortOne V2: active and deleted refs mix V2 keys and keys issued through iamport (V1). */
+  portone?: { active?: number; deleted?: number; unknown?: number }
 }
 
 export const DEFAULT_SAMPLE_COUNTS = {
@@ -238,7 +255,7 @@ export const DEFAULT_SAMPLE_COUNTS = {
  */
 export function sampleRefs(options: { seed?: number; counts?: SampleCounts } = {}): SampleRef[] {
   const seed = options.seed ?? DEFAULT_SEED
-  const counts = options.counts ?? DEFAULT_SAMPLE_COUNTS
+  const counts: SampleCounts = options.counts ?? DEFAULT_SAMPLE_COUNTS
   const data = createDataSet(seed, 0)
   const refs: SampleRef[] = []
   const take = <T>(
@@ -293,6 +310,19 @@ export function sampleRefs(options: { seed?: number; counts?: SampleCounts } = {
     provider: 'bootpay',
     receiptId,
   }))
+  // PortOne: a deleted key is found with status DELETED; an unknown one is BILLING_KEY_NOT_FOUND.
+  const portoneRef = (billingKey: string): SandboxRef => ({ provider: 'portone', billingKey })
+  const portoneOf = (deleted: boolean) =>
+    data.portone.filter((k) => k.deleted === deleted).map((k) => k.billingKey)
+  take('active', portoneOf(false), counts.portone?.active, portoneRef)
+  take('deleted', portoneOf(true), counts.portone?.deleted, portoneRef)
+  const unknownPortone = unknownIds(
+    counts.portone?.unknown ?? 0,
+    deriveRandom(seed, 'portone:unknown'),
+    portoneKeyId,
+    new Set(data.portone.map((k) => k.billingKey)),
+  )
+  take('unknown', unknownPortone, unknownPortone.length, portoneRef)
   return shuffle(deriveRandom(seed, 'samples'), refs)
 }
 

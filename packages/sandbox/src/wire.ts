@@ -2,9 +2,11 @@
 // specs: type-only, so the emulators are checked against the contract and bundle none of it.
 import type { components as BootpayComponents } from '@billingkey/bootpay'
 import type { components as IamportComponents } from '@billingkey/iamport'
+import type { components as PortoneComponents } from '@billingkey/portone'
 
 export type IamportSchemas = IamportComponents['schemas']
 export type BootpaySchemas = BootpayComponents['schemas']
+export type PortoneSchemas = PortoneComponents['schemas']
 
 /** An ordinary or a super billing key, as iamport sends it. */
 export type IamportKey = IamportSchemas['BillingKeyAnnotation']

@@ -43,6 +43,7 @@ describe('createSandbox().fetch', () => {
     expect(stats.operations).toEqual({
       iamport: { getToken: 1, getBillingKey: 2 },
       bootpay: { getAccessToken: 1, getBillingKeyByReceipt: 1 },
+      portone: {},
     })
     expect(stats.statuses).toEqual({ '200': 4, '404': 1 })
     expect(sandbox.violations).toEqual([])

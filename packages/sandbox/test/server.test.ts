@@ -7,6 +7,7 @@ import {
   DEMO_BOOTPAY_BASIC_CREDENTIALS,
   DEMO_BOOTPAY_CREDENTIALS,
   DEMO_IAMPORT_CREDENTIALS,
+  DEMO_PORTONE_CREDENTIALS,
   formatBanner,
   sampleRefs,
   startSandbox,
@@ -117,7 +118,11 @@ describe('statistics', () => {
     })
     expect(context.sandbox.stats()).toEqual({
       requests: 7,
-      operations: { iamport: { getToken: 2, getBillingKey: 4 }, bootpay: { getAccessToken: 1 } },
+      operations: {
+        iamport: { getToken: 2, getBillingKey: 4 },
+        bootpay: { getAccessToken: 1 },
+        portone: {},
+      },
       statuses: { '200': 6, '429': 1 },
       faults: { 'rate-limit': 1 },
       unmatched: 0,
@@ -197,7 +202,9 @@ describe('lifecycle', () => {
     const banner = formatBanner(context.sandbox)
     expect(banner).toContain(context.sandbox.iamport.baseUrl)
     expect(banner).toContain(context.sandbox.bootpay.baseUrl)
+    expect(banner).toContain(context.sandbox.portone.baseUrl)
     for (const value of [
+      ...Object.values(DEMO_PORTONE_CREDENTIALS),
       DEMO_IAMPORT_CREDENTIALS.apiKey,
       DEMO_IAMPORT_CREDENTIALS.apiSecret,
       DEMO_BOOTPAY_CREDENTIALS.applicationId,

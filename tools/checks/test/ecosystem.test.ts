@@ -5,7 +5,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Readable } from 'node:stream'
 import { pathToFileURL } from 'node:url'
-import { DEMO_CREDENTIALS, type Sandbox, sampleRefs, startSandbox } from '@billingkey/sandbox'
+import {
+  DEFAULT_SAMPLE_COUNTS,
+  DEMO_CREDENTIALS,
+  type Sandbox,
+  sampleRefs,
+  startSandbox,
+} from '@billingkey/sandbox'
 import { build } from 'esbuild'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { installProject, pack, runtimePackages } from './packed'
@@ -13,8 +19,8 @@ import { repoRoot, run } from './workspace'
 
 /**
  * The promise of every README, "runs wherever fetch does", as a test: one program
- * (fixtures/ecosystem/program.mjs) that looks keys up on both providers, runs iamport's multi
- * lookup, both /api entries, the facade's lookupMany and audit against the sandbox, installed from
+ * (fixtures/ecosystem/program.mjs) that looks keys up on the three providers, runs iamport's multi
+ * lookup, the /api entries, the facade's lookupMany and audit against the sandbox, installed from
  * the packed tarballs with npm into a fresh project, and run on Node (ESM and CommonJS), Bun, Deno
  * and workerd. Every runtime must print what the same program printed in this process.
  */
@@ -28,9 +34,9 @@ let project: string
 let sandbox: Sandbox
 let input: {
   url: string
-  credentials: { iamport: object; bootpay: object }
+  credentials: { iamport: object; bootpay: object; portone: object }
   refs: unknown[]
-  active: { iamport: string; bootpay: string }
+  active: { iamport: string; bootpay: string; portone: string }
   unknownIamport: string
 }
 let expected: Record<string, unknown>
@@ -62,21 +68,28 @@ beforeAll(async () => {
   })
 
   sandbox = await startSandbox()
-  const samples = sampleRefs()
+  const samples = sampleRefs({
+    counts: { ...DEFAULT_SAMPLE_COUNTS, portone: { active: 6, deleted: 2, unknown: 2 } },
+  })
   const find = (category: string, provider: string, id: string) => {
     const sample = samples.find(
       ({ category: c, ref }) => c === category && ref.provider === provider && id in ref,
     )
-    if (!sample) throw new Error(`no ${category} ${provider} ref by ${id} in sampleRefs()`)
+    if (!sample) throw new Error(`no ${category} ${provider} ref by ${id} in the samples`)
     return (sample.ref as Record<string, string>)[id] as string
   }
   input = {
     url: sandbox.url,
-    credentials: { iamport: DEMO_CREDENTIALS.iamport, bootpay: DEMO_CREDENTIALS.bootpay },
+    credentials: {
+      iamport: DEMO_CREDENTIALS.iamport,
+      bootpay: DEMO_CREDENTIALS.bootpay,
+      portone: DEMO_CREDENTIALS.portone,
+    },
     refs: samples.map((sample) => sample.ref),
     active: {
       iamport: find('active', 'iamport', 'customerUid'),
       bootpay: find('active', 'bootpay', 'billingKey'),
+      portone: find('active', 'portone', 'billingKey'),
     },
     unknownIamport: find('unknown', 'iamport', 'customerUid'),
   }
@@ -96,18 +109,23 @@ const summaryOf = (result: { code: number; stdout: string; stderr: string }) => 
 }
 
 describe('the program, run in this process (the reference)', () => {
-  it('looks keys up on both providers, with the multi lookup, /api, lookupMany and audit', () => {
+  it('looks keys up on the three providers, with the multi lookup, /api, lookupMany and audit', () => {
     const { counts } = expected.audit as { counts: Record<string, number> }
     expect(expected).toMatchObject({
       iamport: input.active.iamport,
       bootpay: input.active.bootpay,
+      portone: [input.active.portone, 'ISSUED'],
       unknown: { name: 'NotFoundError', billingKeyError: true, notFound: true },
       multi: { found: [input.active.iamport], missing: [input.unknownIamport] },
-      api: { iamport: [200, input.active.iamport], bootpay: [200, input.active.bootpay] },
+      api: {
+        iamport: [200, input.active.iamport],
+        bootpay: [200, input.active.bootpay],
+        portone: [200, input.active.portone],
+      },
     })
     expect(expected.many).toHaveLength(input.refs.length)
     expect(Object.values(counts).reduce((a, b) => a + b)).toBe(input.refs.length)
-    for (const status of ['active', 'expiring', 'expired', 'notFound']) {
+    for (const status of ['active', 'expiring', 'expired', 'deleted', 'notFound']) {
       expect(counts[status], status).toBeGreaterThan(0)
     }
   })
@@ -125,7 +143,7 @@ describe('the packed tarballs, installed with npm, on every runtime', () => {
     expect(summary).toEqual(expected)
     expect(builds).toEqual(
       expect.arrayContaining(
-        ['core', 'iamport', 'bootpay', 'client'].map(
+        ['core', 'iamport', 'bootpay', 'portone', 'client'].map(
           (name) => `@billingkey/${name}/dist/index.cjs`,
         ),
       ),

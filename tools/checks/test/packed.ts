@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { type PublicPackage, publicPackages, run } from './workspace'
 
 /** The packages a program imports at run time (not the CLI, the sandbox or the contract). */
-export const runtimePackages = ['core', 'iamport', 'bootpay', 'client'].map(
+export const runtimePackages = ['core', 'iamport', 'bootpay', 'portone', 'client'].map(
   (name) => publicPackages.find((pkg) => pkg.name === `@billingkey/${name}`) as PublicPackage,
 )
 

@@ -59,7 +59,7 @@ Options:
                               .json one lists only the keys that needed action): newly expired,
                               deleted, expiring, failing, recovered, new and gone keys
       --verbose               log every request and response to stderr, secrets redacted
-      --example               audit the example file shipped with billingkey (362 demo keys)
+      --example               audit the example file shipped with billingkey (382 demo keys)
                               against the embedded sandbox, whatever the environment says
   -h, --help                  show this help
 

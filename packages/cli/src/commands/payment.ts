@@ -1,5 +1,6 @@
 import type { BootpayClient } from '@billingkey/bootpay'
 import type { IamportClient } from '@billingkey/iamport'
+import type { PortoneClient } from '@billingkey/portone'
 import { choice, parse } from '../args'
 import type { Command } from '../command'
 import { notConfigured, stderrLogger } from '../connect'
@@ -8,20 +9,25 @@ import { EXIT, InputError, UsageError } from '../errors'
 import { colorEnabled, painter, printable } from '../text'
 
 const usage =
-  'billingkey payment iamport <merchant_uid> | bootpay <order_id> [--format table|json] [--verbose]'
+  'billingkey payment iamport <merchant_uid> | bootpay <order_id> | portone <paymentId> [--format table|json] [--verbose]'
 
 /** What differs between the providers: the names of the order key and of the provider's id. */
 const PROVIDERS = {
   iamport: { name: 'iamport', orderKey: 'merchant_uid', paymentId: 'imp_uid' },
   bootpay: { name: 'Bootpay', orderKey: 'order_id', paymentId: 'receipt_id' },
+  portone: { name: 'PortOne V2', orderKey: 'paymentId', paymentId: 'transactionId' },
 } as const
 type Provider = keyof typeof PROVIDERS
-/** What both clients answer for an order: the shared Payment, or null. */
-type Finder = Pick<IamportClient | BootpayClient, 'baseUrl'> & {
+/** What every client answers for an order: the shared Payment, or null. */
+type Finder = Pick<IamportClient | BootpayClient | PortoneClient, 'baseUrl'> & {
   findPayment(
     orderId: string,
     options: { signal?: AbortSignal },
-  ): ReturnType<IamportClient['findPayment'] | BootpayClient['findPayment']>
+  ): Promise<
+    | Awaited<ReturnType<IamportClient['findPayment'] | BootpayClient['findPayment']>>
+    | Awaited<ReturnType<PortoneClient['getPayment']>>
+    | null
+  >
 }
 
 export const payment: Command = {
@@ -31,9 +37,10 @@ export const payment: Command = {
   help: `Usage: ${usage}
 
 Looks the payment of an order up by the order key you charged it under (iamport merchant_uid,
-Bootpay order_id) and prints what the provider holds: its status (paid, failed, pending,
-cancelled, partially_cancelled), the amount, when it was paid, failed or cancelled, the failure
-reason, and the provider's own id (iamport imp_uid, Bootpay receipt_id). After a charge whose
+Bootpay order_id, PortOne V2 paymentId) and prints what the provider holds: its status (paid,
+failed, pending, cancelled, partially_cancelled), the amount, when it was paid, failed or
+cancelled, the failure reason, and the provider's own id (iamport imp_uid, Bootpay receipt_id,
+PortOne transactionId). After a charge whose
 outcome was unknown (a timeout, a lost answer), this says whether it went through: never charge
 again under a new order key before it does.
 
@@ -53,6 +60,7 @@ ${ENV_HELP}
 Examples:
   billingkey payment iamport order_20260301_0001
   billingkey payment bootpay order_20260301_0001 --format json
+  billingkey payment portone order-20260301-0001
 `,
 
   async run(args, io) {
@@ -62,11 +70,11 @@ Examples:
     })
     const format = choice(values.format, '--format', ['table', 'json'] as const) ?? 'table'
     const [provider, orderId, ...extra] = positionals
-    if (provider !== 'iamport' && provider !== 'bootpay') {
+    if (provider !== 'iamport' && provider !== 'bootpay' && provider !== 'portone') {
       throw new UsageError(
         provider === undefined
-          ? 'which provider? iamport or bootpay'
-          : `unknown provider "${printable(provider)}" (payment supports iamport and bootpay)`,
+          ? 'which provider? iamport, bootpay or portone'
+          : `unknown provider "${printable(provider)}" (payment supports iamport, bootpay and portone)`,
       )
     }
     const { name, orderKey, paymentId } = PROVIDERS[provider]
@@ -146,6 +154,19 @@ async function clientOf(provider: Provider, options: object): Promise<Finder> {
     const { createIamportClient } = await import('@billingkey/iamport')
     return createIamportClient(options as Parameters<typeof createIamportClient>[0])
   }
-  const { createBootpayClient } = await import('@billingkey/bootpay')
-  return createBootpayClient(options as Parameters<typeof createBootpayClient>[0])
+  if (provider === 'bootpay') {
+    const { createBootpayClient } = await import('@billingkey/bootpay')
+    return createBootpayClient(options as Parameters<typeof createBootpayClient>[0])
+  }
+  const { createPortoneClient } = await import('@billingkey/portone')
+  const client = createPortoneClient(options as Parameters<typeof createPortoneClient>[0])
+  return {
+    baseUrl: client.baseUrl,
+    // PortOne answers an unknown paymentId with PAYMENT_NOT_FOUND: no payment for the order.
+    findPayment: (orderId, options) =>
+      client.getPayment(orderId, options).catch((error: unknown) => {
+        if ((error as { code?: unknown }).code === 'PAYMENT_NOT_FOUND') return null
+        throw error
+      }),
+  }
 }

@@ -9,12 +9,13 @@ const usage = 'billingkey sandbox [--port <port>] [--seed <n>] [--verbose]'
 
 export const sandbox: Command = {
   name: 'sandbox',
-  summary: 'run the local sandbox of both providers in the foreground',
+  summary: 'run the local sandbox of the three providers in the foreground',
   usage,
   help: `Usage: ${usage}
 
-Runs the sandbox of iamport and Bootpay on loopback (127.0.0.1) until Ctrl-C or SIGTERM: both
-APIs from their specs, with tokens, seeded demo keys, issue, lookup and delete. Prints the base
+Runs the sandbox of iamport, Bootpay and PortOne V2 on loopback (127.0.0.1) until Ctrl-C or
+SIGTERM: the three APIs from their specs, with seeded demo keys, lookups, charges, schedules and
+delete. Prints the base
 URLs, the demo credentials, and the environment variables that point billingkey (or your own
 code) at it.
 
@@ -70,13 +71,15 @@ Examples:
 
 /** The environment that points billingkey (or code that reads the same variables) at `server`. */
 export function envLines(server: Sandbox): string {
-  const { iamport, bootpay } = server.credentials
+  const { iamport, bootpay, portone } = server.credentials
   return [
     '  Point billingkey at it from another shell:',
     `    export IAMPORT_API_KEY=${iamport.apiKey} IAMPORT_API_SECRET=${iamport.apiSecret}`,
     `    export IAMPORT_BASE_URL=${server.iamport.baseUrl}`,
     `    export BOOTPAY_APPLICATION_ID=${bootpay.applicationId} BOOTPAY_PRIVATE_KEY=${bootpay.privateKey}`,
     `    export BOOTPAY_BASE_URL=${server.bootpay.baseUrl}`,
+    `    export PORTONE_API_SECRET=${portone.apiSecret} PORTONE_STORE_ID=${portone.storeId}`,
+    `    export PORTONE_BASE_URL=${server.portone.baseUrl}`,
     '',
   ].join('\n')
 }
