@@ -24,6 +24,9 @@ export const bootpay: ChaosDriver<BootpayClient, string> = {
   name: 'bootpay',
   faults: [
     ...chargeFaults('bootpay', 'chargeBillingKey'),
+    // The sandbox's 503 carries Bootpay's `error_code`, which the client takes as a refusal (R3);
+    // a gateway's HTML 502 carries none: no refusal, so the order is looked up (R4).
+    { provider: 'bootpay', operationId: 'chargeBillingKey', kind: 'html-502', rate: 0.03 },
     // The lookup that settles an unknown outcome (`GET /v2/lookup/order/{order_id}`) fails too.
     { provider: 'bootpay', operationId: 'findReceiptsByOrderId', kind: 'server-error', rate: 0.04 },
     { provider: 'bootpay', operationId: 'findReceiptsByOrderId', kind: 'reset', rate: 0.03 },
