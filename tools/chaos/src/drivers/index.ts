@@ -8,6 +8,9 @@ export { bootpay, iamport }
  * Every target the chaos proof runs: the test runs each, and `pnpm bench` reports each. A new
  * target is one driver (see ChaosDriver) added here; the engine and its checks stay as they are.
  *
+ * Done: iamport (`iamport.ts`) and Bootpay (`bootpay.ts`); both put the same faults on their
+ * charge (`charge-faults.ts`) and their own on the lookups that settle it.
+ *
  * Still to come, once the sandbox charges them:
  * - PortOne V2 (`@billingkey/portone`): `paymentId` is the order key; `chargeRequest` reads the
  *   `Idempotency-Key` header, so the client's own re-sends count as retried charges; refusals add
