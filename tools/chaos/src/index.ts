@@ -1,4 +1,4 @@
-export { drivers, iamport } from './drivers'
+export { bootpay, drivers, iamport } from './drivers'
 export {
   type ChaosDriver,
   type ChaosFigures,

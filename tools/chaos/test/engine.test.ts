@@ -1,7 +1,7 @@
 // The engine's checks can fail: clients that break the money rule, each caught.
-import type { ChargeResult } from '@billingkey/core'
+import { type ChargeResult, ResponseError } from '@billingkey/core'
 import { describe, expect, it } from 'vitest'
-import { type ChaosDriver, iamport, runChaos } from '../src/index'
+import { type ChaosDriver, drivers, iamport, runChaos } from '../src/index'
 
 const base = iamport as ChaosDriver
 const small = { seed: 17, charges: 300, workers: 16 }
@@ -64,3 +64,48 @@ describe('runChaos', () => {
     expect(figures.disagreements.filter((d) => d.includes('re-sent'))).toEqual([])
   })
 })
+
+// Each driver reads its provider's wire: the statuses answers told, and its charge requests.
+describe.each(drivers.map((driver) => [driver.name, driver as ChaosDriver] as const))(
+  '%s driver',
+  (name, driver) => {
+    it('reads the settled status an answer told: a paid charge reported unknown is caught', async () => {
+      const hiding: ChaosDriver = {
+        ...driver,
+        async charge(...args) {
+          const result = await driver.charge(...args)
+          if (result.outcome !== 'paid') return result
+          const unknown: ChargeResult = {
+            outcome: 'unknown',
+            orderId: result.orderId,
+            error: new ResponseError('hidden by the test', {
+              provider: result.payment.provider,
+              operation: 'charge',
+            }),
+            payment: null,
+          }
+          return unknown
+        },
+      }
+      const figures = await runChaos(hiding, small)
+      expect(figures.disagreements).toContainEqual(
+        expect.stringMatching(`unknown, though ${name} told it`),
+      )
+    })
+
+    it('recognises its charge requests: a re-send after a lost answer is caught', async () => {
+      const resending: ChaosDriver = {
+        ...driver,
+        async charge(client, key, order, options) {
+          const result = await driver.charge(client, key, order, options)
+          if (result.outcome !== 'unknown') return result
+          return driver.charge(client, key, order, { ...options, signal: AbortSignal.timeout(200) })
+        },
+      }
+      const figures = await runChaos(resending, small)
+      expect(figures.disagreements).toContainEqual(
+        expect.stringMatching(/charge re-sent without an idempotency key/),
+      )
+    })
+  },
+)

@@ -7,23 +7,13 @@ import {
 } from '@billingkey/iamport'
 import { type FaultRule, IAMPORT_TEST_AMOUNTS, sampleRefs } from '@billingkey/sandbox'
 import type { ChaosDriver } from '../engine'
-
-const charge = 'chargeBillingKey'
+import { chargeFaults, fastLookups } from './charge-faults'
 
 /** `@billingkey/iamport`'s `chargeBillingKey`, keyed by `customer_uid`. */
 export const iamport: ChaosDriver<IamportClient, string> = {
   name: 'iamport',
   faults: [
-    // Before sending: nothing reaches the provider.
-    { provider: 'iamport', operationId: charge, kind: 'reset', rate: 0.05 },
-    { provider: 'iamport', operationId: charge, kind: 'rate-limit', retryAfter: 0, rate: 0.05 },
-    { provider: 'iamport', operationId: charge, kind: 'server-error', status: 503, rate: 0.05 },
-    // After the commit: the answer is lost, withheld, or late.
-    { provider: 'iamport', operationId: charge, kind: 'commit-then-reset', rate: 0.08 },
-    { provider: 'iamport', operationId: charge, kind: 'commit-then-silent', rate: 0.05 },
-    { provider: 'iamport', operationId: charge, kind: 'slow-commit', ms: 40, rate: 0.08 },
-    // Slower than the caller waits: the truth is not known by the deadline.
-    { provider: 'iamport', operationId: charge, kind: 'slow-commit', ms: 1_000, rate: 0.02 },
+    ...chargeFaults('iamport', 'chargeBillingKey'),
     // The lookups that settle an unknown outcome fail too.
     { provider: 'iamport', operationId: 'findPayment', kind: 'server-error', rate: 0.04 },
     { provider: 'iamport', operationId: 'findPaymentByStatus', kind: 'reset', rate: 0.03 },
@@ -40,13 +30,11 @@ export const iamport: ChaosDriver<IamportClient, string> = {
   // A 401 (the token expired) or a 429 is answered before iamport processes anything.
   refusals: [401, 429],
   connect(sandbox, fetch) {
-    const options: IamportClientOptions & { retry: object } = {
+    const options: IamportClientOptions = {
       ...sandbox.credentials.iamport,
       baseUrl: sandbox.iamport.baseUrl,
       fetch,
-      // Lookups retry fast (a transport option outside the public type); the charge is never
-      // retried by the transport (a POST).
-      retry: { baseDelayMs: 1, maxDelayMs: 4 },
+      ...fastLookups,
     }
     return createIamportClient(options)
   },

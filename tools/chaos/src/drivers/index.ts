@@ -1,19 +1,17 @@
 import type { ChaosDriver } from '../engine'
+import { bootpay } from './bootpay'
 import { iamport } from './iamport'
 
-export { iamport }
+export { bootpay, iamport }
 
 /**
  * Every target the chaos proof runs: the test runs each, and `pnpm bench` reports each. A new
  * target is one driver (see ChaosDriver) added here; the engine and its checks stay as they are.
  *
+ * Done: iamport (`iamport.ts`) and Bootpay (`bootpay.ts`); both put the same faults on their
+ * charge (`charge-faults.ts`) and their own on the lookups that settle it.
+ *
  * Still to come, once the sandbox charges them:
- * - Bootpay (`@billingkey/bootpay` `chargeBillingKey`): keys from `sampleRefs` (`bootpay: { active }`,
- *   by billing key), an unknown key in Bootpay's id shape (24 hex digits, or it fails validation
- *   before sending), the sandbox's declining test amounts, faults on Bootpay's charge and receipt
- *   lookup operationIds, its token lifetime, `told` from Bootpay's `{ order_id, status }` bodies
- *   (status 2 is still in flight), `chargeRequest` on `POST /v2/subscribe/payment` (`order_id`), its
- *   "not processed" errors.
  * - PortOne V2 (`@billingkey/portone`): `paymentId` is the order key; `chargeRequest` reads the
  *   `Idempotency-Key` header, so the client's own re-sends count as retried charges; refusals add
  *   409 `IDEMPOTENCY_OUTSTANDING_REQUEST`; `told` from `{ id, status }` (`READY`/`PAY_PENDING` in
@@ -22,4 +20,4 @@ export { iamport }
  *   `connect` builds `createBillingKeys` over the provider clients on the same `fetch`; faults,
  *   `told` and `chargeRequest` are the underlying provider's, so it can reuse that driver's.
  */
-export const drivers: readonly ChaosDriver[] = [iamport]
+export const drivers: readonly ChaosDriver[] = [iamport, bootpay]
