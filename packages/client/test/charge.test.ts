@@ -365,6 +365,16 @@ describe('keys.charge through the PortOne adapter, over the spec fixtures', () =
     expect(result).toMatchObject({ orderId: ORDER })
   })
 
+  test('the charge options reach the PortOne client: a timeout under 60 s sends nothing', async () => {
+    const { keys, calls } = portone(() => answer('portone', 'payWithBillingKey-200'))
+    await expect(keys.charge(ref, request, { timeoutMs: 5_000 })).rejects.toMatchObject({
+      name: 'ValidationError',
+      field: 'timeoutMs',
+      provider: 'portone',
+    })
+    expect(calls).toEqual([])
+  })
+
   test('findPayment: the payment, or null on PAYMENT_NOT_FOUND', async () => {
     const { keys, calls } = portone((sent) =>
       sent.url.pathname === `/payments/${ORDER}`
