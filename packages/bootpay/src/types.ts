@@ -41,5 +41,14 @@ export type BootpayBillingKey = BillingKey<'bootpay', SubscriptionBilling | Bill
 /** What `createBootpayAdapter` returns: the adapter the `@billingkey/client` facade takes. */
 export type BootpayBillingKeyAdapter = BillingKeyAdapter<
   'bootpay',
-  SubscriptionBilling | BillingKeyInfo
+  SubscriptionBilling | BillingKeyInfo,
+  Receipt,
+  BootpayChargeExtra
+>
+/**
+ * The fields of Bootpay's charge request a facade charge may add in `extra` (`card_quota`,
+ * `items`, `user.id`, `feedback_url`, `metadata`, ...): any but those the facade's own fields map to.
+ */
+export type BootpayChargeExtra = Partial<
+  Omit<ChargeRequest, 'billing_key' | 'order_id' | 'price' | 'order_name' | 'tax_free'>
 >

@@ -14,12 +14,13 @@ type Status = AuditedRow['status']
 const STATUSES: readonly string[] = [
   'active',
   'expiring',
+  'expires_before_charge',
   'expired',
   'deleted',
   'not_found',
   'error',
 ]
-const CHARGEABLE: readonly Status[] = ['active', 'expiring']
+const CHARGEABLE: readonly Status[] = ['active', 'expiring', 'expires_before_charge']
 
 /** What can change between two audits, in the order they are printed. */
 export type Change = 'expired' | 'deleted' | 'expiring' | 'failing' | 'recovered' | 'new' | 'gone'
@@ -135,6 +136,8 @@ function changeOf(before: Status, now: Status): Change | undefined {
     return before === 'not_found' ? undefined : 'deleted'
   }
   if (now === 'expiring' && before === 'active') return 'expiring'
+  if (now === 'expires_before_charge' && (before === 'active' || before === 'expiring'))
+    return 'expiring'
   if (now === 'error') return 'failing'
   if (CHARGEABLE.includes(now) && !CHARGEABLE.includes(before)) return 'recovered'
   return undefined

@@ -19,6 +19,7 @@ export interface AuditOutcome {
 const STATUS_LABELS: [AuditStatus, string][] = [
   ['active', 'active'],
   ['expiring', 'expiring'],
+  ['expiresBeforeCharge', 'expires before charge'],
   ['expired', 'expired'],
   ['deleted', 'deleted'],
   ['notFound', 'not found'],
@@ -40,7 +41,11 @@ export function auditTable(outcome: AuditOutcome, paint: Paint): string {
   const share = (count: number) =>
     report.total === 0 ? '' : `${((count * 100) / report.total).toFixed(1)}%`
   const styleOf = (status: AuditStatus) =>
-    status === 'active' ? 'green' : status === 'expiring' ? 'yellow' : 'red'
+    status === 'active'
+      ? 'green'
+      : status === 'expiring' || status === 'expiresBeforeCharge'
+        ? 'yellow'
+        : 'red'
   const counts = STATUS_LABELS.map(([status, label]) => {
     const count = report.counts[status]
     return [count > 0 ? paint(styleOf(status), label) : label, String(count), share(count)]
@@ -66,7 +71,12 @@ export function auditTable(outcome: AuditOutcome, paint: Paint): string {
         linesOf(outcome, entry).join(', '),
         entry.ref.provider,
         `${field}=${printable(value)}`,
-        paint(entry.reason === 'expiring' ? 'yellow' : 'red', entry.reason),
+        paint(
+          entry.reason === 'expiring' || entry.reason === 'expires_before_charge'
+            ? 'yellow'
+            : 'red',
+          entry.reason,
+        ),
         printable(entry.message),
       ]
     })

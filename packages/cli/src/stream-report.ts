@@ -101,6 +101,7 @@ export interface ReportWriter {
 const COUNT_OF: Record<AuditedRow['status'], AuditStatus> = {
   active: 'active',
   expiring: 'expiring',
+  expires_before_charge: 'expiresBeforeCharge',
   expired: 'expired',
   deleted: 'deleted',
   not_found: 'notFound',
@@ -125,6 +126,7 @@ export function reportWriter(options: {
   const counts: AuditCounts = {
     active: 0,
     expiring: 0,
+    expiresBeforeCharge: 0,
     expired: 0,
     deleted: 0,
     notFound: 0,
@@ -205,7 +207,7 @@ export function reportWriter(options: {
         checkedAt: options.checkedAt.toISOString(),
         expiringWithinDays: options.expiringWithinDays,
         total: total(),
-        chargeable: counts.active + counts.expiring,
+        chargeable: counts.active + counts.expiring + counts.expiresBeforeCharge,
         counts,
       },
       null,
@@ -257,7 +259,7 @@ export function reportWriter(options: {
       report: {
         total: total(),
         counts,
-        chargeable: counts.active + counts.expiring,
+        chargeable: counts.active + counts.expiring + counts.expiresBeforeCharge,
         needsAction: listed.needsAction.map((row, index) => ({
           ref: row.ref as never,
           indexes: [index],

@@ -161,7 +161,15 @@ describe('reportWriter json', async () => {
       expiringWithinDays: 30,
       total: 5,
       chargeable: 3,
-      counts: { active: 2, expiring: 1, expired: 0, deleted: 0, notFound: 2, error: 0 },
+      counts: {
+        active: 2,
+        expiring: 1,
+        expiresBeforeCharge: 0,
+        expired: 0,
+        deleted: 0,
+        notFound: 2,
+        error: 0,
+      },
       invalidRows: [
         { line: 4, message: 'unknown provider "paypal" (expected iamport, bootpay or portone)' },
       ],
@@ -276,5 +284,33 @@ describe('reportWriter csv and jsonl', () => {
     expect(outcome.refused).toEqual([
       'bootpay refused the credentials: check BOOTPAY_APPLICATION_ID, BOOTPAY_PRIVATE_KEY or BOOTPAY_CLIENT_KEY, BOOTPAY_SECRET_KEY',
     ])
+  })
+})
+
+describe('a key that expires before a charge scheduled with it', async () => {
+  const row: ReportRow = {
+    line: 2,
+    ref: { provider: 'portone', billingKey: 'k9' },
+    status: 'expires_before_charge',
+    message: 'the key expires on 2026-05-10, before the charge scheduled for 2026-05-20',
+  }
+
+  it('has its own count, is chargeable, and is listed as needing action', async () => {
+    const { text, outcome } = await render('table', [row])
+    expect(outcome).toEqual({ needsAction: 1, issues: 0, refused: [] })
+    expect(text).toContain('Audit of 1 key from keys.csv: 1 key can be charged')
+    expect(text).toMatch(/^expires before charge\s+1\s+100\.0%$/m)
+    expect(text).toMatch(
+      /^\s+2 +portone +billing_key=k9 +expires_before_charge +the key expires on 2026-05-10, before the charge scheduled for 2026-05-20$/m,
+    )
+  })
+
+  it('comes out in the json counts and the csv status column', async () => {
+    const json = JSON.parse((await render('json', [row])).text)
+    expect(json.counts.expiresBeforeCharge).toBe(1)
+    expect(json.chargeable).toBe(1)
+    expect(json.needsAction[0].reason).toBe('expires_before_charge')
+    const csv = parseCsv((await render('csv', [row])).text)
+    expect(csv[1]?.fields).toContain('expires_before_charge')
   })
 })

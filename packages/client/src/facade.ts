@@ -6,7 +6,8 @@ import {
   ValidationError,
 } from '@billingkey/core'
 import { resolveAdapters } from './adapters'
-import { summarise } from './audit'
+import { scheduledAfterExpiry, summarise } from './audit'
+import { adapterMethod, checkChargeRequest, providerOf } from './charge'
 import { parseRef } from './refs'
 import { settle, throwIfAborted } from './schedule'
 import type { BillingKeys, ConfiguredProvider, ProviderAdapters } from './types'
@@ -18,7 +19,8 @@ const DEFAULT_EXPIRING_WITHIN_DAYS = 30
  * its provider package on that provider's client:
  * `createBillingKeys({ iamport: createIamportAdapter(iamport), portone: createPortoneAdapter(portone) })`.
  * The facade only routes refs to the adapters, schedules the requests and summarises the
- * results; it imports no provider code.
+ * results; it imports no provider code. A charge goes to the provider client's own safe charge,
+ * its outcome returned as that client proved it.
  */
 export function createBillingKeys<A extends ProviderAdapters>(adapters: A): BillingKeys<A> {
   const configured = resolveAdapters(adapters)
@@ -61,7 +63,32 @@ export function createBillingKeys<A extends ProviderAdapters>(adapters: A): Bill
         })
       }
       const settled = await settle(configured, providers, refs, options)
-      return summarise(settled, refs.length, now, days) as never
+      const due =
+        options.schedules === false
+          ? new Map()
+          : await scheduledAfterExpiry(configured, settled, now, options)
+      return summarise(settled, refs.length, now, days, due) as never
+    },
+
+    async charge(ref, request, options) {
+      const { ref: parsed } = parseRef(ref, providers)
+      checkChargeRequest(request, parsed.provider)
+      const charge = adapterMethod(configured[parsed.provider] as BillingKeyAdapter, 'charge')
+      // The client's result as it is: the facade neither re-sends nor re-reads an outcome.
+      return (await charge(parsed, request as never, options)) as never
+    },
+
+    async findPayment(providerOrRef, orderId, options) {
+      const provider = providerOf(providerOrRef, providers)
+      if (typeof orderId !== 'string' || orderId === '') {
+        throw new ValidationError('orderId is required: the order key the charge was sent with', {
+          field: 'orderId',
+          provider,
+          operation: 'findPayment',
+        })
+      }
+      const find = adapterMethod(configured[provider] as BillingKeyAdapter, 'findPayment')
+      return (await find(orderId, options)) as never
     },
   }
 }

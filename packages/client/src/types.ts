@@ -2,7 +2,12 @@ import type {
   BillingKey,
   BillingKeyAdapter,
   BillingKeyRef,
+  CallOptions,
+  ChargeOptions,
+  ChargeRequest,
+  ChargeResult,
   LookupResult,
+  Payment,
   ProviderName,
 } from '@billingkey/core'
 import type { AuditReport } from './audit'
@@ -13,9 +18,12 @@ import type { AuditReport } from './audit'
  * `createBootpayAdapter(bootpay)`, `createPortoneAdapter(portone)`).
  */
 export interface ProviderAdapters {
-  iamport?: BillingKeyAdapter<'iamport', unknown> | undefined
-  bootpay?: BillingKeyAdapter<'bootpay', unknown> | undefined
-  portone?: BillingKeyAdapter<'portone', unknown> | undefined
+  // biome-ignore lint/suspicious/noExplicitAny: any provider's extra charge fields
+  iamport?: BillingKeyAdapter<'iamport', unknown, unknown, any> | undefined
+  // biome-ignore lint/suspicious/noExplicitAny: any provider's extra charge fields
+  bootpay?: BillingKeyAdapter<'bootpay', unknown, unknown, any> | undefined
+  // biome-ignore lint/suspicious/noExplicitAny: any provider's extra charge fields
+  portone?: BillingKeyAdapter<'portone', unknown, unknown, any> | undefined
 }
 
 /** The providers configured in `A`. */
@@ -38,6 +46,43 @@ export type KeyOf<A extends ProviderAdapters, R> = R extends { provider: infer P
   ? P extends keyof A & ProviderName
     ? NonNullable<A[P]> extends BillingKeyAdapter<P, infer Raw>
       ? BillingKey<P, Raw>
+      : never
+    : never
+  : never
+
+/** The provider a ref names, or the provider itself. */
+type ProviderOf<T> = T extends { provider: infer P } ? P : T
+
+/**
+ * What `keys.charge(ref, …)` takes for a ref of `R`: the common fields, and in `extra` the
+ * optional fields of that provider's own request, as its adapter types them.
+ */
+export type ChargeRequestOf<A extends ProviderAdapters, R> = R extends { provider: infer P }
+  ? P extends keyof A & ProviderName
+    ? // biome-ignore lint/suspicious/noExplicitAny: only the extra fields are read
+      NonNullable<A[P]> extends BillingKeyAdapter<P, any, any, infer Extra>
+      ? ChargeRequest<Extra>
+      : never
+    : never
+  : never
+
+/** A payment of provider `T` (or of the provider of ref `T`), `raw` typed by its adapter. */
+export type PaymentOf<A extends ProviderAdapters, T> =
+  ProviderOf<T> extends infer P
+    ? P extends keyof A & ProviderName
+      ? // biome-ignore lint/suspicious/noExplicitAny: only the payment's raw type is read
+        NonNullable<A[P]> extends BillingKeyAdapter<P, any, infer Raw, any>
+        ? Payment<P, Raw>
+        : never
+      : never
+    : never
+
+/** What a charge of a ref of `R` ends in: paid, declined or unknown, narrowed on `outcome`. */
+export type ChargeResultOf<A extends ProviderAdapters, R> = R extends { provider: infer P }
+  ? P extends keyof A & ProviderName
+    ? // biome-ignore lint/suspicious/noExplicitAny: only the payment's raw type is read
+      NonNullable<A[P]> extends BillingKeyAdapter<P, any, infer Raw, any>
+      ? ChargeResult<P, Raw>
       : never
     : never
   : never
@@ -73,6 +118,13 @@ export interface AuditOptions extends LookupManyOptions {
   now?: Date
   /** An active key that expires within this many days counts as `expiring`. Default 30. */
   expiringWithinDays?: number
+  /**
+   * Look for charges scheduled after a key's expiry (`expiresBeforeCharge`). Default true: one
+   * request per chargeable key with a known expiry whose provider lists schedules, none for any
+   * other key (today no provider reports both, so none at all). `onProgress` has reached `total`
+   * before these requests run.
+   */
+  schedules?: boolean
 }
 
 export interface BillingKeys<A extends ProviderAdapters> {
@@ -94,6 +146,30 @@ export interface BillingKeys<A extends ProviderAdapters> {
     refs: readonly R[],
     options?: LookupManyOptions,
   ): Promise<LookupResult<KeyOf<A, R>>[]>
+  /**
+   * Charges the key of `ref` once, through its provider client's safe charge, and returns the
+   * outcome as that client proved it, untouched: `paid`, `declined` or `unknown` (narrow on
+   * `outcome`). `request.orderId` is your order key (iamport `merchant_uid`, Bootpay `order_id`,
+   * PortOne `paymentId`): store it before calling; the facade never invents one and never
+   * re-sends. Throws `ValidationError` before any request for a bad ref or request (no
+   * `orderId`, an `amount` that is not a positive integer, a provider not configured), and what
+   * the client throws when nothing can have been charged. `options` (signal, timeoutMs,
+   * deadlineMs, pollIntervalMs) go to the client's charge as they are.
+   */
+  charge<R extends RefOf<A>>(
+    ref: R,
+    request: ChargeRequestOf<A, R>,
+    options?: ChargeOptions,
+  ): Promise<ChargeResultOf<A, R>>
+  /**
+   * The provider's record of an order (by your `orderId`), or null when it holds none. Give the
+   * provider's name or any ref of that provider.
+   */
+  findPayment<T extends ConfiguredProvider<A> | RefOf<A>>(
+    providerOrRef: T,
+    orderId: string,
+    options?: CallOptions,
+  ): Promise<PaymentOf<A, T> | null>
   /** Looks every ref up and sorts it into exactly one count; lists the keys that need action. */
   audit<R extends RefOf<A>>(
     refs: readonly R[],

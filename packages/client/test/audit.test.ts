@@ -32,6 +32,7 @@ describe('audit', () => {
     expect(report.counts).toEqual({
       active: 2,
       expiring: 2,
+      expiresBeforeCharge: 0,
       expired: 2,
       deleted: 1,
       notFound: 2,
@@ -119,7 +120,7 @@ describe('audit', () => {
     const { iamport } = sandboxProviders()
     const report = await createBillingKeys({ iamport }).audit([])
     expect(report).toMatchObject({ total: 0, chargeable: 0, needsAction: [] })
-    expect(Object.values(report.counts)).toEqual([0, 0, 0, 0, 0, 0])
+    expect(Object.values(report.counts)).toEqual([0, 0, 0, 0, 0, 0, 0])
   })
 
   test('an abort rejects with AbortError', async () => {

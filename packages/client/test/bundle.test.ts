@@ -17,19 +17,36 @@ const providerDir = (name: string) =>
 const providers = {
   iamport: {
     dir: providerDir('iamport'),
-    strings: ['/subscribe/customers', '/users/getToken'],
+    // lookups, then the charge and the lookup by order key that keys.charge/findPayment reach
+    strings: [
+      '/subscribe/customers',
+      '/users/getToken',
+      '/subscribe/payments/again',
+      '/payments/find/{merchant_uid}',
+    ],
     program: `import { createIamportAdapter, createIamportClient } from '@billingkey/iamport'
 export const iamport = createIamportAdapter(createIamportClient({ apiKey: 'key', apiSecret: 'secret' }))`,
   },
   bootpay: {
     dir: providerDir('bootpay'),
-    strings: ['/v2/billing_key', '/v2/subscribe/billing_key', '/v2/request/token'],
+    strings: [
+      '/v2/billing_key',
+      '/v2/subscribe/billing_key',
+      '/v2/request/token',
+      '/v2/subscribe/payment',
+      '/v2/lookup/order/{order_id}',
+    ],
     program: `import { createBootpayAdapter, createBootpayClient } from '@billingkey/bootpay'
 export const bootpay = createBootpayAdapter(createBootpayClient({ applicationId: 'app', privateKey: 'key' }))`,
   },
   portone: {
     dir: providerDir('portone'),
-    strings: ['api.portone.io', '/billing-keys/{billingKey}', '/payment-schedules'],
+    strings: [
+      'api.portone.io',
+      '/billing-keys/{billingKey}',
+      '/payment-schedules',
+      '/payments/{paymentId}/billing-key',
+    ],
     program: `import { createPortoneAdapter, createPortoneClient } from '@billingkey/portone'
 export const portone = createPortoneAdapter(createPortoneClient({ apiSecret: 'secret' }))`,
   },
@@ -43,6 +60,9 @@ async function bundle(imports: Provider[]) {
     `import { createBillingKeys } from '@billingkey/client'`,
     ...imports.map((name) => providers[name].program),
     `export const keys = createBillingKeys({ ${imports.join(', ')} })`,
+    // A program that charges and reconciles through the facade.
+    `export const charge = (ref, request) => keys.charge(ref, request)`,
+    `export const findPayment = (provider, orderId) => keys.findPayment(provider, orderId)`,
   ].join('\n')
   const result = await build({
     stdin: { contents, resolveDir: packageDir, sourcefile: 'program.ts', loader: 'ts' },

@@ -109,6 +109,7 @@ describe('createBillingKeys({ portone: createPortoneAdapter(client) })', () => {
     expect(report.counts).toEqual({
       active: 2,
       expiring: 0,
+      expiresBeforeCharge: 0,
       expired: 0,
       deleted: 1,
       notFound: 1,

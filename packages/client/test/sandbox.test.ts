@@ -13,6 +13,7 @@ describe('createBillingKeys against the sandbox', () => {
   const expected = {
     active: i.active + b.active,
     expiring: b.expiring,
+    expiresBeforeCharge: 0,
     expired: b.expired + b.deleted, // SUBSCRIBE_BK_EXPIRED does not say which of the two it was
     deleted: 0,
     notFound: i.deleted + i.unknown + b.unknown + b.notBilling,

@@ -2,23 +2,34 @@ import {
   type BillingKeyInfo,
   type BootpayBillingKey,
   type BootpayBillingKeyAdapter,
+  type BootpayChargeResult,
   createBootpayAdapter,
   createBootpayClient,
   type SubscriptionBilling,
 } from '@billingkey/bootpay'
-import type { BillingKey, BillingKeyAdapter, BillingKeyError, IamportRef } from '@billingkey/core'
+import type {
+  BillingKey,
+  BillingKeyAdapter,
+  BillingKeyError,
+  IamportRef,
+  Payment,
+} from '@billingkey/core'
 import {
   type BillingKeyAnnotation,
   createIamportAdapter,
   createIamportClient,
   type IamportBillingKey,
   type IamportBillingKeyAdapter,
+  type IamportChargeResult,
+  type IamportPayment,
+  type PaymentAnnotation,
 } from '@billingkey/iamport'
 import {
   createPortoneAdapter,
   createPortoneClient,
   type PortoneBillingKey,
   type BillingKeyInfo as PortoneBillingKeyInfo,
+  type PortonePaymentRaw,
 } from '@billingkey/portone'
 import { assertType, describe, expectTypeOf, test } from 'vitest'
 import {
@@ -148,11 +159,19 @@ describe('createBillingKeys types', () => {
     expectTypeOf(report).toEqualTypeOf<AuditReport<BillingKey<'iamport', IamportRaw>>>()
     expectTypeOf(report.needsAction[0]?.key?.raw).toEqualTypeOf<IamportRaw | undefined>()
     expectTypeOf(report.needsAction[0]?.reason).toEqualTypeOf<
-      'expiring' | 'expired' | 'deleted' | 'not_found' | 'error' | undefined
+      | 'expiring'
+      | 'expires_before_charge'
+      | 'expired'
+      | 'deleted'
+      | 'not_found'
+      | 'error'
+      | undefined
     >()
+    expectTypeOf(report.needsAction[0]?.scheduledAt).toEqualTypeOf<Date | undefined>()
     expectTypeOf(report.counts).toEqualTypeOf<{
       active: number
       expiring: number
+      expiresBeforeCharge: number
       expired: number
       deleted: number
       notFound: number
@@ -226,5 +245,86 @@ describe('with the real provider adapters', () => {
     expectTypeOf(keys.providers).toEqualTypeOf<readonly 'bootpay'[]>()
     // @ts-expect-error: no iamport adapter was configured
     void keys.lookup({ provider: 'iamport', customerUid: 'c1' })
+  })
+})
+
+describe('keys.charge and keys.findPayment', () => {
+  const iamportAdapter = createIamportAdapter(createIamportClient({ apiKey: 'k', apiSecret: 's' }))
+  const bootpayAdapter = createBootpayAdapter(
+    createBootpayClient({ applicationId: 'a', privateKey: 'p' }),
+  )
+  const portoneAdapter = createPortoneAdapter(createPortoneClient({ apiSecret: 's' }))
+  const request = { orderId: 'order-1', amount: 1000, name: 'plan' }
+
+  test('a facade without Bootpay (or PortOne) refuses their refs at compile time', () => {
+    const keys = createBillingKeys({ iamport: iamportAdapter })
+    assertType(keys.charge({ provider: 'iamport', customerUid: 'c1' }, request))
+    // @ts-expect-error: no bootpay adapter was configured
+    void keys.charge({ provider: 'bootpay', billingKey: 'b1' }, request)
+    // @ts-expect-error: no bootpay adapter was configured
+    void keys.charge({ provider: 'bootpay', receiptId: 'r1' }, request)
+    // @ts-expect-error: no portone adapter was configured
+    void keys.charge({ provider: 'portone', billingKey: 'k1' }, request)
+    // @ts-expect-error: no bootpay adapter was configured
+    void keys.findPayment('bootpay', 'order-1')
+    // @ts-expect-error: no portone adapter was configured
+    void keys.findPayment({ provider: 'portone', billingKey: 'k1' }, 'order-1')
+
+    const withoutPortone = createBillingKeys({ iamport: iamportAdapter, bootpay: bootpayAdapter })
+    assertType(withoutPortone.charge({ provider: 'bootpay', billingKey: 'b1' }, request))
+    // @ts-expect-error: no portone adapter was configured
+    void withoutPortone.charge({ provider: 'portone', billingKey: 'k1' }, request)
+  })
+
+  test('the request needs orderId, amount and name; extra is the provider’s own fields', () => {
+    const keys = createBillingKeys({ iamport: iamportAdapter, portone: portoneAdapter })
+    const iamportRef = { provider: 'iamport', customerUid: 'c1' } as const
+    // @ts-expect-error: no orderId: the facade never invents one
+    void keys.charge(iamportRef, { amount: 1000, name: 'plan' })
+    // @ts-expect-error: no amount
+    void keys.charge(iamportRef, { orderId: 'o', name: 'plan' })
+    assertType(keys.charge(iamportRef, { ...request, extra: { card_quota: 3 } }))
+    // @ts-expect-error: installmentMonth is PortOne's, not iamport's
+    void keys.charge(iamportRef, { ...request, extra: { installmentMonth: 3 } })
+    const portoneRef = { provider: 'portone', billingKey: 'k1' } as const
+    assertType(keys.charge(portoneRef, { ...request, extra: { installmentMonth: 3 } }))
+    // @ts-expect-error: card_quota is iamport's, not PortOne's
+    void keys.charge(portoneRef, { ...request, extra: { card_quota: 3 } })
+    // the options are the clients' charge options
+    assertType(
+      keys.charge(iamportRef, request, { signal: AbortSignal.timeout(1), timeoutMs: 60_000 }),
+    )
+  })
+
+  test('a declined or unknown result cannot be read as paid without narrowing', async () => {
+    const keys = createBillingKeys({ iamport: iamportAdapter, bootpay: bootpayAdapter })
+    const result = await keys.charge({ provider: 'iamport', customerUid: 'c1' }, request)
+    expectTypeOf(result).toEqualTypeOf<IamportChargeResult>()
+    // @ts-expect-error: a declined or unknown result may carry no payment
+    void result.payment.paidAt
+    // @ts-expect-error: only a paid result's payment is a paid payment
+    assertType<{ status: 'paid' }>(result.payment)
+    if (result.outcome === 'paid') {
+      expectTypeOf(result.payment.status).toEqualTypeOf<'paid'>()
+      expectTypeOf(result.payment.raw).toEqualTypeOf<PaymentAnnotation>()
+    } else if (result.outcome === 'declined') {
+      expectTypeOf(result.code).toEqualTypeOf<string | null>()
+      // @ts-expect-error: a declined result has no paid payment to read
+      assertType<{ status: 'paid' }>(result.payment)
+    } else {
+      expectTypeOf(result.outcome).toEqualTypeOf<'unknown'>()
+      expectTypeOf(result.error).toEqualTypeOf<BillingKeyError>()
+    }
+
+    const fromBootpay = await keys.charge({ provider: 'bootpay', receiptId: 'r1' }, request)
+    expectTypeOf(fromBootpay).toEqualTypeOf<BootpayChargeResult>()
+  })
+
+  test('findPayment takes a provider or a ref and returns that provider’s Payment', async () => {
+    const keys = createBillingKeys({ iamport: iamportAdapter, portone: portoneAdapter })
+    expectTypeOf(await keys.findPayment('iamport', 'o')).toEqualTypeOf<IamportPayment | null>()
+    expectTypeOf(
+      await keys.findPayment({ provider: 'portone', billingKey: 'k1' }, 'o'),
+    ).toEqualTypeOf<Payment<'portone', PortonePaymentRaw> | null>()
   })
 })

@@ -25,6 +25,7 @@ export type {
   BillingKeyStatus,
   BootpayRef,
   CallOptions,
+  ChargeRequest,
   ClientOptions,
   IamportRef,
   LookupResult,

@@ -1,5 +1,7 @@
+import type { ChargeOptions } from './charge'
 import type { BillingKeyError } from './errors'
 import type { Logger, LogLevel } from './logger'
+import type { ChargeResult, Payment } from './payment'
 import type { ProviderName } from './providers'
 
 export type IamportRef = { provider: 'iamport'; customerUid: string }
@@ -58,8 +60,35 @@ export type LookupResult<K extends { ref: BillingKeyRef } = BillingKey> =
   | { ref: K['ref']; ok: true; key: K }
   | { ref: K['ref']; ok: false; error: BillingKeyError }
 
+/**
+ * One charge as the facade takes it, the same for every provider; each adapter maps it onto its
+ * provider's request (`orderId` is iamport `merchant_uid`, Bootpay `order_id`, PortOne
+ * `paymentId`). `extra` carries the provider's own optional fields, as the provider names them.
+ */
+export interface ChargeRequest<Extra = Record<string, unknown>> {
+  /** Your order key, stored before the call and reused for any retry of the same charge. */
+  orderId: string
+  /** What to charge, a positive integer in the currency's unit. */
+  amount: number
+  /** The product name the customer sees. */
+  name: string
+  /** ISO 4217. Default `KRW` (the only currency Bootpay's charge takes). */
+  currency?: string
+  /** The tax-free part of `amount`. */
+  taxFree?: number
+  /** The buyer, as far as you know them. */
+  customer?: { name?: string; email?: string; phone?: string }
+  /** The provider's own optional fields; the fields above win over any of the same meaning. */
+  extra?: Extra
+}
+
 /** What the facade knows of a provider: each provider package builds one, e.g. `createIamportAdapter(client)`. */
-export interface BillingKeyAdapter<P extends ProviderName = ProviderName, Raw = unknown> {
+export interface BillingKeyAdapter<
+  P extends ProviderName = ProviderName,
+  Raw = unknown,
+  PaymentRaw = unknown,
+  Extra = Record<string, unknown>,
+> {
   readonly provider: P
   lookup(ref: ProviderRef<P>, options?: { signal?: AbortSignal }): Promise<BillingKey<P, Raw>>
   /**
@@ -71,6 +100,27 @@ export interface BillingKeyAdapter<P extends ProviderName = ProviderName, Raw = 
     refs: readonly ProviderRef<P>[],
     options?: { signal?: AbortSignal; concurrency?: number; onSettled?: (count: number) => void },
   ): Promise<LookupResult<BillingKey<P, Raw>>[]>
+  /**
+   * Charges the key once through the provider client's safe charge, its outcome as the client
+   * proved it. Absent on adapters built before charging came to the facade.
+   */
+  charge?(
+    ref: ProviderRef<P>,
+    request: ChargeRequest<Extra>,
+    options?: ChargeOptions,
+  ): Promise<ChargeResult<P, PaymentRaw>>
+  /** The provider's record of an order, or null when it holds none. */
+  findPayment?(orderId: string, options?: CallOptions): Promise<Payment<P, PaymentRaw> | null>
+  /**
+   * When the key's earliest pending scheduled charge at or after `from` (and within 90 days of
+   * it) is due, or null when there is none: one request. Absent where the provider lists no
+   * schedules of a key (Bootpay).
+   */
+  scheduledChargeAfter?(
+    ref: ProviderRef<P>,
+    from: Date,
+    options?: CallOptions,
+  ): Promise<Date | null>
 }
 
 /** The options every provider client factory takes after its credentials. */

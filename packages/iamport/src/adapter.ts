@@ -4,6 +4,8 @@ import { toBillingKey } from './model'
 import type { IamportBillingKey, IamportBillingKeyAdapter } from './types'
 
 const provider = 'iamport'
+/** How far past `from` the schedule lookup looks: iamport lists at most 3 months at once. */
+const SCHEDULE_WINDOW_MS = 90 * 86_400_000
 
 /**
  * The adapter `@billingkey/client` takes for iamport: `createBillingKeys({ iamport:
@@ -11,10 +13,49 @@ const provider = 'iamport'
  * `lookupMany` batches through the client's `getBillingKeysInChunks`, where a failed request
  * fails only the refs it carried. A separate export, so programs that use the client alone do
  * not bundle the model mapping.
+ *
+ * `charge` is the client's `chargeBillingKey` with `orderId` as `merchant_uid` (the common fields
+ * as `currency`, `tax_free`, `buyer_name`, `buyer_email`, `buyer_tel`; `extra` takes any other
+ * field of iamport's request); `findPayment` its `findPayment`; `scheduledChargeAfter` one
+ * `listSchedules` of the key's pending schedules.
  */
 export function createIamportAdapter(client: IamportClient): IamportBillingKeyAdapter {
   return {
     provider,
+
+    charge: (ref, { orderId, amount, name, currency, taxFree, customer, extra }, options) =>
+      client.chargeBillingKey(
+        ref.customerUid,
+        defined({
+          ...extra,
+          merchantUid: orderId,
+          amount,
+          name,
+          currency,
+          tax_free: taxFree,
+          buyer_name: customer?.name,
+          buyer_email: customer?.email,
+          buyer_tel: customer?.phone,
+        }),
+        options,
+      ),
+
+    findPayment: (orderId, options) => client.findPayment(orderId, options),
+
+    async scheduledChargeAfter(ref, from, { signal } = {}) {
+      const { list } = await client.listSchedules(ref.customerUid, {
+        from,
+        to: new Date(from.getTime() + SCHEDULE_WINDOW_MS),
+        status: 'scheduled',
+        signal,
+      })
+      const first = Math.min(
+        ...list.flatMap(({ schedule_at }) =>
+          typeof schedule_at === 'number' ? [schedule_at] : [],
+        ),
+      )
+      return Number.isFinite(first) ? new Date(first * 1000) : null
+    },
 
     lookup: async (ref, callOptions) =>
       toBillingKey(await client.getBillingKey(ref.customerUid, callOptions)),
@@ -53,4 +94,9 @@ export function createIamportAdapter(client: IamportClient): IamportBillingKeyAd
       })
     },
   }
+}
+
+/** The object without its undefined fields: the common fields a caller left out stay out. */
+function defined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T
 }

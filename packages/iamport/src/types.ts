@@ -40,4 +40,27 @@ export type IamportChargeResult = ChargeResult<'iamport', PaymentAnnotation>
 
 /** An iamport key in the shared model; `raw` is the key as iamport returned it. */
 export type IamportBillingKey = BillingKey<'iamport', BillingKeyAnnotation>
-export type IamportBillingKeyAdapter = BillingKeyAdapter<'iamport', BillingKeyAnnotation>
+/**
+ * The fields of iamport's charge request a facade charge may add in `extra`: any but those the
+ * facade's own fields map to.
+ */
+export type IamportChargeExtra = Partial<
+  Omit<
+    ChargeRequest,
+    | 'customer_uid'
+    | 'merchant_uid'
+    | 'amount'
+    | 'name'
+    | 'currency'
+    | 'tax_free'
+    | 'buyer_name'
+    | 'buyer_email'
+    | 'buyer_tel'
+  >
+>
+export type IamportBillingKeyAdapter = BillingKeyAdapter<
+  'iamport',
+  BillingKeyAnnotation,
+  PaymentAnnotation,
+  IamportChargeExtra
+>

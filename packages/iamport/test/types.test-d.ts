@@ -8,6 +8,7 @@ import {
   createIamportAdapter,
   createIamportClient,
   type IamportBillingKey,
+  type IamportChargeExtra,
   type IamportChargeResult,
   type IamportPayment,
   isSuperBillingKey,
@@ -94,7 +95,23 @@ describe('types', () => {
 
   it('createIamportAdapter is the adapter the facade takes, with the key as raw', () => {
     const adapter = createIamportAdapter(iamport)
-    expectTypeOf(adapter).toEqualTypeOf<BillingKeyAdapter<'iamport', BillingKeyAnnotation>>()
+    expectTypeOf(adapter).toEqualTypeOf<
+      BillingKeyAdapter<'iamport', BillingKeyAnnotation, PaymentAnnotation, IamportChargeExtra>
+    >()
+    // The facade's charge takes iamport's own fields in `extra`, but not those it maps itself.
+    assertType(
+      adapter.charge?.(
+        { provider: 'iamport', customerUid: 'c' },
+        { orderId: 'o', amount: 1000, name: 'n', extra: { card_quota: 3, custom_data: 'x' } },
+      ),
+    )
+    assertType(
+      adapter.charge?.(
+        { provider: 'iamport', customerUid: 'c' },
+        // @ts-expect-error merchant_uid is the facade's orderId
+        { orderId: 'o', amount: 1000, name: 'n', extra: { merchant_uid: 'other' } },
+      ),
+    )
     expectTypeOf(adapter).toMatchTypeOf<BillingKeyAdapter<'iamport', unknown>>()
     expectTypeOf(iamport).not.toHaveProperty('billingKeys')
     expectTypeOf<IamportBillingKey['raw']>().toEqualTypeOf<BillingKeyAnnotation>()

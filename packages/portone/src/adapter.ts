@@ -1,13 +1,28 @@
-import { type LookupResult, mapWithConcurrency, toBillingKeyError } from '@billingkey/core'
+import {
+  type LookupResult,
+  mapWithConcurrency,
+  NotFoundError,
+  toBillingKeyError,
+} from '@billingkey/core'
 import type { PortoneClient } from './client'
 import { toBillingKey } from './model'
-import type { PortoneBillingKey, PortoneBillingKeyAdapter } from './types'
+import type { ChargeInput, PortoneBillingKey, PortoneBillingKeyAdapter } from './types'
+
+/** How far past `from` the schedule lookup looks, as iamport's. */
+const SCHEDULE_WINDOW_MS = 90 * 86_400_000
 
 /**
  * The adapter `@billingkey/client` takes for PortOne V2: `createBillingKeys({ portone:
  * createPortoneAdapter(portone) })`. A ref is one `GET /billing-keys/{billingKey}` (the list has
  * no filter by key), mapped to the shared model (`toBillingKey`). A separate export, so programs
  * that use the client alone do not bundle the model mapping.
+ *
+ * `charge` is the client's `chargeBillingKey` with `orderId` as `paymentId` (so its
+ * `Idempotency-Key` derives from it), `name` as `orderName`, `amount` and `taxFree` as
+ * `amount.total`/`amount.taxFree`, `currency` (default KRW) and `customer` (name as `name.full`,
+ * `email`, `phone` as `phoneNumber`); `extra` takes any other field of PortOne's input.
+ * `findPayment` is `getPayment`, with PAYMENT_NOT_FOUND as null. `scheduledChargeAfter` is one
+ * page (of one) of the key's SCHEDULED schedules, soonest first.
  */
 export function createPortoneAdapter(client: PortoneClient): PortoneBillingKeyAdapter {
   const lookup: PortoneBillingKeyAdapter['lookup'] = async (ref, options) =>
@@ -15,6 +30,51 @@ export function createPortoneAdapter(client: PortoneClient): PortoneBillingKeyAd
   return {
     provider: 'portone',
     lookup,
+
+    charge: (ref, { orderId, amount, name, currency, taxFree, customer, extra }, options) => {
+      const buyer = defined({
+        ...extra?.customer,
+        name: customer?.name === undefined ? undefined : { full: customer.name },
+        email: customer?.email,
+        phoneNumber: customer?.phone,
+      })
+      return client.chargeBillingKey(
+        orderId,
+        defined({
+          ...extra,
+          billingKey: ref.billingKey,
+          orderName: name,
+          amount: defined({ total: amount, taxFree }),
+          currency: currency ?? 'KRW',
+          customer: Object.keys(buyer).length > 0 ? buyer : undefined,
+        }) as ChargeInput,
+        options,
+      )
+    },
+
+    findPayment: (orderId, options) =>
+      client.getPayment(orderId, options).catch((error) => {
+        if (error instanceof NotFoundError && error.code === 'PAYMENT_NOT_FOUND') return null
+        throw error
+      }),
+
+    async scheduledChargeAfter(ref, from, { signal } = {}) {
+      const { items } = await client.getPaymentSchedulePage(
+        {
+          page: { number: 0, size: 1 },
+          sort: { by: 'TIME_TO_PAY', order: 'ASC' },
+          filter: {
+            billingKey: ref.billingKey,
+            status: ['SCHEDULED'],
+            from: from.toISOString(),
+            until: new Date(from.getTime() + SCHEDULE_WINDOW_MS).toISOString(),
+          },
+        },
+        { signal },
+      )
+      const next = items[0]?.timeToPay
+      return next === undefined ? null : new Date(next)
+    },
     lookupMany: async (refs, { signal, concurrency = 8, onSettled } = {}) =>
       mapWithConcurrency(
         refs,
@@ -36,4 +96,9 @@ export function createPortoneAdapter(client: PortoneClient): PortoneBillingKeyAd
         signal,
       ),
   }
+}
+
+/** The object without its undefined fields: the common fields a caller left out stay out. */
+function defined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T
 }

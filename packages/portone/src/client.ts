@@ -4,10 +4,11 @@ import {
   assertPathId,
   assertText,
   type CallOptions,
+  type ChargeOptions,
   type ClientOptions,
+  chargeTiming,
   createProviderClient,
   listOf,
-  MIN_CHARGE_TIMEOUT_MS,
   NotFoundError,
   objectWith,
   type PayloadIsBody,
@@ -112,7 +113,7 @@ export interface PortoneClient {
   chargeBillingKey(
     paymentId: string,
     input: ChargeInput,
-    options?: CallOptions,
+    options?: ChargeOptions,
   ): Promise<PortoneChargeResult>
   /** `GET /payments/{paymentId}` in the shared model; NotFoundError (PAYMENT_NOT_FOUND) if none. */
   getPayment(paymentId: string, options?: CallOptions): Promise<PortonePayment>
@@ -317,12 +318,18 @@ export function createPortoneClient(options: PortoneClientOptions): PortoneClien
       })
     },
 
-    async chargeBillingKey(paymentId, input, { signal } = {}) {
+    async chargeBillingKey(paymentId, input, chargeOptions = {}) {
       const operation = 'chargeBillingKey'
       const path = { paymentId: id(paymentId, 'paymentId', operation) }
       checkCharge(input, operation)
       const headers = idempotencyKey(paymentId, operation, 'charge')
-      const deadline = Date.now() + deadlineMs
+      const { signal, pollIntervalMs } = chargeOptions
+      // The client's deadline, unless the call sets its own; each attempt waits at least 60 s.
+      const { timeoutMs, deadline } = chargeTiming(
+        { deadlineMs, ...chargeOptions },
+        options.timeoutMs,
+        { provider, operation },
+      )
       return settleCharge<'portone', PortonePaymentRaw>({
         provider,
         operation,
@@ -330,6 +337,7 @@ export function createPortoneClient(options: PortoneClientOptions): PortoneClien
         amount: input.amount.total,
         deadline,
         signal,
+        pollIntervalMs,
         async sendCharge(signal) {
           for (let wait = 1_000; ; wait = Math.min(wait * 2, 8_000)) {
             try {
@@ -343,7 +351,7 @@ export function createPortoneClient(options: PortoneClientOptions): PortoneClien
                   headers,
                   signal,
                   // PortOne may take a minute to answer a charge.
-                  timeoutMs: Math.max(options.timeoutMs ?? 0, MIN_CHARGE_TIMEOUT_MS),
+                  timeoutMs,
                   expect: objectWith('payment'),
                 },
               )

@@ -1,5 +1,7 @@
 // The public error list, from its one source: core's own classes (one hierarchy across
 // providers), so a PortOne user can `instanceof` them without depending on @billingkey/core.
+
+export type { ChargeOptions } from '@billingkey/core'
 export * from '@billingkey/core/errors'
 export { createPortoneAdapter } from './adapter'
 export {

@@ -41,4 +41,17 @@ export type PortoneChargeResult = ChargeResult<'portone', PortonePaymentRaw>
 
 /** A PortOne key in the shared model; `raw` is the key as PortOne returned it. */
 export type PortoneBillingKey = BillingKey<'portone', BillingKeyInfo>
-export type PortoneBillingKeyAdapter = BillingKeyAdapter<'portone', BillingKeyInfo>
+export type PortoneBillingKeyAdapter = BillingKeyAdapter<
+  'portone',
+  BillingKeyInfo,
+  PortonePaymentRaw,
+  PortoneChargeExtra
+>
+/**
+ * The fields of PortOne's charge input a facade charge may add in `extra` (`channelKey`,
+ * `customData`, `installmentMonth`, `noticeUrls`, `customer.id`, ...): any but those the
+ * facade's own fields map to.
+ */
+export type PortoneChargeExtra = Partial<
+  Omit<ChargeInput, 'billingKey' | 'orderName' | 'amount' | 'currency'>
+>

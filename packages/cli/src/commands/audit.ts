@@ -34,8 +34,9 @@ export const audit: Command = {
   help: `Usage: ${usage}
 
 Looks up every billing key listed in the file and sorts it into active, expiring (still
-chargeable, but it runs out within --expiring-within days), expired, deleted, not found, or error
-(the lookup failed). Prints a summary table and the keys that need action. A progress bar with the
+chargeable, but it runs out within --expiring-within days), expires_before_charge (still
+chargeable, but a charge is scheduled with it after it runs out), expired, deleted, not found, or
+error (the lookup failed). Prints a summary table and the keys that need action. A progress bar with the
 rate and the time left runs on stderr on a terminal; elsewhere a plain line marks each tenth.
 The file is read as the lookups need it and csv and jsonl rows are written as they settle, so
 memory stays flat however long the file is.
@@ -86,7 +87,8 @@ Malformed rows: a row that cannot be read (an unknown provider, a missing or ext
 
 Exit codes:
   0  every key can be charged and nothing needs action
-  1  some keys need action (expiring, expired, deleted, not found, or the lookup failed)
+  1  some keys need action (expiring, expires_before_charge, expired, deleted, not found, or
+     the lookup failed)
   2  usage error, an unreadable file, a malformed row, a provider that refused the
      credentials (the report is still printed for these two), bad credentials settings, or a
      failure of the run itself
