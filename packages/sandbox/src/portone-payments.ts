@@ -12,6 +12,15 @@ type Payment = PortoneSchemas['Payment']
 type Schedule = PortoneSchemas['PaymentSchedule']
 type ChargeInput = PortoneSchemas['BillingKeyPaymentInput']
 
+/** The key's customer with what the request sent over it; a name is sent as `{ full }`. */
+function customerOf(
+  stored: PortoneSchemas['Customer'] | undefined,
+  sent: PortoneSchemas['CustomerInput'] | undefined,
+): PortoneSchemas['Customer'] {
+  const { name, ...rest } = sent ?? {}
+  return { ...stored, ...rest, ...(name?.full !== undefined && { name: name.full }) }
+}
+
 /**
  * Amounts the issuer declines: the charge answers 502 PG_PROVIDER with the PG's `pgCode` and
  * `pgMessage`, and the payment is FAILED. The same amounts decline at iamport; any other is paid.
@@ -102,7 +111,7 @@ export function createPortonePayments(options: {
         cancelledTaxFree: 0,
       },
       currency: entry.currency,
-      customer: { ...key.fields.customer, ...input.customer },
+      customer: customerOf(key.fields.customer, input.customer),
       ...(input.customData !== undefined && { customData: input.customData }),
     }
     const pg = { paidAt: settled, pgTxId: `pg-${transactionId.slice(0, 8)}` }
@@ -207,7 +216,7 @@ export function createPortonePayments(options: {
       paymentId: record.paymentId,
       billingKey: input.billingKey,
       orderName: input.orderName,
-      customer: { ...keyOf(input.billingKey)?.fields.customer, ...input.customer },
+      customer: customerOf(keyOf(input.billingKey)?.fields.customer, input.customer),
       ...(input.customData !== undefined && { customData: input.customData }),
       totalAmount: input.amount.total,
       ...(input.amount.taxFree !== undefined && { taxFreeAmount: input.amount.taxFree }),
