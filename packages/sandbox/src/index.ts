@@ -10,6 +10,7 @@ export type { ProviderName } from './emulator'
 export { FAULT_KINDS, type FaultKind, type FaultRule } from './faults'
 export { IAMPORT_TEST_AMOUNTS, type IamportWebhook } from './iamport-payments'
 export type { Cancellation, Decline, LedgerAudit, LedgerEntry, LedgerStatus } from './ledger'
+export type { GatewayOptions, LatencyOptions, ProviderLimit } from './limits'
 export {
   createSandbox,
   type InProcessSandbox,
