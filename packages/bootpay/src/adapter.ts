@@ -19,6 +19,7 @@ export function createBootpayAdapter(client: BootpayClient): BootpayBillingKeyAd
     )
   return {
     provider: 'bootpay',
+    rateLimit: client.fetch.rateLimit,
     lookup,
     lookupMany: async (refs, { signal, concurrency = 8, onSettled } = {}) =>
       mapWithConcurrency(

@@ -1,6 +1,7 @@
 import type { BillingKeyError } from './errors'
 import type { Logger, LogLevel } from './logger'
 import type { ProviderName } from './providers'
+import type { RateLimitView } from './rate-limit'
 
 export type IamportRef = { provider: 'iamport'; customerUid: string }
 export type BootpayRef =
@@ -71,6 +72,11 @@ export interface BillingKeyAdapter<P extends ProviderName = ProviderName, Raw = 
     refs: readonly ProviderRef<P>[],
     options?: { signal?: AbortSignal; concurrency?: number; onSettled?: (count: number) => void },
   ): Promise<LookupResult<BillingKey<P, Raw>>[]>
+  /**
+   * The rate limit of the client the adapter is built on (`client.fetch.rateLimit`), so that
+   * `@billingkey/client` can report the rate and any 429 pause in its progress.
+   */
+  readonly rateLimit?: RateLimitView
 }
 
 /** The options every provider client factory takes after its credentials. */

@@ -52,6 +52,33 @@ describe('createRateLimiter', () => {
     expect(limiter.pausedForMs()).toBe(0)
   })
 
+  it('reports its state, and tells listeners of each pause that starts or grows', async () => {
+    const limiter = createRateLimiter({ requestsPerSecond: 10 })
+    const seen: unknown[] = []
+    const stop = limiter.onPause((state) => seen.push(state))
+    limiter.onPause(() => {
+      throw new Error('a broken listener is ignored')
+    })
+    const { done } = startTakes(limiter, 2)
+    await vi.runAllTimersAsync()
+    await done
+    expect(limiter.state()).toEqual({ requestsPerSecond: 10, requests: 2 })
+    limiter.pause(2_000)
+    limiter.pause(1_000) // inside the current pause: no news
+    limiter.pause(3_000)
+    const until = (ms: number) => new Date(Date.now() + ms)
+    expect(seen).toEqual([
+      { requestsPerSecond: 10, requests: 2, pausedUntil: until(2_000) },
+      { requestsPerSecond: 10, requests: 2, pausedUntil: until(3_000) },
+    ])
+    expect(limiter.state().pausedUntil).toEqual(until(3_000))
+    await vi.advanceTimersByTimeAsync(3_000)
+    expect(limiter.state()).toEqual({ requestsPerSecond: 10, requests: 2 })
+    stop()
+    limiter.pause(500)
+    expect(seen).toHaveLength(2)
+  })
+
   it('a shorter pause never cuts a longer one short', async () => {
     const limiter = createRateLimiter({ requestsPerSecond: 100 })
     limiter.pause(3_000)

@@ -15,6 +15,7 @@ const provider = 'iamport'
 export function createIamportAdapter(client: IamportClient): IamportBillingKeyAdapter {
   return {
     provider,
+    rateLimit: client.fetch.rateLimit,
 
     lookup: async (ref, callOptions) =>
       toBillingKey(await client.getBillingKey(ref.customerUid, callOptions)),

@@ -14,6 +14,7 @@ export function createPortoneAdapter(client: PortoneClient): PortoneBillingKeyAd
     toBillingKey(ref, await client.getBillingKey(ref.billingKey, options))
   return {
     provider: 'portone',
+    rateLimit: client.fetch.rateLimit,
     lookup,
     lookupMany: async (refs, { signal, concurrency = 8, onSettled } = {}) =>
       mapWithConcurrency(
