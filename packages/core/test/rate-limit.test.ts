@@ -112,3 +112,31 @@ describe('createRateLimiter', () => {
     expect(() => createRateLimiter({ requestsPerSecond: rate })).toThrow(RangeError)
   })
 })
+
+describe('createRateLimiter on a busy event loop', () => {
+  it('keeps the rate when its timers fire late, without going over it', async () => {
+    // Other work holds the event loop 9 ms of every 10: the limiter's timers fire up to 9 ms late.
+    const busy = setInterval(() => {
+      const until = performance.now() + 9
+      while (performance.now() < until) {}
+    }, 10)
+    const limiter = createRateLimiter({ requestsPerSecond: 50 })
+    const starts: number[] = []
+    const t0 = performance.now()
+    try {
+      await Promise.all(
+        Array.from({ length: 40 }, () =>
+          limiter.take().then(() => starts.push(performance.now() - t0)),
+        ),
+      )
+    } finally {
+      clearInterval(busy)
+    }
+    const elapsed = performance.now() - t0
+    // 39 intervals of 20 ms; losing the lateness at every turn would take ~39 × 24.5 ms = 955 ms.
+    expect(elapsed).toBeGreaterThanOrEqual(39 * 20 - 2)
+    expect(elapsed).toBeLessThan(880)
+    // Never ahead of the schedule: the nth start comes no sooner than n intervals in.
+    expect(starts.every((at, n) => at >= n * 20 - 2)).toBe(true)
+  })
+})
