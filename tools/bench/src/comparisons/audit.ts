@@ -188,7 +188,7 @@ export async function scaleAudit(): Promise<Section> {
     const growth = large.peakRss / small.peakRss
     const mb = (bytes: number) => `${num(bytes / MB, 0)} MB`
     return {
-      title: '8. Audit at provider scale: the CLI against a rate-limited sandbox',
+      title: '9. Audit at provider scale: the CLI against a rate-limited sandbox',
       body: [
         `\`billingkey audit keys.csv --format jsonl --rate ${RATE} > report.jsonl\` (the built CLI, as a user runs it) over ${num(ROWS, 0)} distinct refs, half iamport and half Bootpay (every key of the sandbox’s data set, the rest unknown ids), shuffled. The sandbox runs in its own process with a limit of ${RATE} requests per second per provider (a token bucket of one second’s worth; over it, 429 with Retry-After) and a latency drawn per request around a median of ${LATENCY_MS} ms (95 % under ${3 * LATENCY_MS} ms); the CLI finds it through \`IAMPORT_BASE_URL\` and \`BOOTPAY_BASE_URL\`. The floor is what the limit allows at best: the requests the sandbox served for the provider that needs the most, ÷ ${RATE} per second (iamport uids go ~100 to a multi lookup; Bootpay is one request per ref).`,
         table(
