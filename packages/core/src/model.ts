@@ -62,6 +62,11 @@ export type LookupResult<K extends { ref: BillingKeyRef } = BillingKey> =
 /** What the facade knows of a provider: each provider package builds one, e.g. `createIamportAdapter(client)`. */
 export interface BillingKeyAdapter<P extends ProviderName = ProviderName, Raw = unknown> {
   readonly provider: P
+  /**
+   * The rate limit of the client the adapter is built on (`client.fetch.rateLimit`), so that
+   * `@billingkey/client` can report the rate and any 429 pause in its progress.
+   */
+  readonly rateLimit?: RateLimitView
   lookup(ref: ProviderRef<P>, options?: { signal?: AbortSignal }): Promise<BillingKey<P, Raw>>
   /**
    * One result per ref, in order. May batch. A failure of one ref (or one chunk) is that ref's
@@ -72,11 +77,6 @@ export interface BillingKeyAdapter<P extends ProviderName = ProviderName, Raw = 
     refs: readonly ProviderRef<P>[],
     options?: { signal?: AbortSignal; concurrency?: number; onSettled?: (count: number) => void },
   ): Promise<LookupResult<BillingKey<P, Raw>>[]>
-  /**
-   * The rate limit of the client the adapter is built on (`client.fetch.rateLimit`), so that
-   * `@billingkey/client` can report the rate and any 429 pause in its progress.
-   */
-  readonly rateLimit?: RateLimitView
 }
 
 /** The options every provider client factory takes after its credentials. */

@@ -10,11 +10,13 @@ export type { ProviderName } from './emulator'
 export { FAULT_KINDS, type FaultKind, type FaultRule } from './faults'
 export { IAMPORT_TEST_AMOUNTS, type IamportWebhook } from './iamport-payments'
 export type { Cancellation, Decline, LedgerAudit, LedgerEntry, LedgerStatus } from './ledger'
-export type { GatewayOptions, LatencyOptions, ProviderLimit } from './limits'
 export {
   createSandbox,
+  type GatewayOptions,
   type InProcessSandbox,
+  type LatencyOptions,
   type OperationCounts,
+  type ProviderLimit,
   type ResponseViolation,
   type Sandbox,
   type SandboxLedger,

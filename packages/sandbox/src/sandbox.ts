@@ -41,6 +41,8 @@ export interface SandboxOptions extends GatewayOptions {
   validateResponses?: boolean
 }
 
+export type { GatewayOptions, LatencyOptions, ProviderLimit } from './limits'
+
 export interface OperationCounts {
   [operationId: string]: number
 }
