@@ -10,8 +10,9 @@ const kB = (n) => `${n} kB`
 
 const entries = [
   // Raised from 3.5 with the provider kit (the token, transport and classification wiring each
-  // provider wrote by hand lives here once), the charge model and redaction by value.
-  { name: '@billingkey/core', path: '../../packages/core/dist/index.js', limit: kB(6.1) },
+  // provider wrote by hand lives here once), the charge model and redaction by value; from 6.1
+  // with the rate limit's state and pause listeners (measured 6.18 kB).
+  { name: '@billingkey/core', path: '../../packages/core/dist/index.js', limit: kB(6.3) },
   {
     name: '@billingkey/iamport: createIamportClient',
     path: '../../packages/iamport/dist/index.js',

@@ -30,6 +30,7 @@ export function createBootpayAdapter(client: BootpayClient): BootpayBillingKeyAd
     )
   return {
     provider: 'bootpay',
+    rateLimit: client.fetch.rateLimit,
     lookup,
 
     async charge(ref, { orderId, amount, name, currency, taxFree, customer, extra }, options) {

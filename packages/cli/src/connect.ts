@@ -23,6 +23,8 @@ export async function connect(
     verbose: boolean
     /** the embedded sandbox, whatever the environment says */
     sandbox?: boolean
+    /** each provider client's rate limit (`--rate`); default none */
+    requestsPerSecond?: number | undefined
   },
 ): Promise<Connection> {
   const config: EnvConfig = options.sandbox ? {} : envConfig(io.env)
@@ -37,20 +39,21 @@ export async function connect(
     import('@billingkey/bootpay'),
     import('@billingkey/portone'),
   ])
-  const logging = options.verbose
-    ? { logger: stderrLogger(io.stderr), logLevel: 'debug' as const }
-    : {}
+  const common = {
+    ...(options.verbose ? { logger: stderrLogger(io.stderr), logLevel: 'debug' as const } : {}),
+    ...(options.requestsPerSecond ? { requestsPerSecond: options.requestsPerSecond } : {}),
+  }
   if (config.iamport || config.bootpay || config.portone) {
     const keys = createBillingKeys<ProviderAdapters>({
       iamport:
         config.iamport &&
-        createIamportAdapter(createIamportClient({ ...config.iamport, ...logging })),
+        createIamportAdapter(createIamportClient({ ...config.iamport, ...common })),
       bootpay:
         config.bootpay &&
-        createBootpayAdapter(createBootpayClient({ ...config.bootpay, ...logging })),
+        createBootpayAdapter(createBootpayClient({ ...config.bootpay, ...common })),
       portone:
         config.portone &&
-        createPortoneAdapter(createPortoneClient({ ...config.portone, ...logging })),
+        createPortoneAdapter(createPortoneClient({ ...config.portone, ...common })),
     })
     return { keys, close: async () => {} }
   }
@@ -66,14 +69,14 @@ export async function connect(
       createIamportClient({
         ...DEMO_CREDENTIALS.iamport,
         baseUrl: server.iamport.baseUrl,
-        ...logging,
+        ...common,
       }),
     ),
     bootpay: createBootpayAdapter(
       createBootpayClient({
         ...DEMO_CREDENTIALS.bootpay,
         baseUrl: server.bootpay.baseUrl,
-        ...logging,
+        ...common,
       }),
     ),
     portone: createPortoneAdapter(

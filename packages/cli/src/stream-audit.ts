@@ -2,6 +2,7 @@ import type { BillingKeys, ProviderAdapters } from '@billingkey/client'
 import { notConfigured } from './connect'
 import { InputError } from './errors'
 import type { InputRow } from './input'
+import type { Progress } from './progress'
 import { type BillingKeyRef, refId } from './refs'
 import { errorJson, keyJson } from './report'
 import type { AuditState } from './state'
@@ -26,8 +27,11 @@ export interface AuditStreamOptions {
   signal?: AbortSignal | undefined
   /** every row of the input, in file order, as its result is known */
   onRow(row: ReportRow): Promise<void>
-  /** how many rows are audited so far (resumed ones included) */
-  onProgress(done: number): void
+  /**
+   * how many rows are audited so far (resumed ones included), and, from the lookups, each
+   * provider client's rate and any 429 pause (also reported, `done` unchanged, as a pause starts)
+   */
+  onProgress(done: number, rateLimits?: Progress['rateLimits']): void
 }
 
 interface Slot {
@@ -72,7 +76,7 @@ export async function auditStream(options: AuditStreamOptions): Promise<void> {
         expiringWithinDays: options.expiringWithinDays,
         ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
-        onProgress: (progress) => options.onProgress(before + progress.done),
+        onProgress: (progress) => options.onProgress(before + progress.done, progress.rateLimits),
       })
       const rows: AuditedRow[] = pending.map((slot, i) => ({
         line: slot.item.line,

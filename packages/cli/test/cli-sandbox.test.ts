@@ -64,6 +64,40 @@ describe('sandbox', () => {
     expect(stderr).not.toContain('sandbox_imp_secret')
   })
 
+  it('--rate and --latency emulate a provider under load: 429 with Retry-After over the budget', async () => {
+    const sandbox = start(['sandbox', '--rate', '1', '--latency', '100', '--verbose'])
+    await sandbox.waitFor('stdout', /Press Ctrl-C to stop\.\n/)
+    const { stdout } = sandbox.output()
+    expect(stdout).toContain(
+      'Emulating at most 1 requests a second per provider (429 beyond) and a latency around 100 ms.',
+    )
+    const baseUrl = /IAMPORT_BASE_URL=(\S+)/.exec(stdout)?.[1] as string
+    const token = () =>
+      fetch(`${baseUrl}/users/getToken`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ imp_key: 'sandbox_imp_key', imp_secret: 'sandbox_imp_secret' }),
+      })
+    const first = await token()
+    const second = await token()
+    expect([first.status, second.status]).toEqual([200, 429])
+    expect(second.headers.get('retry-after')).toBe('1')
+    expect(await second.json()).toMatchObject({ code: -1, response: null })
+    sandbox.child.kill('SIGTERM')
+    const { code, stderr } = await sandbox.done
+    expect(code).toBe(0)
+    expect(stderr).toMatch(/^POST \/iamport\/users\/getToken → 429 rate limit/m)
+  })
+
+  it.each([
+    ['--rate', '0', '--rate must be a whole number from 1 to 1000000, got "0"'],
+    ['--latency', 'fast', '--latency must be a whole number from 0 to 60000, got "fast"'],
+  ])('%s %s is a usage error', async (flag, value, message) => {
+    const { code, stderr } = await cli(['sandbox', flag, value])
+    expect(code).toBe(2)
+    expect(stderr).toContain(message)
+  })
+
   it('a port in use is exit 2', async () => {
     const first = start(['sandbox'])
     await first.waitFor('stdout', /Press Ctrl-C/)

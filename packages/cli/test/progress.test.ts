@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { duration, liveLine, progressReporter } from '../src/progress'
+import { duration, limitsText, liveLine, progressReporter } from '../src/progress'
 
 function sink(isTTY = false) {
   const chunks: string[] = []
@@ -52,6 +52,55 @@ describe('progressReporter, on a terminal', () => {
     expect(chunks[1]).toContain('5/10  50%')
     expect(chunks[2]).toContain('10/10  100%')
     expect(chunks[3]).toBe('\r\u001b[2K')
+  })
+})
+
+describe('rate limits in the progress', () => {
+  const limited = { requestsPerSecond: 50, requests: 100 }
+  const pausedFor = (ms: number) => ({ ...limited, pausedUntil: new Date(Date.now() + ms) })
+
+  it('off a terminal: a line when a 429 pauses a provider, once per pause; the end counts them', () => {
+    const { chunks, output } = sink()
+    let clock = 0
+    const progress = progressReporter(output, { live: false, noun: 'audited', now: () => clock })
+    progress.update({ done: 1, total: 100, rateLimits: { bootpay: limited } })
+    progress.update({ done: 1, total: 100, rateLimits: { bootpay: pausedFor(2000) } })
+    progress.update({ done: 1, total: 100, rateLimits: { bootpay: pausedFor(2500) } }) // the same pause
+    progress.update({ done: 2, total: 100, rateLimits: { bootpay: limited } }) // over
+    progress.update({ done: 3, total: 100, rateLimits: { bootpay: pausedFor(1000) } })
+    clock = 10_000
+    progress.finish({ done: 100, total: 100 })
+    expect(chunks).toHaveLength(3)
+    expect(chunks[0]).toMatch(
+      /^audited 1\/100: bootpay answered 429 Too Many Requests: its requests wait until \d\d:\d\d:\d\d UTC \(2\.0s\); limit 50 req\/s\n$/,
+    )
+    expect(chunks[1]).toMatch(/^audited 3\/100: bootpay answered 429 .*\(1\.0s\)/)
+    expect(chunks[2]).toBe('audited 100 keys in 10s (10 keys/s); bootpay paused 2 times by a 429\n')
+  })
+
+  it('on a terminal: a pause is drawn at once, however soon after the last redraw', () => {
+    const { chunks, output } = sink(true)
+    const progress = progressReporter(output, { live: true, noun: 'audited', now: () => 0 })
+    progress.update({ done: 1, total: 10, rateLimits: { bootpay: limited } })
+    progress.update({ done: 1, total: 10, rateLimits: { bootpay: pausedFor(3000) } })
+    expect(chunks).toHaveLength(2)
+    expect(chunks[1]).toContain('bootpay paused 3.0s (429)')
+  })
+
+  it('limitsText: each limited provider’s requests per second against its limit, or its pause', () => {
+    expect(
+      limitsText(
+        {
+          iamport: { requestsPerSecond: 50, requests: 10 },
+          bootpay: { requestsPerSecond: 50, requests: 199 },
+        },
+        4,
+      ),
+    ).toBe('iamport 2.5/50 req/s  bootpay 49.8/50 req/s')
+    expect(limitsText({ bootpay: pausedFor(1500) }, 4)).toBe('bootpay paused 1.5s (429)')
+    // no limit and no pause: nothing to say
+    expect(limitsText({ iamport: { requestsPerSecond: Infinity, requests: 10 } }, 4)).toBe('')
+    expect(limitsText(undefined, 4)).toBe('')
   })
 })
 

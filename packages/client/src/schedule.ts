@@ -6,6 +6,8 @@ import {
   type LookupResult,
   PROVIDERS,
   type ProviderName,
+  type RateLimitState,
+  type RateLimitView,
   TimeoutError,
   toBillingKeyError,
   ValidationError,
@@ -73,11 +75,17 @@ export async function settle(
   // A throwing onProgress must not read as failed lookups inside an adapter: it is kept, and
   // the call rejects with it once the current provider's lookups are done.
   let thrown: { error: unknown } | undefined
+  // The rate and any 429 pause of each provider's client, in every report; a pause is reported
+  // as it starts, since nothing of that provider settles until it ends.
+  const limits = providers.flatMap((provider) => {
+    const view = configured[provider]?.rateLimit
+    return onProgress && view ? [[provider, view] as const] : []
+  })
   const report = (count: number) => {
     done += count
     if (!onProgress || thrown) return
     try {
-      onProgress({ done, total })
+      onProgress(limits.length ? { done, total, rateLimits: rateLimits(limits) } : { done, total })
     } catch (error) {
       thrown = { error }
     }
@@ -87,49 +95,63 @@ export async function settle(
   }
   report(0)
   rethrow()
-
-  // One provider after the other, each with the whole concurrency budget: the bound holds at
-  // every instant, and the batch takes no longer than with the budget split between them.
-  for (const provider of providers) {
-    const group = pending[provider]
-    if (group.length === 0) continue
-    throwIfAborted(signal)
-    const groupTotal = group.reduce((sum, { entry }) => sum + entry.indexes.length, 0)
-    let reported = 0
-    // `count`: how many of the refs passed just settled (a delta). The other positions of a
-    // duplicate are added once the group is done.
-    const onSettled = (count: number) => {
-      const next = Math.min(reported + count, group.length)
-      if (next > reported) report(next - reported)
-      reported = next
-    }
-    const adapter = configured[provider] as BillingKeyAdapter
-    let results: LookupResult[]
-    try {
-      results = await adapter.lookupMany(
-        group.map(({ ref }) => ref),
-        { signal, concurrency, onSettled },
-      )
-    } catch (error) {
-      if (signal?.aborted)
-        throw is(error, AbortError) || is(error, TimeoutError) ? error : abortError(signal)
-      // The adapter promises per-ref failures; should a whole group fail anyway, say so per ref.
-      const failure = toBillingKeyError(error, { provider, operation: 'lookupMany' })
-      results = group.map(({ ref }) => ({ ref, ok: false, error: failure }))
-    }
-    throwIfAborted(signal)
-    if (results.length !== group.length) {
-      throw new Error(
-        `The ${provider} adapter returned ${results.length} results for ${group.length} refs`,
-      )
-    }
-    group.forEach(({ entry }, i) => {
-      entry.result = results[i] as LookupResult
-    })
-    report(groupTotal - reported)
-    rethrow()
+  const stopWatching = limits.map(([, view]) => view.onPause(() => report(0)))
+  try {
+    await lookUp()
+  } finally {
+    for (const stop of stopWatching) stop()
   }
   return settled
+
+  async function lookUp() {
+    // One provider after the other, each with the whole concurrency budget: the bound holds at
+    // every instant, and the batch takes no longer than with the budget split between them.
+    for (const provider of providers) {
+      const group = pending[provider]
+      if (group.length === 0) continue
+      throwIfAborted(signal)
+      const groupTotal = group.reduce((sum, { entry }) => sum + entry.indexes.length, 0)
+      let reported = 0
+      // `count`: how many of the refs passed just settled (a delta). The other positions of a
+      // duplicate are added once the group is done.
+      const onSettled = (count: number) => {
+        const next = Math.min(reported + count, group.length)
+        if (next > reported) report(next - reported)
+        reported = next
+      }
+      const adapter = configured[provider] as BillingKeyAdapter
+      let results: LookupResult[]
+      try {
+        results = await adapter.lookupMany(
+          group.map(({ ref }) => ref),
+          { signal, concurrency, onSettled },
+        )
+      } catch (error) {
+        if (signal?.aborted)
+          throw is(error, AbortError) || is(error, TimeoutError) ? error : abortError(signal)
+        // The adapter promises per-ref failures; should a whole group fail anyway, say so per ref.
+        const failure = toBillingKeyError(error, { provider, operation: 'lookupMany' })
+        results = group.map(({ ref }) => ({ ref, ok: false, error: failure }))
+      }
+      throwIfAborted(signal)
+      if (results.length !== group.length) {
+        throw new Error(
+          `The ${provider} adapter returned ${results.length} results for ${group.length} refs`,
+        )
+      }
+      group.forEach(({ entry }, i) => {
+        entry.result = results[i] as LookupResult
+      })
+      report(groupTotal - reported)
+      rethrow()
+    }
+  }
+}
+
+function rateLimits(
+  views: readonly (readonly [ProviderName, RateLimitView])[],
+): Partial<Record<ProviderName, RateLimitState>> {
+  return Object.fromEntries(views.map(([provider, view]) => [provider, view.state()]))
 }
 
 function positiveInteger(value: unknown, field: string, fallback: number): number {

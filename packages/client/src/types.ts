@@ -9,6 +9,7 @@ import type {
   LookupResult,
   Payment,
   ProviderName,
+  RateLimitState,
 } from '@billingkey/core'
 import type { AuditReport } from './audit'
 
@@ -95,6 +96,12 @@ export interface Progress {
   done: number
   /** Every ref given, duplicates and invalid refs included. */
   total: number
+  /**
+   * Per configured provider whose adapter reports it (the provider packages' adapters do): its
+   * client's `requestsPerSecond` (Infinity: no limit), the `requests` it has started, and
+   * `pausedUntil` while a 429 holds every request of that client back.
+   */
+  rateLimits?: Partial<Record<ProviderName, RateLimitState>>
 }
 
 export interface LookupManyOptions {
@@ -106,7 +113,9 @@ export interface LookupManyOptions {
    */
   signal?: AbortSignal
   /**
-   * Called synchronously as refs settle: `done` only grows and ends exactly at `total`. Should it
+   * Called synchronously as refs settle, and, with `done` unchanged, the moment a 429 pauses a
+   * provider's client (its `rateLimits` entry then has `pausedUntil`): `done` never decreases
+   * and ends exactly at `total`. Should it
    * throw, it is not called again, and the call rejects with that error once the lookups of the
    * provider under way are done (no other provider's lookups start).
    */

@@ -38,6 +38,7 @@ import {
   type ConfiguredProvider,
   createBillingKeys,
   type KeyOf,
+  type Progress,
   type ProviderAdapters,
   type BillingKeyAdapter as ReexportedAdapter,
   type RefOf,
@@ -245,6 +246,21 @@ describe('with the real provider adapters', () => {
     expectTypeOf(keys.providers).toEqualTypeOf<readonly 'bootpay'[]>()
     // @ts-expect-error: no iamport adapter was configured
     void keys.lookup({ provider: 'iamport', customerUid: 'c1' })
+  })
+
+  test('progress: each provider client’s rate limit, typed', () => {
+    const keys = createBillingKeys({
+      bootpay: createBootpayAdapter(createBootpayClient({ clientKey: 'c', secretKey: 's' })),
+    })
+    void keys.audit([], {
+      onProgress: (progress) => {
+        expectTypeOf(progress).toEqualTypeOf<Progress>()
+        const state = progress.rateLimits?.bootpay
+        expectTypeOf(state?.pausedUntil).toEqualTypeOf<Date | undefined>()
+        expectTypeOf(state?.requestsPerSecond).toEqualTypeOf<number | undefined>()
+        expectTypeOf(state?.requests).toEqualTypeOf<number | undefined>()
+      },
+    })
   })
 })
 

@@ -54,7 +54,13 @@ export {
   type Unwrap,
 } from './provider'
 export { PROVIDERS, type ProviderName } from './providers'
-export { createRateLimiter, type RateLimiter, type RateLimiterOptions } from './rate-limit'
+export {
+  createRateLimiter,
+  type RateLimiter,
+  type RateLimiterOptions,
+  type RateLimitState,
+  type RateLimitView,
+} from './rate-limit'
 export {
   hideValues,
   isSecretKey,

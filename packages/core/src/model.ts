@@ -3,6 +3,7 @@ import type { BillingKeyError } from './errors'
 import type { Logger, LogLevel } from './logger'
 import type { ChargeResult, Payment } from './payment'
 import type { ProviderName } from './providers'
+import type { RateLimitView } from './rate-limit'
 
 export type IamportRef = { provider: 'iamport'; customerUid: string }
 export type BootpayRef =
@@ -90,6 +91,11 @@ export interface BillingKeyAdapter<
   Extra = Record<string, unknown>,
 > {
   readonly provider: P
+  /**
+   * The rate limit of the client the adapter is built on (`client.fetch.rateLimit`), so that
+   * `@billingkey/client` can report the rate and any 429 pause in its progress.
+   */
+  readonly rateLimit?: RateLimitView
   lookup(ref: ProviderRef<P>, options?: { signal?: AbortSignal }): Promise<BillingKey<P, Raw>>
   /**
    * One result per ref, in order. May batch. A failure of one ref (or one chunk) is that ref's

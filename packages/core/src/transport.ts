@@ -3,7 +3,7 @@ import { type BillingKeyError, ConnectionError, isPermissionDenied, TimeoutError
 import { createLog } from './logger'
 import type { ClientOptions } from './model'
 import type { ProviderName } from './providers'
-import { createRateLimiter } from './rate-limit'
+import { createRateLimiter, type RateLimitView } from './rate-limit'
 import { abortError, race, sleep } from './signal'
 
 /** What the hooks see of a request. */
@@ -53,6 +53,8 @@ export interface TransportOptions extends Omit<ClientOptions, 'baseUrl'> {
 export interface Transport {
   (input: Request | string | URL, init?: RequestInit): Promise<Response>
   send(request: PlainRequest): Promise<Reply>
+  /** The client's rate limit and any pause a 429 set: read it, or be told of each pause. */
+  readonly rateLimit: RateLimitView
 }
 
 /** A signal that never aborts, for a caller who gave none. */
@@ -157,7 +159,12 @@ export function createTransport(options: TransportOptions): Transport {
       if (status === 429 && after !== undefined && after <= maxRetryAfterMs) {
         // The provider's limit is the client's, not one request's: every call waits it out.
         limiter.pause(after)
-        log?.('info', 'billingkey rate limit pause', { ...fields, pauseMs: after })
+        log?.('info', 'billingkey rate limit pause', {
+          ...fields,
+          pauseMs: after,
+          until: new Date(Date.now() + after).toISOString(),
+          requestsPerSecond: limiter.requestsPerSecond,
+        })
       }
       if (retry < retries && (error || status === 408 || status === 429 || status > 499)) {
         const delay = after ?? Math.min(maxDelayMs, baseDelayMs * 2 ** retry) * (0.5 + random() / 2)
@@ -189,5 +196,10 @@ export function createTransport(options: TransportOptions): Transport {
     })
     return new Response(body.byteLength ? body : null, response)
   }
-  return Object.assign(transport, { send })
+  const rateLimit: RateLimitView = {
+    requestsPerSecond: limiter.requestsPerSecond,
+    state: limiter.state,
+    onPause: limiter.onPause,
+  }
+  return Object.assign(transport, { send, rateLimit })
 }

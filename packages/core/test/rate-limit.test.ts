@@ -52,6 +52,33 @@ describe('createRateLimiter', () => {
     expect(limiter.pausedForMs()).toBe(0)
   })
 
+  it('reports its state, and tells listeners of each pause that starts or grows', async () => {
+    const limiter = createRateLimiter({ requestsPerSecond: 10 })
+    const seen: unknown[] = []
+    const stop = limiter.onPause((state) => seen.push(state))
+    limiter.onPause(() => {
+      throw new Error('a broken listener is ignored')
+    })
+    const { done } = startTakes(limiter, 2)
+    await vi.runAllTimersAsync()
+    await done
+    expect(limiter.state()).toEqual({ requestsPerSecond: 10, requests: 2 })
+    limiter.pause(2_000)
+    limiter.pause(1_000) // inside the current pause: no news
+    limiter.pause(3_000)
+    const until = (ms: number) => new Date(Date.now() + ms)
+    expect(seen).toEqual([
+      { requestsPerSecond: 10, requests: 2, pausedUntil: until(2_000) },
+      { requestsPerSecond: 10, requests: 2, pausedUntil: until(3_000) },
+    ])
+    expect(limiter.state().pausedUntil).toEqual(until(3_000))
+    await vi.advanceTimersByTimeAsync(3_000)
+    expect(limiter.state()).toEqual({ requestsPerSecond: 10, requests: 2 })
+    stop()
+    limiter.pause(500)
+    expect(seen).toHaveLength(2)
+  })
+
   it('a shorter pause never cuts a longer one short', async () => {
     const limiter = createRateLimiter({ requestsPerSecond: 100 })
     limiter.pause(3_000)
@@ -83,5 +110,33 @@ describe('createRateLimiter', () => {
 
   it.each([0, -1, Number.NaN])('refuses a rate of %s', (rate) => {
     expect(() => createRateLimiter({ requestsPerSecond: rate })).toThrow(RangeError)
+  })
+})
+
+describe('createRateLimiter on a busy event loop', () => {
+  it('keeps the rate when its timers fire late, without going over it', async () => {
+    // Other work holds the event loop 9 ms of every 10: the limiter's timers fire up to 9 ms late.
+    const busy = setInterval(() => {
+      const until = performance.now() + 9
+      while (performance.now() < until) {}
+    }, 10)
+    const limiter = createRateLimiter({ requestsPerSecond: 50 })
+    const starts: number[] = []
+    const t0 = performance.now()
+    try {
+      await Promise.all(
+        Array.from({ length: 40 }, () =>
+          limiter.take().then(() => starts.push(performance.now() - t0)),
+        ),
+      )
+    } finally {
+      clearInterval(busy)
+    }
+    const elapsed = performance.now() - t0
+    // 39 intervals of 20 ms; losing the lateness at every turn would take ~39 × 24.5 ms = 955 ms.
+    expect(elapsed).toBeGreaterThanOrEqual(39 * 20 - 2)
+    expect(elapsed).toBeLessThan(880)
+    // Never ahead of the schedule: the nth start comes no sooner than n intervals in.
+    expect(starts.every((at, n) => at >= n * 20 - 2)).toBe(true)
   })
 })

@@ -714,19 +714,32 @@ describe('the client-wide rate limit', () => {
     try {
       const { logger, lines } = captureLogger()
       const fetch = mockFetch((_, n) => (n === 1 ? json({}, 429, { 'retry-after': '2' }) : ok()))
-      const send = transport(fetch, { logger })
+      const send = transport(fetch, { logger, requestsPerSecond: 20 })
+      const pauses: unknown[] = []
+      send.rateLimit.onPause((state) => pauses.push(state))
       const first = send(URL_)
       await vi.advanceTimersByTimeAsync(0)
       expect(fetch.calls).toHaveLength(1) // the 429
+      const until = new Date(Date.now() + 2_000)
+      expect(pauses).toEqual([{ requestsPerSecond: 20, requests: 1, pausedUntil: until }])
+      expect(send.rateLimit.state()).toEqual(pauses[0])
       const second = send(URL_) // a call that starts during the pause
       await vi.advanceTimersByTimeAsync(1_999)
       expect(fetch.calls).toHaveLength(1)
       await vi.advanceTimersByTimeAsync(1)
+      expect(fetch.calls).toHaveLength(2)
+      await vi.advanceTimersByTimeAsync(50) // the rate spaces the two calls the pause held
       await Promise.all([first, second])
       expect(fetch.calls).toHaveLength(3)
       expect(
         lines.find((l) => l.message.startsWith('billingkey rate limit pause'))?.rest[0],
-      ).toMatchObject({ pauseMs: 2_000 })
+      ).toMatchObject({
+        provider: 'iamport',
+        pauseMs: 2_000,
+        until: until.toISOString(),
+        requestsPerSecond: 20,
+      })
+      expect(send.rateLimit.state()).toEqual({ requestsPerSecond: 20, requests: 3 })
     } finally {
       vi.useRealTimers()
     }

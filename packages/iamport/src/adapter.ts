@@ -22,6 +22,7 @@ const SCHEDULE_WINDOW_MS = 90 * 86_400_000
 export function createIamportAdapter(client: IamportClient): IamportBillingKeyAdapter {
   return {
     provider,
+    rateLimit: client.fetch.rateLimit,
 
     charge: (ref, { orderId, amount, name, currency, taxFree, customer, extra }, options) =>
       client.chargeBillingKey(

@@ -29,6 +29,7 @@ export function createPortoneAdapter(client: PortoneClient): PortoneBillingKeyAd
     toBillingKey(ref, await client.getBillingKey(ref.billingKey, options))
   return {
     provider: 'portone',
+    rateLimit: client.fetch.rateLimit,
     lookup,
 
     charge: (ref, { orderId, amount, name, currency, taxFree, customer, extra }, options) => {

@@ -20,8 +20,11 @@ export type { Cancellation, Decline, LedgerAudit, LedgerEntry, LedgerStatus } fr
 export { PORTONE_TEST_AMOUNTS } from './portone-payments'
 export {
   createSandbox,
+  type GatewayOptions,
   type InProcessSandbox,
+  type LatencyOptions,
   type OperationCounts,
+  type ProviderLimit,
   type ResponseViolation,
   type Sandbox,
   type SandboxLedger,

@@ -1,4 +1,6 @@
-import type { Random } from './random'
+import { setTimeout as sleep } from 'node:timers/promises'
+import type { Emulator, ProviderName, Reply } from './emulator'
+import { deriveRandom, type Random } from './random'
 
 /**
  * A provider's request budget: a token bucket of `burst` requests (default: one second's worth)
@@ -48,5 +50,47 @@ export function createLatency({ medianMs, p95Ms = medianMs * 3 }: LatencyOptions
     const u = 1 - random()
     const normal = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random())
     return Math.round(medianMs * Math.exp(sigma * normal))
+  }
+}
+
+/** A provider's request budget: `requestsPerSecond`, and `burst` requests back to back (default one second's worth). */
+export interface ProviderLimit {
+  requestsPerSecond: number
+  burst?: number
+}
+
+/** What a sandbox emulates of a real provider's gateway: a request budget and a network's latency. */
+export interface GatewayOptions {
+  /** Per provider: over budget, a request is answered 429 with Retry-After. Default: no limit. */
+  limits?: Partial<Record<ProviderName, ProviderLimit>>
+  /** Every answer (429s included) is held this long, drawn per request from the seed. Default: none. */
+  latency?: LatencyOptions
+}
+
+/**
+ * The gateway in front of the emulators, made once per sandbox: `admit` takes a request from its
+ * provider's budget, waits the drawn latency (cut short by `signal`), and resolves to the
+ * provider's 429 when the budget is spent, or undefined to serve the request. The budget is
+ * spent on real time, not the sandbox clock, since clients pace themselves on real time.
+ */
+export function createGateway(
+  { limits = {}, latency }: GatewayOptions,
+  seed: number,
+  signal: AbortSignal,
+) {
+  const buckets = new Map(
+    Object.entries(limits).map(([provider, limit]) => {
+      const { requestsPerSecond, burst } = limit as ProviderLimit
+      return [provider, createTokenBucket(requestsPerSecond, burst)]
+    }),
+  )
+  const delay = latency && createLatency(latency, deriveRandom(seed, 'latency'))
+  return async (provider: ProviderName, emulator: Emulator): Promise<Reply | undefined> => {
+    const wait = buckets.get(provider)?.take(performance.now()) ?? 0
+    const ms = delay?.() ?? 0
+    if (ms > 0) await sleep(ms, undefined, { signal })
+    if (wait === 0) return undefined
+    const reply = emulator.failure(429, `Too Many Requests: over ${provider}'s rate limit`)
+    return { ...reply, headers: { ...reply.headers, 'retry-after': String(wait) } }
   }
 }

@@ -15,15 +15,16 @@ import { AFTER_COMMIT_KINDS, createFaults, type FaultKind, type FaultRule } from
 import { createIamport } from './iamport'
 import type { IamportWebhook } from './iamport-payments'
 import { createLedger, type LedgerAudit, type LedgerEntry, type LedgerStatus } from './ledger'
+import { createGateway, type GatewayOptions } from './limits'
 import { createPortone } from './portone'
 import { createDataSet, DEFAULT_SEED } from './seed'
 
-export interface SandboxOptions {
+export interface SandboxOptions extends GatewayOptions {
   /** Default 0: an ephemeral port. */
   port?: number
   /** Default 127.0.0.1: loopback only. */
   host?: string
-  /** Seeds the data set, the ids of issued keys and the fault draws. Default DEFAULT_SEED. */
+  /** Seeds the data set, the ids of issued keys, the fault draws and the latency. Default DEFAULT_SEED. */
   seed?: number
   faults?: readonly FaultRule[]
   /**
@@ -41,6 +42,8 @@ export interface SandboxOptions {
   validateResponses?: boolean
 }
 
+export type { GatewayOptions, LatencyOptions, ProviderLimit } from './limits'
+
 export interface OperationCounts {
   [operationId: string]: number
 }
@@ -56,6 +59,8 @@ export interface SandboxStats {
   faults: Partial<Record<FaultKind, number>>
   /** Requests that matched no operation (answered 404). */
   unmatched: number
+  /** Requests answered 429 by a provider's `limits`, per provider. */
+  rateLimited: Partial<Record<ProviderName, number>>
 }
 
 /** The sandbox's books, read-only: what every charge really did, for tests to check clients against. */
@@ -240,6 +245,7 @@ function createState(options: SandboxOptions) {
   let stats = emptyStats()
   const violations: ResponseViolation[] = []
   const closing = new AbortController()
+  const gateway = createGateway(options, seed, closing.signal)
   // Every pending delay (latency, slow-commit) listens to it: many at once is the design, not a leak.
   setMaxListeners(0, closing.signal)
   // What a commit-then-silent request waits on: nothing, until the sandbox closes.
@@ -336,6 +342,12 @@ function createState(options: SandboxOptions) {
       }
     }
     const emulator = emulators[provider]
+    const limited = await gateway(provider, emulator)
+    if (limited) {
+      count(stats.rateLimited, provider)
+      line(limited.status, ' rate limit')
+      return limited
+    }
     const spec = specs[provider]
     const path = fullPath.slice(provider.length + 1) || '/'
     // The .NET SDK appends `.json` to Bootpay paths (facts §2.1); Bootpay ids are hex, so a
@@ -593,6 +605,7 @@ function emptyStats(): SandboxStats {
     statuses: {},
     faults: {},
     unmatched: 0,
+    rateLimited: {},
   }
 }
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { createSandbox, DEMO_CREDENTIALS, startSandbox } from '../src/index'
 import { createLatency, createTokenBucket } from '../src/limits'
 import { deriveRandom } from '../src/random'
 
@@ -54,5 +55,89 @@ describe('createLatency', () => {
   it('is 0 for a median of 0, and refuses a p95 under the median', () => {
     expect(createLatency({ medianMs: 0 }, Math.random)()).toBe(0)
     expect(() => createLatency({ medianMs: 50, p95Ms: 10 }, Math.random)).toThrow(RangeError)
+  })
+})
+
+/** The token calls: public, cheap, one per provider. */
+const tokenCall = {
+  iamport: {
+    path: '/iamport/users/getToken',
+    body: {
+      imp_key: DEMO_CREDENTIALS.iamport.apiKey,
+      imp_secret: DEMO_CREDENTIALS.iamport.apiSecret,
+    },
+  },
+  bootpay: {
+    path: '/bootpay/v2/request/token',
+    body: {
+      application_id: DEMO_CREDENTIALS.bootpay.applicationId,
+      private_key: DEMO_CREDENTIALS.bootpay.privateKey,
+    },
+  },
+} as const
+
+const post = (fetcher: typeof fetch, base: string, provider: 'iamport' | 'bootpay') =>
+  fetcher(`${base}${tokenCall[provider].path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(tokenCall[provider].body),
+  })
+
+describe('the sandbox with limits and latency', () => {
+  it('answers 429 with Retry-After in the provider’s shape once its budget is spent, per provider, in process', async () => {
+    const sandbox = createSandbox({ limits: { bootpay: { requestsPerSecond: 1, burst: 2 } } })
+    const base = 'http://sandbox.invalid'
+    const bootpay = [
+      await post(sandbox.fetch, base, 'bootpay'),
+      await post(sandbox.fetch, base, 'bootpay'),
+      await post(sandbox.fetch, base, 'bootpay'),
+    ]
+    expect(bootpay.map((r) => r.status)).toEqual([200, 200, 429])
+    const limited = bootpay[2] as Response
+    expect(limited.headers.get('retry-after')).toBe('1')
+    expect(await limited.json()).toMatchObject({ error_code: expect.any(String) })
+    // iamport has no limit here
+    for (let i = 0; i < 3; i++)
+      expect((await post(sandbox.fetch, base, 'iamport')).status).toBe(200)
+    const stats = sandbox.stats()
+    expect(stats.rateLimited).toEqual({ bootpay: 1 })
+    expect(stats.statuses).toEqual({ 200: 5, 429: 1 })
+    expect(stats.requests).toBe(6)
+  })
+
+  it('holds every answer for the drawn latency, a 429 too, over a socket', async () => {
+    // p95 = median: a constant, so the test can time it; the default draws a long right tail.
+    const sandbox = await startSandbox({
+      limits: { iamport: { requestsPerSecond: 1, burst: 1 } },
+      latency: { medianMs: 150, p95Ms: 150 },
+    })
+    try {
+      const timed = async () => {
+        const started = performance.now()
+        const response = await post(fetch, sandbox.url, 'iamport')
+        return { response, ms: performance.now() - started }
+      }
+      const [first, second] = [await timed(), await timed()]
+      expect(first?.response.status).toBe(200)
+      expect(second?.response.status).toBe(429)
+      expect(await second?.response.json()).toEqual({
+        code: -1,
+        message: expect.stringContaining('rate limit'),
+        response: null,
+      })
+      expect(second?.response.headers.get('retry-after')).toBe('1')
+      expect(first?.ms).toBeGreaterThanOrEqual(145)
+      expect(second?.ms).toBeGreaterThanOrEqual(145)
+      expect(sandbox.stats().rateLimited).toEqual({ iamport: 1 })
+    } finally {
+      await sandbox.close()
+    }
+  })
+
+  it('refuses a bad limit or latency when it is made', () => {
+    expect(() => createSandbox({ limits: { iamport: { requestsPerSecond: 0 } } })).toThrow(
+      RangeError,
+    )
+    expect(() => createSandbox({ latency: { medianMs: -1 } })).toThrow(RangeError)
   })
 })

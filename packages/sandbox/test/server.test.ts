@@ -126,6 +126,7 @@ describe('statistics', () => {
       statuses: { '200': 6, '429': 1 },
       faults: { 'rate-limit': 1 },
       unmatched: 0,
+      rateLimited: {},
     })
     context.sandbox.resetStats()
     expect(context.sandbox.stats()).toMatchObject({

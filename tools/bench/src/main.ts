@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { cpus, loadavg, release, totalmem, type } from 'node:os'
 import { fileURLToPath } from 'node:url'
+import { scaleAudit } from './comparisons/audit'
 import { bulk } from './comparisons/bulk'
 import { bundleSize } from './comparisons/bundle'
 import { charges } from './comparisons/charges'
@@ -24,6 +25,7 @@ const comparisons: Record<string, () => Promise<Section>> = {
   load,
   charges,
   code,
+  audit: scaleAudit,
 }
 
 const unknown = only?.filter((name) => !(name in comparisons))

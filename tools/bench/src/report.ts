@@ -75,6 +75,7 @@ export function render({ machine, loadAtEnd, settings, sections }: Document): st
       'pnpm bench  # builds what it needs (turbo), runs every comparison, writes BENCHMARKS.md',
       'BILLINGKEY_BENCH_LOAD_SECONDS=5 pnpm bench       # a shorter sandbox load test (default 30)',
       'BILLINGKEY_BENCH_BULK_ROUNDS=1 pnpm bench        # fewer rounds of the 10,000-ref bulk lookup (default 3)',
+      'BILLINGKEY_BENCH_AUDIT_ROWS=5000 BILLINGKEY_BENCH_AUDIT_LARGE_ROWS=20000 pnpm bench # a smaller CLI audit (default 100,000 rows rate-limited, 1,000,000 for memory)',
       'BILLINGKEY_BENCH_ONLY=overhead,tokens pnpm bench # some comparisons only, printed, BENCHMARKS.md untouched',
       '```',
     ].join('\n'),

@@ -2,7 +2,8 @@
  * The server side of a measurement, in a process of its own so that the client under test does
  * not share its event loop (and so the sandbox's memory is its own):
  *
- *   node server.js sandbox   the @billingkey/sandbox, default seed
+ *   node server.js sandbox [options]   the @billingkey/sandbox, default seed; `options` is
+ *                                      JSON of SandboxOptions (limits, latency)
  *   node server.js stub      a loopback server answering the contract fixtures at once
  *
  * It sends `{ type: 'ready', url }` once listening, then answers `{ id, type }` messages:
@@ -10,15 +11,15 @@
  */
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { startSandbox } from '@billingkey/sandbox'
+import { type SandboxOptions, startSandbox } from '@billingkey/sandbox'
 import { answerFor } from './fixtures'
 
 export type ServerMode = 'sandbox' | 'stub'
 export type ServerRequest = { id: number; type: 'stats' | 'resetStats' | 'memory' | 'close' }
 
-async function start(mode: ServerMode) {
+async function start(mode: ServerMode, options: SandboxOptions) {
   if (mode === 'sandbox') {
-    const sandbox = await startSandbox()
+    const sandbox = await startSandbox(options)
     return {
       url: sandbox.url,
       stats: sandbox.stats,
@@ -51,7 +52,10 @@ async function start(mode: ServerMode) {
   }
 }
 
-const server = await start(process.argv[2] as ServerMode)
+const server = await start(
+  process.argv[2] as ServerMode,
+  JSON.parse(process.argv[3] ?? '{}') as SandboxOptions,
+)
 const send = (message: unknown) => process.send?.(message)
 process.on('message', async ({ id, type }: ServerRequest) => {
   if (type === 'stats') return send({ id, result: server.stats() })

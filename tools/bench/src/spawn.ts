@@ -1,5 +1,5 @@
 import { fork } from 'node:child_process'
-import type { SandboxStats } from '@billingkey/sandbox'
+import type { SandboxOptions, SandboxStats } from '@billingkey/sandbox'
 import type { ServerMode, ServerRequest } from './server'
 
 export interface ServerProcess {
@@ -12,9 +12,15 @@ export interface ServerProcess {
   close(): Promise<void>
 }
 
-/** Starts dist/server.js (built beside this file) and talks to it over IPC. */
-export async function startServer(mode: ServerMode): Promise<ServerProcess> {
-  const child = fork(new URL('./server.js', import.meta.url), [mode], {
+/**
+ * Starts dist/server.js (built beside this file) and talks to it over IPC; `options` (JSON-safe)
+ * go to the sandbox.
+ */
+export async function startServer(
+  mode: ServerMode,
+  options: Pick<SandboxOptions, 'limits' | 'latency'> = {},
+): Promise<ServerProcess> {
+  const child = fork(new URL('./server.js', import.meta.url), [mode, JSON.stringify(options)], {
     execArgv: ['--expose-gc'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   })

@@ -24,7 +24,7 @@ import { colorEnabled, painter, plural } from '../text'
 
 const usage =
   'billingkey audit (<file.csv|file.jsonl> | --example) [--format table|json|csv|jsonl] ' +
-  '[--out <file>] [--concurrency <n>] [--expiring-within <days>] [--resume <state file>] ' +
+  '[--out <file>] [--concurrency <n>] [--rate <n>] [--expiring-within <days>] [--resume <state file>] ' +
   '[--compare <previous report>] [--verbose]'
 
 export const audit: Command = {
@@ -49,6 +49,10 @@ Options:
   -o, --out <file>            write the report to <file> instead of stdout
   -c, --concurrency <n>       requests in flight at once, 1-64 (default 8; an iamport multi
                               lookup of up to 100 keys is one request)
+      --rate <n>              at most <n> requests a second to each provider, evenly spaced
+                              (token calls and retries included; default: no limit). Set it
+                              to the provider's limit: a 429 pauses every request to that
+                              provider for its Retry-After, and the progress line says so
       --expiring-within <days>
                               an active key that expires within this many days needs action
                               (default 30)
@@ -101,6 +105,7 @@ Examples:
   billingkey audit --example
   billingkey audit keys.csv
   billingkey audit keys.csv --format csv --out audit.csv
+  billingkey audit keys.csv --format jsonl --out audit.jsonl --rate 50
   billingkey audit keys.csv --out may.jsonl --resume may.state --compare april.jsonl
   billingkey audit keys.jsonl --format json | jq '.needsAction[] | select(.reason == "expired")'
   IAMPORT_API_KEY=… IAMPORT_API_SECRET=… billingkey audit keys.csv --concurrency 4
@@ -111,6 +116,7 @@ Examples:
       format: { type: 'string', short: 'f' },
       out: { type: 'string', short: 'o' },
       concurrency: { type: 'string', short: 'c' },
+      rate: { type: 'string' },
       'expiring-within': { type: 'string' },
       resume: { type: 'string' },
       compare: { type: 'string' },
@@ -131,6 +137,7 @@ Examples:
     const format =
       choice(values.format, '--format', AUDIT_FORMATS) ?? formatOfPath(values.out) ?? 'table'
     const concurrency = integer(values.concurrency, '--concurrency', 1, 64)
+    const requestsPerSecond = integer(values.rate, '--rate', 1, 100_000)
     const expiringWithinDays = integer(values['expiring-within'], '--expiring-within', 0, 3650)
     if (values.out !== undefined) await checkOut(values.out, file, io.cwd)
     if (values.resume !== undefined) checkResume(values.resume, file, values.out, io.cwd)
@@ -183,7 +190,11 @@ Examples:
     let report: ReportWriter | undefined
     try {
       // The example's keys are the sandbox's demo data: real credentials would only find nothing.
-      connection = await connect(io, { verbose: values.verbose === true, sandbox: example })
+      connection = await connect(io, {
+        verbose: values.verbose === true,
+        sandbox: example,
+        requestsPerSecond,
+      })
       // --out is opened (and emptied) only once the audit can start.
       report = reportWriter({
         format,
@@ -208,7 +219,7 @@ Examples:
           if (row.status !== 'invalid') comparison?.see(row)
           await writer.add(row)
         },
-        onProgress: (done) => progress.update({ done, total: rows }),
+        onProgress: (done, rateLimits) => progress.update({ done, total: rows, rateLimits }),
       })
       progress.finish({ done: rows, total: rows })
     } catch (error) {

@@ -3,9 +3,11 @@ import type { Sandbox } from '@billingkey/sandbox'
 import { integer, parse } from '../args'
 import type { Command } from '../command'
 import { EXIT, InputError, UsageError } from '../errors'
+import { PROVIDERS } from '../refs'
 import { printable } from '../text'
 
-const usage = 'billingkey sandbox [--port <port>] [--seed <n>] [--verbose]'
+const usage =
+  'billingkey sandbox [--port <port>] [--seed <n>] [--rate <n>] [--latency <ms>] [--verbose]'
 
 export const sandbox: Command = {
   name: 'sandbox',
@@ -22,6 +24,11 @@ code) at it.
 Options:
   -p, --port <port>  the port to listen on (default 0: any free port)
       --seed <n>     the seed of the demo data; the same seed gives the same keys
+      --rate <n>     each provider's rate limit, as a real one has it: more than <n>
+                     requests a second (<n> may come back to back) are answered 429
+                     with Retry-After in the provider's error shape (default: no limit)
+      --latency <ms> hold each answer for a latency drawn around a median of <ms>, with a
+                     long tail (95% under 3 × <ms>), from the seed (default 0)
       --verbose      log each request to stderr: method, path, status, operation
                      (never headers or bodies)
   -h, --help         show this help
@@ -33,23 +40,36 @@ Exit codes:
 Examples:
   billingkey sandbox --port 4010
   billingkey sandbox --seed 42
+  billingkey sandbox --rate 50 --latency 50    # like a provider under load
 `,
 
   async run(args, io) {
     const { values, positionals } = parse(args, {
       port: { type: 'string', short: 'p' },
       seed: { type: 'string' },
+      rate: { type: 'string' },
+      latency: { type: 'string' },
       verbose: { type: 'boolean' },
     })
     if (positionals.length > 0)
       throw new UsageError(`unexpected argument "${printable(positionals[0] ?? '')}"`)
     const port = integer(values.port, '--port', 0, 65_535) ?? 0
     const seed = integer(values.seed, '--seed', 0, Number.MAX_SAFE_INTEGER)
+    const rate = integer(values.rate, '--rate', 1, 1_000_000)
+    const latency = integer(values.latency, '--latency', 0, 60_000)
     const { formatBanner, startSandbox } = await import('@billingkey/sandbox')
     const server = await startSandbox({
       host: '127.0.0.1',
       port,
       ...(seed !== undefined ? { seed } : {}),
+      ...(rate !== undefined
+        ? {
+            limits: Object.fromEntries(
+              PROVIDERS.map((provider) => [provider, { requestsPerSecond: rate }]),
+            ),
+          }
+        : {}),
+      ...(latency ? { latency: { medianMs: latency } } : {}),
       ...(values.verbose ? { log: (line: string) => io.stderr.write(`${line}\n`) } : {}),
     }).catch((error: NodeJS.ErrnoException) => {
       if (error.code === 'EADDRINUSE') {
@@ -59,7 +79,13 @@ Examples:
       }
       throw error
     })
-    io.stdout.write(`${formatBanner(server)}\n\n${envLines(server)}\nPress Ctrl-C to stop.\n`)
+    const emulating = [
+      rate !== undefined && `at most ${rate} requests a second per provider (429 beyond)`,
+      latency && `a latency around ${latency} ms`,
+    ].filter(Boolean)
+    io.stdout.write(
+      `${formatBanner(server)}\n${emulating.length ? `  Emulating ${emulating.join(' and ')}.\n` : ''}\n${envLines(server)}\nPress Ctrl-C to stop.\n`,
+    )
     // Runs until the signal aborts (the bin aborts it on SIGINT/SIGTERM); without one, for good.
     if (!io.signal) await new Promise<never>(() => {})
     else if (!io.signal.aborted) await once(io.signal, 'abort')
