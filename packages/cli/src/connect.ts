@@ -83,7 +83,7 @@ export async function connect(
       createPortoneClient({
         ...DEMO_CREDENTIALS.portone,
         baseUrl: server.portone.baseUrl,
-        ...logging,
+        ...common,
       }),
     ),
   })

@@ -19,8 +19,11 @@ beforeAll(async () => {
 afterAll(() => fake?.close())
 
 const portoneRefs = sampleRefs({ counts: { portone: { active: 1, deleted: 1, unknown: 1 } } })
-const portoneKey = (category: string) =>
-  (portoneRefs.find((r) => r.category === category)?.ref as { billingKey: string }).billingKey
+const portoneKey = (category: string) => {
+  const found = portoneRefs.find((r) => r.category === category)
+  if (!found) throw new Error(`no ${category} portone key in the sample`)
+  return (found.ref as { billingKey: string }).billingKey
+}
 
 const readJsonl = (path: string) =>
   readFileSync(path, 'utf8')

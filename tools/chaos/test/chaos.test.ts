@@ -16,5 +16,5 @@ for (const driver of drivers) {
     for (const rule of driver.faults) expect(figures.faults[rule.kind]).toBeGreaterThan(0)
     if (driver.tokenLifetimeMs !== null) expect(figures.answers401).toBeGreaterThan(0)
     expect(figures.violations).toEqual([])
-  }, 60_000)
+  }, 240_000)
 }
