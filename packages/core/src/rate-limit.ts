@@ -33,8 +33,6 @@ export interface RateLimiter extends RateLimitView {
    * reason if it aborts first (the place in line is given up).
    */
   take(signal?: AbortSignal): Promise<void>
-  /** Starts one request now if it may start now with nobody waiting: take() without a promise. */
-  tryTake(): boolean
   /** Holds every request back for `ms` from now: a 429's Retry-After pauses the whole client. */
   pause(ms: number): void
   /** How long the current pause still lasts, 0 when none. */
@@ -109,14 +107,6 @@ export function createRateLimiter({
         queue.push(waiter)
         if (!timer) release()
       }),
-    tryTake() {
-      const now = Date.now()
-      if (queue.length > 0 || Math.max(pausedUntil, next - tolerance) > now) return false
-      // As release() counts a waiter that is due at once.
-      next = Math.max(next, now) + interval
-      requests++
-      return true
-    },
     pause(ms) {
       const until = Date.now() + ms
       if (until <= pausedUntil) return

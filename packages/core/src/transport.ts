@@ -108,12 +108,9 @@ export function createTransport(options: TransportOptions): Transport {
           throw signal?.aborted ? abortError(signal, provider) : toBillingKeyError(e, { provider })
         }
       }
-      if (signal?.aborted) throw abortError(signal, provider)
-      if (!limiter.tryTake()) {
-        await limiter.take(signal).catch(() => {
-          throw abortError(signal as AbortSignal, provider)
-        })
-      }
+      await limiter.take(signal).catch(() => {
+        throw abortError(signal as AbortSignal, provider)
+      })
       const started = Date.now()
       const ms = Math.min(attemptMs, deadline - started)
       const controller = new AbortController()

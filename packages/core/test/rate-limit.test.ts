@@ -40,26 +40,6 @@ describe('createRateLimiter', () => {
     expect(started).toEqual([0, 100, 200])
   })
 
-  it('tryTake starts a request only when take() would let it through at once', async () => {
-    const limiter = createRateLimiter({ requestsPerSecond: 10 })
-    expect(limiter.tryTake()).toBe(true)
-    // The slot it took counts: the next one is 100 ms away, for tryTake and take alike.
-    expect(limiter.tryTake()).toBe(false)
-    const { started, done } = startTakes(limiter, 1)
-    await vi.advanceTimersByTimeAsync(100)
-    await done
-    expect(started).toEqual([100])
-    await vi.advanceTimersByTimeAsync(100)
-    limiter.pause(1_000)
-    expect(limiter.tryTake()).toBe(false)
-    await vi.advanceTimersByTimeAsync(1_000)
-    expect(limiter.tryTake()).toBe(true)
-    expect(limiter.state().requests).toBe(3)
-    // Without a rate only a pause or someone waiting holds it back.
-    const unlimited = createRateLimiter({ requestsPerSecond: Number.POSITIVE_INFINITY })
-    expect([unlimited.tryTake(), unlimited.tryTake()]).toEqual([true, true])
-  })
-
   it('a pause holds every waiting and later request until it ends', async () => {
     const limiter = createRateLimiter({ requestsPerSecond: 10 })
     const { started, done } = startTakes(limiter, 3)
