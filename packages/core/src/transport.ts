@@ -114,35 +114,27 @@ export function createTransport(options: TransportOptions): Transport {
       const started = Date.now()
       const ms = Math.min(attemptMs, deadline - started)
       const controller = new AbortController()
-      let timer: ReturnType<typeof setTimeout> | undefined
-      let fail: (reason: unknown) => void = () => {}
-      // The timeout and the caller's abort end the attempt whether or not `fetch` listens.
-      const stop = (reason: unknown) => {
-        controller.abort(reason)
-        fail(reason)
-      }
-      const abort = () => stop(signal?.reason)
+      const abort = () => controller.abort(signal?.reason)
+      const timer = setTimeout(
+        () => controller.abort(new TimeoutError(`${where} timed out after ${ms} ms`, { provider })),
+        ms,
+      )
+      signal?.addEventListener('abort', abort)
+      if (signal?.aborted) abort()
       let reply: Reply | undefined
       let error: BillingKeyError | undefined
       log?.('debug', 'billingkey request', { ...fields, attempt })
       try {
         const headers = { ...options.headers, ...request.headers }
         if (authorization) headers.authorization = authorization
-        reply = await new Promise<Reply>((resolve, reject) => {
-          fail = reject
-          timer = setTimeout(
-            () => stop(new TimeoutError(`${where} timed out after ${ms} ms`, { provider })),
-            ms,
-          )
-          signal?.addEventListener('abort', abort)
-          if (signal?.aborted) abort()
-          // fetch is looked up per call, and never called as a method (Workers refuse a `this`).
-          const fetcher = options.fetch ?? fetch
-          // The body is read inside the attempt's timeout: a stalled or broken body fails it.
-          fetcher(url, { method, headers, body, signal: controller.signal })
-            .then(async (response) => ({ response, body: await response.arrayBuffer() }))
-            .then(resolve, reject)
-        })
+        // The body is read inside the attempt's timeout: a stalled or broken body fails it.
+        // fetch is looked up per call, and never called as a method (Workers refuse a `this`).
+        reply = await race(
+          (options.fetch ?? fetch)(url, { method, headers, body, signal: controller.signal }).then(
+            async (response) => ({ response, body: await response.arrayBuffer() }),
+          ),
+          controller.signal,
+        )
       } catch (e) {
         error = new ConnectionError(`${where} failed: ${e}`, { provider, cause: e })
       }
@@ -168,8 +160,7 @@ export function createTransport(options: TransportOptions): Transport {
         replayed = options.onUnauthorized?.(request, authorization)
         if (replayed) continue
       }
-      // Only a failure's Retry-After is acted on: a success's headers are not searched for it.
-      const after = status > 399 ? parseRetryAfter(response?.headers.get('retry-after')) : undefined
+      const after = parseRetryAfter(response?.headers.get('retry-after'))
       if (status === 429 && after !== undefined && after <= maxRetryAfterMs) {
         // The provider's limit is the client's, not one request's: every call waits it out.
         limiter.pause(after)
