@@ -163,13 +163,8 @@ export function createProviderClient<
     ...options,
     provider,
     headers: { accept: 'application/json' },
-    // A cached token is handed over at once: no promise to wait on for all but one call in many.
-    authorize: (request, signal) => {
-      if (isTokenCall(request)) return undefined
-      if (basic) return basic
-      const token = tokens.cached()
-      return token ? `Bearer ${token}` : tokens.get(signal).then((fresh) => `Bearer ${fresh}`)
-    },
+    authorize: async (request, signal) =>
+      isTokenCall(request) ? undefined : basic || `Bearer ${await tokens.get(signal)}`,
     // A Basic key pair cannot be refreshed: its 401 is final.
     onUnauthorized: (_, authorization) => {
       tokens.invalidate(authorization.slice('Bearer '.length))

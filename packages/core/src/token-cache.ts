@@ -56,17 +56,10 @@ export class TokenCache {
     this.#options = options
   }
 
-  /** The cached token while it is fresh, or undefined when get() would request one. */
-  cached(): string | undefined {
+  get(signal?: AbortSignal): Promise<string> {
     const { refreshMarginMs = 30_000, now = Date.now } = this.#options
     const token = this.#token
-    return token && now() < token.expiresAt - refreshMarginMs ? token.value : undefined
-  }
-
-  get(signal?: AbortSignal): Promise<string> {
-    const { now = Date.now } = this.#options
-    const token = this.cached()
-    if (token) return Promise.resolve(token)
+    if (token && now() < token.expiresAt - refreshMarginMs) return Promise.resolve(token.value)
     if (signal?.aborted) return Promise.reject(signal.reason)
     if (this.#blocked && now() < this.#blocked.until) return Promise.reject(this.#blocked.error)
     const pending = this.#pending ?? this.#request()

@@ -36,11 +36,8 @@ export interface TransportOptions extends Omit<ClientOptions, 'baseUrl'> {
   retry?: { baseDelayMs?: number; maxDelayMs?: number; maxRetryAfterMs?: number }
   /** Jitter source in [0, 1); tests inject. */
   random?: () => number
-  /** The Authorization header value, or undefined for none (the token call); a promise to wait. */
-  authorize?: (
-    request: Endpoint,
-    signal: AbortSignal,
-  ) => string | undefined | Promise<string | undefined>
+  /** The Authorization header value, or undefined for none (the token call). */
+  authorize?: (request: Endpoint, signal: AbortSignal) => Promise<string | undefined>
   /** Called on a 401 of an authorized request: invalidate, and return true to replay once. */
   onUnauthorized?: (request: Endpoint, authorization: string) => boolean
   /** Default: GET, HEAD, OPTIONS, PUT, DELETE; providers add their token POST. */
@@ -100,13 +97,11 @@ export function createTransport(options: TransportOptions): Transport {
     for (let retry = 0, attempt = 1; ; attempt++) {
       // The token is waited for outside the attempt's timeout: the token call has timeouts,
       // retries and a Retry-After of its own, which a short attempt must not cut short.
-      let authorization = options.authorize?.(request, signal ?? NEVER)
-      if (typeof authorization === 'object') {
-        try {
-          authorization = await race(authorization, signal ?? NEVER)
-        } catch (e) {
-          throw signal?.aborted ? abortError(signal, provider) : toBillingKeyError(e, { provider })
-        }
+      let authorization: string | undefined
+      try {
+        authorization = await race(options.authorize?.(request, signal ?? NEVER), signal ?? NEVER)
+      } catch (e) {
+        throw signal?.aborted ? abortError(signal, provider) : toBillingKeyError(e, { provider })
       }
       await limiter.take(signal).catch(() => {
         throw abortError(signal as AbortSignal, provider)
