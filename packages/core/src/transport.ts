@@ -99,7 +99,9 @@ export function createTransport(options: TransportOptions): Transport {
       // retries and a Retry-After of its own, which a short attempt must not cut short.
       let authorization: string | undefined
       try {
-        authorization = await race(options.authorize?.(request, signal ?? NEVER), signal ?? NEVER)
+        const pending = options.authorize?.(request, signal ?? NEVER)
+        // Without a caller's signal there is nothing to race: the token is awaited as it is.
+        authorization = await (signal ? race(pending, signal) : pending)
       } catch (e) {
         throw signal?.aborted ? abortError(signal, provider) : toBillingKeyError(e, { provider })
       }
@@ -172,7 +174,7 @@ export function createTransport(options: TransportOptions): Transport {
           retry++
           log?.('info', 'billingkey retry', { ...fields, attempt, delayMs: delay })
           // Without a caller's signal there is nothing to cut the sleep short.
-          await sleep(delay, signal ?? new AbortController().signal).catch(() => {
+          await sleep(delay, signal ?? NEVER).catch(() => {
             throw abortError(signal as AbortSignal, provider)
           })
           continue
