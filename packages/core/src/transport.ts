@@ -157,7 +157,8 @@ export function createTransport(options: TransportOptions): Transport {
         replayed = options.onUnauthorized?.(request, authorization)
         if (replayed) continue
       }
-      const after = parseRetryAfter(response?.headers.get('retry-after'))
+      // Only a failure's Retry-After is acted on: a success's headers are not searched for it.
+      const after = status > 399 ? parseRetryAfter(response?.headers.get('retry-after')) : undefined
       if (status === 429 && after !== undefined && after <= maxRetryAfterMs) {
         // The provider's limit is the client's, not one request's: every call waits it out.
         limiter.pause(after)
