@@ -78,7 +78,7 @@ export function createTransport(options: TransportOptions): Transport {
   } = options
   // Shared by every call of the client: the rate, and the pause a 429 sets for all of them.
   const limiter = createRateLimiter({
-    requestsPerSecond: options.requestsPerSecond ?? Number.POSITIVE_INFINITY,
+    requestsPerSecond: options.requestsPerSecond ?? Infinity,
   })
   // Off without a logger: a line's fields are not even built then.
   const log = options.logger && createLog(options.logger, options.logLevel)
