@@ -64,7 +64,7 @@ export class TokenCache {
     if (this.#blocked && now() < this.#blocked.until) return Promise.reject(this.#blocked.error)
     const pending = this.#pending ?? this.#request()
     if (!signal) {
-      pending.waiters = Number.POSITIVE_INFINITY
+      pending.waiters = Infinity
       return pending.promise
     }
     pending.waiters++

@@ -78,7 +78,7 @@ export function createTransport(options: TransportOptions): Transport {
   } = options
   // Shared by every call of the client: the rate, and the pause a 429 sets for all of them.
   const limiter = createRateLimiter({
-    requestsPerSecond: options.requestsPerSecond ?? Number.POSITIVE_INFINITY,
+    requestsPerSecond: options.requestsPerSecond ?? Infinity,
   })
   // Off without a logger: a line's fields are not even built then.
   const log = options.logger && createLog(options.logger, options.logLevel)
@@ -99,7 +99,9 @@ export function createTransport(options: TransportOptions): Transport {
       // retries and a Retry-After of its own, which a short attempt must not cut short.
       let authorization: string | undefined
       try {
-        authorization = await race(options.authorize?.(request, signal ?? NEVER), signal ?? NEVER)
+        const pending = options.authorize?.(request, signal ?? NEVER)
+        // Without a caller's signal there is nothing to race: the token is awaited as it is.
+        authorization = await (signal ? race(pending, signal) : pending)
       } catch (e) {
         throw signal?.aborted ? abortError(signal, provider) : toBillingKeyError(e, { provider })
       }
@@ -155,7 +157,8 @@ export function createTransport(options: TransportOptions): Transport {
         replayed = options.onUnauthorized?.(request, authorization)
         if (replayed) continue
       }
-      const after = parseRetryAfter(response?.headers.get('retry-after'))
+      // Only a failure's Retry-After is acted on: a success's headers are not searched for it.
+      const after = status > 399 ? parseRetryAfter(response?.headers.get('retry-after')) : undefined
       if (status === 429 && after !== undefined && after <= maxRetryAfterMs) {
         // The provider's limit is the client's, not one request's: every call waits it out.
         limiter.pause(after)
@@ -172,7 +175,7 @@ export function createTransport(options: TransportOptions): Transport {
           retry++
           log?.('info', 'billingkey retry', { ...fields, attempt, delayMs: delay })
           // Without a caller's signal there is nothing to cut the sleep short.
-          await sleep(delay, signal ?? new AbortController().signal).catch(() => {
+          await sleep(delay, signal ?? NEVER).catch(() => {
             throw abortError(signal as AbortSignal, provider)
           })
           continue
