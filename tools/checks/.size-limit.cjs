@@ -32,7 +32,9 @@ const entries = [
     name: '@billingkey/portone: createPortoneClient',
     path: '../../packages/portone/dist/index.js',
     import: '{ createPortoneClient }',
-    limit: kB(8.5),
+    // Bootpay's budget: raised from 8.5 when its charge took the shared ChargeOptions (timeout,
+    // deadline) like the other two (measured 8.52 kB).
+    limit: kB(8.6),
     goal: kB(5),
   },
   {
