@@ -173,6 +173,9 @@ export async function runChaos(
   let retriedCharges = 0
   const observed: typeof fetch = async (input, init) => {
     const request = new Request(input, init)
+    // The client's own signal: a Request's copy of it may stop following it (undici links them
+    // weakly), so an answer could arrive after the client gave up, which no real fetch delivers.
+    const signal = init?.signal ?? (input instanceof Request ? input.signal : undefined)
     const charge = await driver.chargeRequest(request.clone())
     if (charge) {
       const { orderId, idempotencyKey } = charge
@@ -190,6 +193,7 @@ export async function runChaos(
       lastAnswer.set(orderId, 'no answer')
     }
     const response = await sandbox.fetch(request)
+    signal?.throwIfAborted()
     if (charge) lastAnswer.set(charge.orderId, response.status)
     const status = driver.told(
       await response
