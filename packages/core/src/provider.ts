@@ -177,14 +177,10 @@ export function createProviderClient<
     // A 5xx the provider's code classifies as no failure of its own (PortOne's 502 PG_PROVIDER,
     // a decline) is its final answer: a retry would only risk losing it.
     isFinal: (response, bytes) => {
-      let body: unknown
       try {
-        body = JSON.parse(decoder.decode(bytes))
-      } catch {
-        return false
-      }
-      const Class = classOf?.(failureOf(body), response.status)
-      return !!Class && Class !== ServerError && !(Class.prototype instanceof ServerError)
+        const body = JSON.parse(decoder.decode(bytes))
+        return (classOf?.(failureOf(body), response.status) ?? ServerError) !== ServerError
+      } catch {}
     },
   })
 
