@@ -8,7 +8,7 @@ import {
   type SuccessBody,
 } from './caller'
 import { errorFromResponse, toBillingKeyError } from './classify'
-import { type ApiErrorClass, ResponseError } from './errors'
+import { type ApiErrorClass, ResponseError, ServerError } from './errors'
 import type { CallOptions, ClientOptions } from './model'
 import type { ProviderName } from './providers'
 import { hideValues, withSecretsOf } from './redact'
@@ -174,6 +174,14 @@ export function createProviderClient<
       request.method !== 'POST' ||
       isTokenCall(request) ||
       Boolean(declaration.isIdempotentPost?.(request)),
+    // A 5xx the provider's code classifies as no failure of its own (PortOne's 502 PG_PROVIDER,
+    // a decline) is its final answer: a retry would only risk losing it.
+    isFinal: (response, bytes) => {
+      try {
+        const body = JSON.parse(decoder.decode(bytes))
+        return (classOf?.(failureOf(body), response.status) ?? ServerError) !== ServerError
+      } catch {}
+    },
   })
 
   // A request's card data is hidden by value while the call runs, wherever a server echoes it.

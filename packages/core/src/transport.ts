@@ -42,6 +42,11 @@ export interface TransportOptions extends Omit<ClientOptions, 'baseUrl'> {
   onUnauthorized?: (request: Endpoint, authorization: string) => boolean
   /** Default: GET, HEAD, OPTIONS, PUT, DELETE; providers add their token POST. */
   isIdempotent?: (request: Endpoint) => boolean
+  /**
+   * A 5xx answer that is the provider's final word (PortOne's 502 PG_PROVIDER, a decline): never
+   * retried, so the caller gets that answer and not a later attempt's failure. Default: none.
+   */
+  isFinal?: (response: Response, body: ArrayBuffer) => boolean | undefined
   /** Added to every request that does not set them; lower-case names. */
   headers?: Record<string, string>
 }
@@ -169,7 +174,13 @@ export function createTransport(options: TransportOptions): Transport {
           requestsPerSecond: limiter.requestsPerSecond,
         })
       }
-      if (retry < retries && (error || status === 408 || status === 429 || status > 499)) {
+      if (
+        retry < retries &&
+        (error ||
+          status === 408 ||
+          status === 429 ||
+          (status > 499 && !options.isFinal?.(response as Response, (reply as Reply).body)))
+      ) {
         const delay = after ?? Math.min(maxDelayMs, baseDelayMs * 2 ** retry) * (0.5 + random() / 2)
         if ((after ?? 0) <= maxRetryAfterMs && Date.now() + delay < deadline) {
           retry++

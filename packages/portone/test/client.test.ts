@@ -241,6 +241,22 @@ describe('chargeBillingKey', () => {
     }
   })
 
+  it('takes a 502 PG_PROVIDER as final: not re-sent, so a failing re-send cannot lose the decline', async () => {
+    // Found by the chaos proof: the transport re-sent a decline as a 5xx, the re-send's connection
+    // reset, the lookups failed, and the outcome was unknown although PortOne had said declined.
+    const fetch = recordingFetch((sent) => {
+      if (isLookup(sent)) return failure('INTERNAL_SERVER_ERROR', 500)
+      if (charges(fetch).length > 1) throw new TypeError('fetch failed')
+      return failure('PG_PROVIDER', 502, { pgCode: '3011', pgMessage: '잔액 부족' })
+    })
+    const result = await client(fetch, {
+      maxRetries: 2,
+      retry: { baseDelayMs: 1 },
+    } as never).chargeBillingKey(PAYMENT_ID, chargeInput(), { deadlineMs: 50, pollIntervalMs: 5 })
+    expect(result).toMatchObject({ outcome: 'declined', code: 'PG_PROVIDER' })
+    expect(charges(fetch)).toHaveLength(1)
+  })
+
   it('settles lost answers through getPayment, never with a new key', async () => {
     const fetch = recordingFetch((sent) => {
       if (isLookup(sent)) return json(paid)

@@ -60,12 +60,11 @@ const matrix = {
         json({ type: 'INVALID_REQUEST', message: `invalid ${sent.text}` }, 400),
       error: RejectedError,
     },
-    // The PG's refusal comes as a 502: a decline, not PortOne failing (retried as a 5xx).
+    // The PG's refusal comes as a 502: a decline, not PortOne failing, so it is final (not retried).
     'HTTP 502 PG_PROVIDER': {
       answer: (sent: { text: string }) =>
         json({ type: 'PG_PROVIDER', message: `declined ${sent.text}`, pgCode: 'F113' }, 502),
       error: RejectedError,
-      retried: true,
     },
   },
 }

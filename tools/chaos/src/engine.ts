@@ -65,11 +65,20 @@ export interface ChaosDriver<Client = unknown, Key = unknown> {
   keys(seed: number): ChaosKeys<Key>
   /** Charges one order: the client's result, or what it throws. */
   charge(client: Client, key: Key, order: ChaosOrder, options: ChargeOptions): Promise<ChargeResult>
-  /** The payment the provider holds for an order key (the newest), or null. */
-  find(client: Client, orderId: string): Promise<Payment | null>
-  /** The payment status a successful response body told the client, if it told one. */
-  told(body: unknown): ToldStatus | undefined
-  /** The order key and idempotency key of a charge request; undefined for any other request. */
+  /** The payment the provider holds for an order key (the newest) charged on `key`, or null. */
+  find(client: Client, key: Key, orderId: string): Promise<Payment | null>
+  /**
+   * The payment status an answer told the client, if it told one: its JSON body, and the request
+   * and status it answered (PortOne's charge answer names no payment, and declines with a 502).
+   */
+  told(
+    body: unknown,
+    answered: { method: string; url: string; status: number },
+  ): ToldStatus | undefined
+  /**
+   * The order key and idempotency key of a charge request; undefined for any other request. Every
+   * re-send under an order key must carry the key its first request did.
+   */
   chargeRequest(
     request: Request,
   ): Promise<{ orderId: string; idempotencyKey: string | null } | undefined>
@@ -128,6 +137,8 @@ export interface ChaosFigures {
 interface Reported {
   kind: ChargeResult['outcome'] | 'error'
   error?: unknown
+  /** The key charged, which the lookup afterwards may need (the facade's refs name a provider). */
+  key: unknown
   amount: number
   ledgerThen: LedgerStatus[]
 }
@@ -154,35 +165,44 @@ export async function runChaos(
 
   // Observed at the edge: what the client was told about each order (an unknown outcome is
   // allowed only if no answer told it the truth), and every charge request it sent (a second one
-  // under an order key needs a refusal before it or an idempotency key).
+  // under an order key needs a refusal before it or an idempotency key, and always the key the
+  // first one carried).
   const told = new Map<string, ToldStatus[]>()
   const lastAnswer = new Map<string, number | 'no answer'>()
+  const firstKey = new Map<string, string | null>()
   let retriedCharges = 0
   const observed: typeof fetch = async (input, init) => {
     const request = new Request(input, init)
+    // The client's own signal: a Request's copy of it may stop following it (undici links them
+    // weakly), so an answer could arrive after the client gave up, which no real fetch delivers.
+    const signal = init?.signal ?? (input instanceof Request ? input.signal : undefined)
     const charge = await driver.chargeRequest(request.clone())
     if (charge) {
-      const before = lastAnswer.get(charge.orderId)
-      if (
+      const { orderId, idempotencyKey } = charge
+      const before = lastAnswer.get(orderId)
+      if (before !== undefined && idempotencyKey !== (firstKey.get(orderId) ?? null)) {
+        wrong(orderId, `charge re-sent under another idempotency key (${idempotencyKey})`)
+      } else if (
         before !== undefined &&
         !(typeof before === 'number' && driver.refusals.includes(before))
       ) {
-        if (charge.idempotencyKey !== null) retriedCharges++
-        else wrong(charge.orderId, `charge re-sent without an idempotency key after ${before}`)
+        if (idempotencyKey !== null) retriedCharges++
+        else wrong(orderId, `charge re-sent without an idempotency key after ${before}`)
       }
-      lastAnswer.set(charge.orderId, 'no answer')
+      if (before === undefined) firstKey.set(orderId, idempotencyKey)
+      lastAnswer.set(orderId, 'no answer')
     }
     const response = await sandbox.fetch(request)
+    signal?.throwIfAborted()
     if (charge) lastAnswer.set(charge.orderId, response.status)
-    if (response.ok) {
-      const status = driver.told(
-        await response
-          .clone()
-          .json()
-          .catch(() => undefined),
-      )
-      if (status) told.set(status.orderId, [...(told.get(status.orderId) ?? []), status])
-    }
+    const status = driver.told(
+      await response
+        .clone()
+        .json()
+        .catch(() => undefined),
+      { method: request.method, url: request.url, status: response.status },
+    )
+    if (status) told.set(status.orderId, [...(told.get(status.orderId) ?? []), status])
     return response
   }
   const client = driver.connect(sandbox, observed)
@@ -224,6 +244,7 @@ export async function runChaos(
           )
           reported.set(order.orderId, {
             kind: result.outcome,
+            key: order.key,
             amount: order.amount,
             ledgerThen: statusesOf(order.orderId),
           })
@@ -235,6 +256,7 @@ export async function runChaos(
           reported.set(order.orderId, {
             kind: 'error',
             error,
+            key: order.key,
             amount: order.amount,
             ledgerThen: statusesOf(order.orderId),
           })
@@ -274,7 +296,7 @@ export async function runChaos(
       else if (report.ledgerThen.length === 0) unknown.lost++
       else unknown.settledLater++
       // Afterwards, the lookup reports the truth.
-      const found = await driver.find(client, orderId)
+      const found = await driver.find(client, report.key, orderId)
       const truth = ledger.get(orderId)?.at(-1)
       const status = truth ? asPaymentStatus(sandbox.ledger.statusOf(truth)) : null
       if ((found?.status ?? null) !== status) {

@@ -1,4 +1,4 @@
-export { bootpay, drivers, iamport } from './drivers'
+export { bootpay, drivers, facade, iamport, portone } from './drivers'
 export {
   type ChaosDriver,
   type ChaosFigures,

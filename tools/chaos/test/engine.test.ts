@@ -69,33 +69,58 @@ describe('runChaos', () => {
 describe.each(drivers.map((driver) => [driver.name, driver as ChaosDriver] as const))(
   '%s driver',
   (name, driver) => {
-    it('reads the settled status an answer told: a paid charge reported unknown is caught', async () => {
-      const hiding: ChaosDriver = {
-        ...driver,
-        async charge(...args) {
-          const result = await driver.charge(...args)
-          if (result.outcome !== 'paid') return result
-          const unknown: ChargeResult = {
-            outcome: 'unknown',
-            orderId: result.orderId,
-            error: new ResponseError('hidden by the test', {
-              provider: result.payment.provider,
-              operation: 'charge',
-            }),
-            payment: null,
-          }
-          return unknown
-        },
-      }
-      const figures = await runChaos(hiding, small)
+    // A paid charge reported unknown, caught only if the driver reads what the answers told.
+    const hiding: ChaosDriver = {
+      ...driver,
+      async charge(...args) {
+        const result = await driver.charge(...args)
+        if (result.outcome !== 'paid') return result
+        const unknown: ChargeResult = {
+          outcome: 'unknown',
+          orderId: result.orderId,
+          error: new ResponseError('hidden by the test', {
+            provider: result.payment.provider,
+            operation: 'charge',
+          }),
+          payment: null,
+        }
+        return unknown
+      },
+    }
+
+    it("reads the status a charge's answer told: a paid charge reported unknown is caught", async () => {
+      // No faults: every outcome comes from the charge's own answer, none from a lookup.
+      const figures = await runChaos({ ...hiding, faults: [] }, small)
       expect(figures.disagreements).toContainEqual(
         expect.stringMatching(`unknown, though ${name} told it`),
       )
     })
 
-    it('recognises its charge requests: a re-send after a lost answer is caught', async () => {
+    it('reads the status a lookup told: a paid charge reported unknown is caught', async () => {
+      // Every charge's answer is lost after the commit: every outcome comes from a lookup.
+      const lost = driver.faults
+        .filter((rule) => rule.kind === 'commit-then-reset')
+        .map((rule) => ({ ...rule, rate: 1 }))
+      const figures = await runChaos({ ...hiding, faults: lost }, small)
+      expect(figures.faults['commit-then-reset']).toBeGreaterThan(0)
+      expect(figures.disagreements).toContainEqual(
+        expect.stringMatching(`unknown, though ${name} told it`),
+      )
+    })
+
+    it('recognises its charge requests and their idempotency keys: an unsafe re-send is caught', async () => {
+      // The caller re-sends after a lost answer, and every request's Idempotency-Key (where the
+      // client sends one: PortOne) is replaced by a fresh one, so no re-send is safe.
+      let sent = 0
       const resending: ChaosDriver = {
         ...driver,
+        connect: (sandbox, fetch) =>
+          driver.connect(sandbox, (input, init) => {
+            const request = new Request(input, init)
+            if (request.headers.has('idempotency-key'))
+              request.headers.set('idempotency-key', `"tampered-key-${sent++}"`)
+            return fetch(request)
+          }),
         async charge(client, key, order, options) {
           const result = await driver.charge(client, key, order, options)
           if (result.outcome !== 'unknown') return result
@@ -104,7 +129,7 @@ describe.each(drivers.map((driver) => [driver.name, driver as ChaosDriver] as co
       }
       const figures = await runChaos(resending, small)
       expect(figures.disagreements).toContainEqual(
-        expect.stringMatching(/charge re-sent without an idempotency key/),
+        expect.stringMatching(/charge re-sent (without an|under another) idempotency key/),
       )
     })
   },

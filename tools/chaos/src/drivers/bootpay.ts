@@ -62,7 +62,7 @@ export const bootpay: ChaosDriver<BootpayClient, string> = {
   }),
   charge: (client, billingKey, { orderId, amount, name }, options) =>
     client.chargeBillingKey({ billingKey, orderId, price: amount, orderName: name }, options),
-  find: (client, orderId) => client.findPayment(orderId),
+  find: (client, _billingKey, orderId) => client.findPayment(orderId),
   // A charge answers one receipt; the lookup by order a list of them (one per attempt).
   told(body) {
     if (!Array.isArray(body)) return receiptTold(body)

@@ -47,7 +47,7 @@ export const iamport: ChaosDriver<IamportClient, string> = {
   }),
   charge: (client, customerUid, { orderId, amount, name }, options) =>
     client.chargeBillingKey(customerUid, { merchantUid: orderId, amount, name }, options),
-  find: (client, merchantUid) => client.findPayment(merchantUid),
+  find: (client, _customerUid, merchantUid) => client.findPayment(merchantUid),
   told(body) {
     const payment = (body as { response?: { merchant_uid?: unknown; status?: unknown } } | null)
       ?.response
