@@ -335,7 +335,7 @@ export function formatFigures(f: ChaosFigures): string {
   return (
     `chaos: ${f.driver}: ${f.charges} charges, ${f.doubleCharges.length} double charges, ` +
     `${f.disagreements.length} disagreements, ${f.unknown.total} unknown outcomes ` +
-    `(${f.unknown.lost} never reached ${f.driver}, ${f.unknown.stillReady} still ready when the caller gave up, ` +
+    `(${f.unknown.lost} never reached the provider, ${f.unknown.stillReady} still ready when the caller gave up, ` +
     `${f.unknown.settledLater} settled after the caller's last answer); ${f.paid} paid; ` +
     `faults ${JSON.stringify(f.faults)}; ${f.answers401} answers 401; ` +
     `${f.retriedAfterRefusal} retries after a refusal; ${f.retriedCharges} charges re-sent under an idempotency key; ` +
