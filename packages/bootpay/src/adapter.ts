@@ -1,4 +1,5 @@
 import {
+  defined,
   type LookupResult,
   mapWithConcurrency,
   toBillingKeyError,
@@ -87,9 +88,4 @@ export function createBootpayAdapter(client: BootpayClient): BootpayBillingKeyAd
         signal,
       ),
   }
-}
-
-/** The object without its undefined fields: the common fields a caller left out stay out. */
-function defined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T
 }

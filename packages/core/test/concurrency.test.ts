@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { AbortError, mapWithConcurrency, ValidationError } from '../src'
+import { AbortError, defined, mapWithConcurrency, ValidationError } from '../src'
 import { rejection } from './helpers'
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0))
@@ -64,5 +64,14 @@ describe('mapWithConcurrency', () => {
     )
     expect(error).toBe(boom)
     expect(started).toEqual([0, 1, 2])
+  })
+})
+
+describe('defined', () => {
+  it('drops the undefined fields only, keeping null, 0, false and empty strings', () => {
+    const input = { a: undefined, b: null, c: 0, d: false, e: '', f: 'x' }
+    expect(defined(input)).toEqual({ b: null, c: 0, d: false, e: '', f: 'x' })
+    expect(Object.keys(defined(input))).not.toContain('a')
+    expect(input).toHaveProperty('a') // the caller's object is left as it is
   })
 })

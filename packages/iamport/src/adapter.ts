@@ -1,4 +1,4 @@
-import { type BillingKeyError, NotFoundError, toBillingKeyError } from '@billingkey/core'
+import { type BillingKeyError, defined, NotFoundError, toBillingKeyError } from '@billingkey/core'
 import type { IamportClient } from './client'
 import { toBillingKey } from './model'
 import type { IamportBillingKey, IamportBillingKeyAdapter } from './types'
@@ -95,9 +95,4 @@ export function createIamportAdapter(client: IamportClient): IamportBillingKeyAd
       })
     },
   }
-}
-
-/** The object without its undefined fields: the common fields a caller left out stay out. */
-function defined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T
 }

@@ -1,4 +1,5 @@
 import {
+  defined,
   type LookupResult,
   mapWithConcurrency,
   NotFoundError,
@@ -97,9 +98,4 @@ export function createPortoneAdapter(client: PortoneClient): PortoneBillingKeyAd
         signal,
       ),
   }
-}
-
-/** The object without its undefined fields: the common fields a caller left out stay out. */
-function defined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T
 }
