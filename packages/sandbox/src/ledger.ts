@@ -20,11 +20,11 @@ export interface Cancellation {
 /** One charge attempt, as the provider's books hold it. */
 export interface LedgerEntry {
   provider: ProviderName
-  /** The provider's id: iamport `imp_uid`, Bootpay `receipt_id`. */
+  /** The provider's id: iamport `imp_uid`, Bootpay `receipt_id`, PortOne `transactionId`. */
   paymentId: string
-  /** The caller's order key: iamport `merchant_uid`, Bootpay `order_id`. */
+  /** The caller's order key: iamport `merchant_uid`, Bootpay `order_id`, PortOne `paymentId`. */
   orderId: string
-  /** The key charged: iamport `customer_uid`, Bootpay `billing_key`. */
+  /** The key charged: iamport `customer_uid`, Bootpay `billing_key`, PortOne `billingKey`. */
   billingKey: string
   amount: number
   currency: string
@@ -39,19 +39,15 @@ export interface LedgerEntry {
   scheduleId: string | null
 }
 
-export interface ChargeInput {
-  provider: ProviderName
-  paymentId: string
-  orderId: string
-  billingKey: string
-  amount: number
-  currency: string
-  name: string
-  decline?: Decline | null
-  /** Hold the payment `ready` this long before it settles (the slow-commit fault). */
-  commitDelayMs?: number
-  scheduleId?: string | null
-}
+/** A charge as an emulator hands it to the ledger: the entry's own fields, the rest derived. */
+export type ChargeInput = Pick<
+  LedgerEntry,
+  'provider' | 'paymentId' | 'orderId' | 'billingKey' | 'amount' | 'currency' | 'name'
+> &
+  Partial<Pick<LedgerEntry, 'decline' | 'scheduleId'>> & {
+    /** Hold the payment `ready` this long before it settles (the slow-commit fault). */
+    commitDelayMs?: number
+  }
 
 export type CancelResult =
   | { ok: true; entry: LedgerEntry; cancelled: Cancellation }
