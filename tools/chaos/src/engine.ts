@@ -193,15 +193,19 @@ export async function runChaos(
       lastAnswer.set(orderId, 'no answer')
     }
     const response = await sandbox.fetch(request)
+    const body = await response
+      .clone()
+      .json()
+      .catch(() => undefined)
+    // Read whole before the signal is checked: a client whose deadline passed while the body
+    // was on its way never reads it, so that answer told it nothing.
     signal?.throwIfAborted()
     if (charge) lastAnswer.set(charge.orderId, response.status)
-    const status = driver.told(
-      await response
-        .clone()
-        .json()
-        .catch(() => undefined),
-      { method: request.method, url: request.url, status: response.status },
-    )
+    const status = driver.told(body, {
+      method: request.method,
+      url: request.url,
+      status: response.status,
+    })
     if (status) told.set(status.orderId, [...(told.get(status.orderId) ?? []), status])
     return response
   }
