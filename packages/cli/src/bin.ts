@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-import { setMaxListeners } from 'node:events'
 import { EXIT } from './errors'
 import { run } from './run'
 
@@ -11,9 +10,6 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 })
 
 const controller = new AbortController()
-// One signal for the whole run: every request in flight (and every call waiting for a token)
-// listens to it until it settles, so more than Node's default of 10 at once is no leak.
-setMaxListeners(0, controller.signal)
 const stop = () => {
   if (controller.signal.aborted) process.exit(EXIT.interrupted)
   controller.abort()

@@ -148,7 +148,7 @@ export async function settleCharge<P extends ProviderName, Raw>(
   let lookups = 0
   while (lookups === 0 || (!onceOnly && Date.now() + wait < deadline && !aborted())) {
     if (lookups++ > 0) {
-      await sleep(wait, signal ?? new AbortController().signal).catch(() => {})
+      await sleep(wait, signal).catch(() => {})
       wait = Math.min(wait * 2, maxWait)
       if (aborted() && !onceOnly) break
     }

@@ -71,7 +71,7 @@ export {
   redactText,
   withSecretsOf,
 } from './redact'
-export { abortError } from './signal'
+export { abortError, sleep } from './signal'
 export { type IssuedToken, TokenCache, type TokenCacheOptions } from './token-cache'
 export {
   createTransport,

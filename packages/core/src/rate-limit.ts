@@ -1,3 +1,5 @@
+import { onAbort } from './signal'
+
 export interface RateLimiterOptions {
   /** Requests allowed per second, over every call that shares the limiter; Infinity: no limit. */
   requestsPerSecond: number
@@ -43,8 +45,8 @@ interface Waiter {
   resolve: () => void
   /** When it asked for a turn. */
   queuedAt: number
-  signal?: AbortSignal
-  onAbort: () => void
+  /** Stops waiting on the caller's signal. */
+  off?: () => void
 }
 
 /**
@@ -84,7 +86,7 @@ export function createRateLimiter({
       const due = Math.max(at, waiter.queuedAt)
       next = Math.max(next, due, now - interval) + interval
       requests++
-      waiter.signal?.removeEventListener('abort', waiter.onAbort)
+      waiter.off?.()
       waiter.resolve()
     }
   }
@@ -94,16 +96,13 @@ export function createRateLimiter({
     take: (signal) =>
       new Promise<void>((resolve, reject) => {
         if (signal?.aborted) return reject(signal.reason)
-        const waiter: Waiter = {
-          resolve,
-          queuedAt: Date.now(),
-          signal,
-          onAbort: () => {
+        const waiter: Waiter = { resolve, queuedAt: Date.now() }
+        waiter.off =
+          signal &&
+          onAbort(signal, () => {
             queue.splice(queue.indexOf(waiter), 1)
-            reject(signal?.reason)
-          },
-        }
-        signal?.addEventListener('abort', waiter.onAbort, { once: true })
+            reject(signal.reason)
+          })
         queue.push(waiter)
         if (!timer) release()
       }),

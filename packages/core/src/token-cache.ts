@@ -1,6 +1,6 @@
 import { ResponseError, TimeoutError } from './errors'
 import { hideValues } from './redact'
-import { race } from './signal'
+import { onAbort, race } from './signal'
 
 export interface IssuedToken {
   /** Checked before use: a non-empty string of visible ASCII, else the answer is a ResponseError. */
@@ -78,8 +78,7 @@ export class TokenCache {
       // A call starting in this same tick must start afresh, not join the aborted request.
       if (this.#pending === pending) this.#pending = undefined
     }
-    signal.addEventListener('abort', giveUp)
-    return race(pending.promise, signal).finally(() => signal.removeEventListener('abort', giveUp))
+    return race(pending.promise, signal).finally(onAbort(signal, giveUp))
   }
 
   /** Drops the cached token; with `token`, only if it is still the cached one (after a 401). */

@@ -4,7 +4,7 @@ import { createLog } from './logger'
 import type { ClientOptions } from './model'
 import type { ProviderName } from './providers'
 import { createRateLimiter, type RateLimitView } from './rate-limit'
-import { abortError, race, sleep } from './signal'
+import { abortError, onAbort, race, sleep } from './signal'
 
 /** What the hooks see of a request. */
 export interface Endpoint {
@@ -121,8 +121,7 @@ export function createTransport(options: TransportOptions): Transport {
         () => controller.abort(new TimeoutError(`${where} timed out after ${ms} ms`, { provider })),
         ms,
       )
-      signal?.addEventListener('abort', abort)
-      if (signal?.aborted) abort()
+      const off = signal && onAbort(signal, abort)
       let reply: Reply | undefined
       let error: BillingKeyError | undefined
       log?.('debug', 'billingkey request', { ...fields, attempt })
@@ -141,7 +140,7 @@ export function createTransport(options: TransportOptions): Transport {
         error = new ConnectionError(`${where} failed: ${e}`, { provider, cause: e })
       }
       clearTimeout(timer)
-      signal?.removeEventListener('abort', abort)
+      off?.()
       if (signal?.aborted) throw abortError(signal, provider)
       const reason = controller.signal.reason
       if (reason instanceof TimeoutError) error = reason
@@ -185,8 +184,7 @@ export function createTransport(options: TransportOptions): Transport {
         if ((after ?? 0) <= maxRetryAfterMs && Date.now() + delay < deadline) {
           retry++
           log?.('info', 'billingkey retry', { ...fields, attempt, delayMs: delay })
-          // Without a caller's signal there is nothing to cut the sleep short.
-          await sleep(delay, signal ?? NEVER).catch(() => {
+          await sleep(delay, signal).catch(() => {
             throw abortError(signal as AbortSignal, provider)
           })
           continue
@@ -199,14 +197,19 @@ export function createTransport(options: TransportOptions): Transport {
 
   // openapi-fetch (the /api entries) hands over a Request of its own; anyone else a URL and init.
   const transport = async (input: Request | string | URL, init?: RequestInit) => {
-    const request = input instanceof Request && !init ? input : new Request(input, init)
+    // A Request built here does not follow the caller's signal (that is one more listener on it
+    // per call): the signal is read as given.
+    const request =
+      input instanceof Request && !init
+        ? input
+        : new Request(input, init && { ...init, signal: null })
     const { response, body } = await send({
       method: request.method,
       url: request.url,
       headers: Object.fromEntries(request.headers),
       // Buffered once, so retries and the replay send the same bytes.
       body: request.body ? await request.arrayBuffer() : undefined,
-      signal: request.signal,
+      signal: init?.signal ?? (input instanceof Request ? input.signal : undefined),
     })
     return new Response(body.byteLength ? body : null, response)
   }

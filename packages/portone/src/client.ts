@@ -14,6 +14,7 @@ import {
   type PayloadIsBody,
   type Shape,
   settleCharge,
+  sleep,
   TimeoutError,
   type Transport,
   ValidationError,
@@ -384,12 +385,7 @@ export function createPortoneClient(options: PortoneClientOptions): PortoneClien
                   { provider, operation, cause: e },
                 )
               // The caller's abort cuts the wait short; the next attempt then throws AbortError.
-              await new Promise<void>((resolve) => {
-                const timer = setTimeout(resolve, delay)
-                signal?.addEventListener('abort', () => resolve(clearTimeout(timer)), {
-                  once: true,
-                })
-              })
+              await sleep(delay, signal).catch(() => {})
             }
           }
         },
