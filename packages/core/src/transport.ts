@@ -197,19 +197,14 @@ export function createTransport(options: TransportOptions): Transport {
 
   // openapi-fetch (the /api entries) hands over a Request of its own; anyone else a URL and init.
   const transport = async (input: Request | string | URL, init?: RequestInit) => {
-    // A Request built here does not follow the caller's signal (that is one more listener on it
-    // per call): the signal is read as given.
-    const request =
-      input instanceof Request && !init
-        ? input
-        : new Request(input, init && { ...init, signal: null })
+    const request = input instanceof Request && !init ? input : new Request(input, init)
     const { response, body } = await send({
       method: request.method,
       url: request.url,
       headers: Object.fromEntries(request.headers),
       // Buffered once, so retries and the replay send the same bytes.
       body: request.body ? await request.arrayBuffer() : undefined,
-      signal: init?.signal ?? (input instanceof Request ? input.signal : undefined),
+      signal: request.signal,
     })
     return new Response(body.byteLength ? body : null, response)
   }

@@ -25,8 +25,11 @@ describe('one signal shared by many calls in flight', () => {
     // One request a second: the first is sent (and hangs), the rest queue for a turn.
     const turns = mockFetch(never)
     const queued = createTransport({ provider: 'iamport', fetch: turns, requestsPerSecond: 1 })
-    const calls = [fetching, tokenWait, queued].flatMap((send) =>
-      Array.from({ length: 30 }, () => send(URL_, { signal })),
+    // As the named methods send: a plain request, no Request of ours following the signal.
+    const calls = [fetching, tokenWait, queued].flatMap((transport) =>
+      Array.from({ length: 30 }, () =>
+        transport.send({ method: 'GET', url: URL_, headers: {}, signal }),
+      ),
     )
     await sleep(20)
     expect(getEventListeners(signal, 'abort')).toHaveLength(1)
@@ -41,10 +44,14 @@ describe('one signal shared by many calls in flight', () => {
     expect(warnings.map((w) => w.name)).not.toContain('MaxListenersExceededWarning')
   })
 
-  it('drops a settled call from the signal: a later abort reaches only the calls still waiting', async () => {
+  it('settled calls leave one listener on the signal, and a later abort still stops a call waiting on it', async () => {
     const controller = new AbortController()
-    const send = createTransport({ provider: 'iamport', fetch: mockFetch(() => json({ ok: 1 })) })
-    for (let i = 0; i < 50; i++) await send(URL_, { signal: controller.signal })
+    const { send } = createTransport({
+      provider: 'iamport',
+      fetch: mockFetch(() => json({ ok: 1 })),
+    })
+    for (let i = 0; i < 50; i++)
+      await send({ method: 'GET', url: URL_, headers: {}, signal: controller.signal })
     const waiting = sleep(60_000, controller.signal)
     controller.abort(new Error('stop'))
     await expect(waiting).rejects.toThrow('stop')
