@@ -5,15 +5,14 @@ export type { ChargeOptions } from '@billingkey/core'
 export * from '@billingkey/core/errors'
 export { createPortoneAdapter } from './adapter'
 export {
-  type CancelOptions,
   createPortoneClient,
   type DeleteBillingKeyOptions,
-  type ListOptions,
   type PortoneClient,
   type PortoneClientOptions,
-  type ScheduleInput,
 } from './client'
 export type { PortoneApiError } from './errors'
 export type { components, operations, paths } from './generated/schema'
-export { toBillingKey, toPayment } from './model'
+export type { ListOptions } from './input'
+export { toBillingKey } from './model'
+export { type CancelOptions, type PortonePayments, type ScheduleInput, toPayment } from './payments'
 export type * from './types'

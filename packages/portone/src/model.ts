@@ -1,53 +1,16 @@
-import { type PaymentStatus, type PortoneRef, ResponseError } from '@billingkey/core'
-import type { BillingKeyInfo, PaymentInfo, PortoneBillingKey, PortonePayment } from './types'
+import { type PortoneRef, ResponseError } from '@billingkey/core'
+import { provider } from './input'
+import type { BillingKeyInfo, PortoneBillingKey } from './types'
 
-const provider = 'portone'
-
-function date(value: string, field: string): Date
-function date(value: string | undefined, field: string): Date | null
-function date(value: string | undefined, field: string): Date | null {
+/** A timestamp PortOne sent; a value that is not one is a ResponseError. */
+export function date(value: string, field: string): Date
+export function date(value: string | undefined, field: string): Date | null
+export function date(value: string | undefined, field: string): Date | null {
   if (value === undefined) return null
   const parsed = new Date(value)
   if (Number.isNaN(parsed.getTime()))
     throw new ResponseError(`portone answered without a valid ${field}`, { provider })
   return parsed
-}
-
-// READY and PAY_PENDING are unsettled; a virtual account waits for a deposit (never a billing-key
-// charge, but the union has it): all pending, to be polled.
-const STATUS: Record<PaymentInfo['status'], PaymentStatus> = {
-  READY: 'pending',
-  PAY_PENDING: 'pending',
-  VIRTUAL_ACCOUNT_ISSUED: 'pending',
-  PAID: 'paid',
-  FAILED: 'failed',
-  PARTIAL_CANCELLED: 'partially_cancelled',
-  CANCELLED: 'cancelled',
-}
-
-/**
- * The shared model of `GET /payments/{paymentId}`: `orderId` is PortOne's `id` (the merchant's
- * paymentId), `paymentId` its `transactionId`; `amount` the total asked; a FAILED payment's
- * `failure` is the PG's `pgCode` and `pgMessage` (else PortOne's `reason`).
- */
-export function toPayment(raw: PaymentInfo): PortonePayment {
-  const failure = raw.status === 'FAILED' ? raw.failure : undefined
-  return {
-    provider,
-    orderId: raw.id,
-    paymentId: raw.transactionId,
-    status: STATUS[raw.status] ?? 'pending',
-    amount: raw.amount.total,
-    cancelledAmount: raw.amount.cancelled ?? 0,
-    currency: raw.currency,
-    paidAt: date('paidAt' in raw ? raw.paidAt : undefined, 'paidAt'),
-    failedAt: date('failedAt' in raw ? raw.failedAt : undefined, 'failedAt'),
-    cancelledAt: date('cancelledAt' in raw ? raw.cancelledAt : undefined, 'cancelledAt'),
-    failure: failure
-      ? { code: failure.pgCode ?? null, reason: failure.pgMessage ?? failure.reason ?? null }
-      : null,
-    raw,
-  }
 }
 
 /**
