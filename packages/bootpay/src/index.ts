@@ -7,15 +7,18 @@ export {
   type BootpayClient,
   type BootpayClientOptions,
   type BootpayTokenCredentials,
-  type CancelPaymentRequest,
-  type ChargeBillingKeyRequest,
-  type ChargeOptions,
   createBootpayClient,
   type DeleteBillingKeyOptions,
-  type GetReceiptOptions,
-  type ReservePaymentRequest,
 } from './client'
 export { type BootpayApiError, NotBillingKeyReceiptError } from './errors'
 export type { components, operations, paths } from './generated/schema'
-export { toBillingKey, toPayment } from './model'
+export { toBillingKey } from './model'
+export {
+  type CancelPaymentRequest,
+  type ChargeBillingKeyRequest,
+  type ChargeOptions,
+  type GetReceiptOptions,
+  type ReservePaymentRequest,
+  toPayment,
+} from './payments'
 export type * from './types'

@@ -1,11 +1,5 @@
 import { type BootpayRef, ResponseError } from '@billingkey/core'
-import type {
-  BillingKeyInfo,
-  BootpayBillingKey,
-  BootpayPayment,
-  Receipt,
-  SubscriptionBilling,
-} from './types'
+import type { BillingKeyInfo, BootpayBillingKey, SubscriptionBilling } from './types'
 
 const date = (value: string | undefined, field: string): Date => {
   const parsed = new Date(value ?? Number.NaN)
@@ -64,51 +58,6 @@ export function toBillingKey(
     issuedAt: date(raw.published_at, 'published_at'),
     updatedAt: null,
     expiresAt,
-    raw,
-  }
-}
-
-/** An ISO 8601 time as a Date; absent or unreadable is null. */
-const timeOf = (value: string | undefined) => {
-  const parsed = value ? new Date(value) : null
-  return parsed && !Number.isNaN(parsed.getTime()) ? parsed : null
-}
-
-/**
- * A receipt as the shared model sees it (status table in the spec): 1 paid; 20 cancelled, in
- * full or in part, which only `cancelled_price` tells apart; -1 and -2 (failed mid-payment,
- * approval failed) failed; -20 and -30 (a cancel that failed or is in progress) leave the payment
- * as its amounts say; any other status (0, 2 awaiting confirmation, 3 approving, ...) is pending:
- * polled, never re-sent. Bootpay gives a failed receipt no code or reason, so `failure` holds
- * nulls, and
- * no failure time, so `failedAt` is null; `currency` defaults to KRW, Bootpay's own default.
- */
-export function toPayment(raw: Receipt): BootpayPayment {
-  const { status, price, cancelled_price: cancelled = 0 } = raw
-  const failed = status === -1 || status === -2
-  const settled = status === 1 || status === 20 || status === -20 || status === -30
-  return {
-    provider: 'bootpay',
-    orderId: raw.order_id,
-    paymentId: raw.receipt_id ?? null,
-    status: failed
-      ? 'failed'
-      : !settled
-        ? 'pending'
-        : cancelled > 0
-          ? cancelled >= price
-            ? 'cancelled'
-            : 'partially_cancelled'
-          : status === 20
-            ? 'cancelled'
-            : 'paid',
-    amount: price,
-    cancelledAmount: cancelled,
-    currency: raw.currency ?? 'KRW',
-    paidAt: timeOf(raw.purchased_at),
-    failedAt: null,
-    cancelledAt: timeOf(raw.cancelled_at),
-    failure: failed ? { code: null, reason: raw.status_locale ?? null } : null,
     raw,
   }
 }
