@@ -14,6 +14,7 @@ export { type BootpayApiError, NotBillingKeyReceiptError } from './errors'
 export type { components, operations, paths } from './generated/schema'
 export { toBillingKey } from './model'
 export {
+  type BootpayPayments,
   type CancelPaymentRequest,
   type ChargeBillingKeyRequest,
   type ChargeOptions,
