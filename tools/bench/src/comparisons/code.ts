@@ -27,12 +27,20 @@ export function codeLines(text: string): number {
 
 const git = (...args: string[]) => execFileSync('git', args, { encoding: 'utf8' })
 
+/** A provider package's own code lines at `ref`: its billing keys and wiring, and its payments. */
+export interface ProviderLines {
+  /** Everything but `payments.ts`: the factory, the billing-key calls, the adapter, the model. */
+  keys: number
+  /** `payments.ts`: charges, payment lookups, cancels, schedules (none before issue 17). */
+  payments: number
+}
+
 /** Code lines of a provider package's own source (src/, without the generated types) at `ref`. */
-export function providerLines(provider: string, ref: string): number | undefined {
+export function providerLines(provider: string, ref: string): ProviderLines | undefined {
   const dir = `packages/${provider}/src/`
   let listing: string
   try {
-    listing = git('ls-tree', '-r', '--name-only', ref, '--', dir)
+    listing = git('ls-tree', '-r', '--full-tree', '--name-only', ref, '--', dir)
   } catch {
     return undefined // a shallow clone without that commit
   }
@@ -40,24 +48,67 @@ export function providerLines(provider: string, ref: string): number | undefined
     .split('\n')
     .filter((file) => file.endsWith('.ts') && !file.startsWith(`${dir}generated/`))
   if (files.length === 0) return undefined
-  return files.reduce((sum, file) => sum + codeLines(git('show', `${ref}:${file}`)), 0)
+  const lines = { keys: 0, payments: 0 }
+  for (const file of files) {
+    lines[file === `${dir}payments.ts` ? 'payments' : 'keys'] += codeLines(
+      git('show', `${ref}:${file}`),
+    )
+  }
+  return lines
+}
+
+/** PortOne V2 against iamport before the kit, like for like: what a provider writes for its keys. */
+export function portoneVerdict(
+  iamportBefore: ProviderLines | undefined,
+  portone: ProviderLines | undefined,
+): string {
+  if (!iamportBefore || !portone) return 'Not measured: this clone lacks the commit before the kit.'
+  const ratio = portone.keys / iamportBefore.keys
+  return (
+    `PortOne V2’s billing keys and wiring (the factory, lookups, the paged list, delete, the facade’s adapter, ` +
+    `the model, errors, the /api entry: what iamport had before the kit) take ${portone.keys} lines against ` +
+    `iamport’s ${iamportBefore.keys} before the kit: ${Math.round((1 - ratio) * 100)} % fewer, ` +
+    `${ratio <= 0.85 ? '**met**' : '**not met**'} (goal: clearly fewer, here at most 0.85×). ` +
+    `With its payments (charge with an idempotency key, payment lookup, cancel, schedules), which iamport ` +
+    `did not have then, it is ${portone.keys + portone.payments} lines in all.`
+  )
 }
 
 export async function code(): Promise<Section> {
   const root = git('rev-parse', '--show-toplevel').trim()
   process.chdir(root)
+  const before = new Map(PROVIDERS.map((p) => [p, providerLines(p, BEFORE_KIT)]))
+  const now = new Map(PROVIDERS.map((p) => [p, providerLines(p, 'HEAD')]))
+  const total = (lines: ProviderLines | undefined) =>
+    lines ? lines.keys + lines.payments : '(did not exist)'
   const rows = PROVIDERS.map((provider) => {
-    const before = providerLines(provider, BEFORE_KIT)
-    const now = providerLines(provider, 'HEAD')
-    return [`@billingkey/${provider}`, before ?? '(did not exist)', now ?? '—']
+    const then = before.get(provider)
+    const lines = now.get(provider)
+    return [
+      `@billingkey/${provider}`,
+      total(then),
+      lines?.keys ?? '—',
+      lines?.payments ?? '—',
+      lines ? total(lines) : '—',
+    ]
   })
   return {
     title: 'Provider-specific code',
     body: [
       'Lines of code (not blank, not only a comment) in each provider package’s `src/`, without the types generated from its spec: what a provider must write itself. Before the provider kit (commit `' +
         BEFORE_KIT +
-        '`) each provider wired its own token cache, transport, typed caller and classification; with the kit a provider declares its name, base URL, authentication, idempotent POSTs and how to classify and map an answer. Counted at the committed HEAD; the packages also gained charges, payments, cancels and schedules since.',
-      table(['package', 'before the kit', 'now'], rows),
+        '`) each provider wired its own token cache, transport, typed caller and classification, and had billing-key calls only; with the kit a provider declares its name, base URL, authentication, idempotent POSTs and how to classify and map an answer. Counted at the committed HEAD, in two parts: `payments.ts` (charges, payment lookups, cancels and schedules, which came after the kit) and everything else (the factory and the billing-key calls, the facade’s adapter, the model, errors, the `/api` entry).',
+      table(
+        [
+          'package',
+          'before the kit',
+          'now: billing keys and wiring',
+          'now: payments',
+          'now: total',
+        ],
+        rows,
+      ),
+      portoneVerdict(before.get('iamport'), now.get('portone')),
     ].join('\n\n'),
   }
 }
