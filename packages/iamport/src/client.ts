@@ -8,13 +8,12 @@ import {
   createProviderClient,
   listOf,
   mapWithConcurrency,
-  NotFoundError,
   objectWith,
   type Transport,
 } from '@billingkey/core'
 import { planChunks, UIDS } from './chunks'
 import { classification, type IamportCode, type Payload } from './errors'
-import { customerUid, fail, provider } from './input'
+import { customerUid, fail, orNull, provider } from './input'
 import { createPayments, type IamportPayments } from './payments'
 import type { BillingKeyAnnotation, IssueBillingKeyRequest, paths } from './types'
 
@@ -144,15 +143,13 @@ export function createIamportClient(options: IamportClientOptions): IamportClien
       async (chunk) => {
         const found: Found = new Map()
         try {
-          const keys = await call('getBillingKeys', 'GET', '/subscribe/customers', {
-            params: { query: { [UIDS]: chunk } },
-            signal,
-            expect: listOf(KEY),
-          }).catch((error) => {
-            // An unknown-uid answer (with iamport's code) means none exists: all missing.
-            if (error instanceof NotFoundError && error.code !== undefined) return []
-            throw error
-          })
+          // An unknown-uid answer (with iamport's code) means none exists: all missing.
+          const keys =
+            (await call('getBillingKeys', 'GET', '/subscribe/customers', {
+              params: { query: { [UIDS]: chunk } },
+              signal,
+              expect: listOf(KEY),
+            }).catch(orNull)) ?? []
           // On 207 only the keys that were found come back; the missing ones are the difference.
           for (const key of keys) found.set(key.customer_uid, key)
         } catch (error) {

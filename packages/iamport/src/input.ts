@@ -1,5 +1,5 @@
 // What the key calls (client.ts) and the payment calls (payments.ts) both check, in one place.
-import { assertPathId, ValidationError } from '@billingkey/core'
+import { assertPathId, NotFoundError, ValidationError } from '@billingkey/core'
 
 export const provider = 'iamport'
 
@@ -7,5 +7,16 @@ export const fail = (field: string, rule: string, operation: string): never => {
   throw new ValidationError(`${field} ${rule}`, { field, provider, operation })
 }
 
-export const customerUid = (value: unknown, operation: string) =>
-  assertPathId(value, { field: 'customerUid', maxLength: 80, provider, operation })
+/** A check of an id that goes in a URL path: `name` (or `field`), at most `maxLength` long. */
+export const pathId =
+  (name: string, maxLength: number) =>
+  (value: unknown, operation: string, field = name) =>
+    assertPathId(value, { field, maxLength, provider, operation })
+
+export const customerUid = pathId('customerUid', 80)
+
+/** iamport's not-found answer (with its envelope) as null; any other failure rethrown. */
+export const orNull = (error: unknown): null => {
+  if (error instanceof NotFoundError && error.code !== undefined) return null
+  throw error
+}

@@ -2,13 +2,11 @@ import {
   ApiError,
   AuthenticationError,
   assertNonEmptyList,
-  assertPathId,
   assertText,
   type CallOptions,
   type ChargeOptions,
   chargeTiming,
   listOf,
-  NotFoundError,
   objectWith,
   RateLimitError,
   ResponseError,
@@ -18,7 +16,7 @@ import {
   type TypedCall,
 } from '@billingkey/core'
 import type { Payload } from './errors'
-import { customerUid, fail, provider } from './input'
+import { customerUid, fail, orNull, pathId, provider } from './input'
 import { date } from './model'
 import type {
   CancelRequest,
@@ -185,11 +183,9 @@ export interface PaymentsKit {
 const seconds = (time: Date | number) =>
   time instanceof Date ? Math.floor(time.getTime() / 1000) : time
 
-const merchantUidOf = (value: unknown, operation: string, field = 'merchantUid') =>
-  assertPathId(value, { field, maxLength: 40, provider, operation })
+const merchantUidOf = pathId('merchantUid', 40)
 
-const impUidOf = (value: unknown, operation: string, field = 'impUid') =>
-  assertPathId(value, { field, maxLength: 32, provider, operation })
+const impUidOf = pathId('impUid', 32)
 
 /** A finite amount, positive unless `zero` is allowed. */
 const amountOf = (value: unknown, field: string, operation: string, zero = false) =>
@@ -219,12 +215,6 @@ const statusOf = (status: unknown, operation: string) =>
   status === undefined || STATUSES.includes(status as IamportPaymentStatus)
     ? (status as IamportPaymentStatus | undefined)
     : fail('status', `must be one of ${STATUSES.join(', ')}`, operation)
-
-/** iamport's not-found answer (with its envelope) as null; any other failure rethrown. */
-const orNull = (error: unknown): null => {
-  if (error instanceof NotFoundError && error.code !== undefined) return null
-  throw error
-}
 
 /** iamport answered and refused (not a 401, 429 or 5xx): it may have refused a repeat. */
 const isRefusal = (error: unknown) =>
