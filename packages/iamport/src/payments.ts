@@ -197,14 +197,11 @@ const amountOf = (value: unknown, field: string, operation: string, zero = false
         operation,
       )
 
-/** The distinct ids of a non-empty list, each checked by `check`; a repeat is an error. */
-const distinct = (
-  values: unknown,
-  field: string,
-  operation: string,
-  check: (value: unknown) => string,
-) => {
-  const list = assertNonEmptyList<unknown>(values, { field, provider, operation }).map(check)
+/** The distinct order keys of a non-empty list, each checked; a repeat is an error. */
+const distinct = (values: unknown, field: string, operation: string) => {
+  const list = assertNonEmptyList<unknown>(values, { field, provider, operation }).map((mu) =>
+    merchantUidOf(mu, operation, field),
+  )
   if (new Set(list).size !== list.length) fail(field, 'must not repeat an id', operation)
   return list
 }
@@ -251,7 +248,7 @@ const timeOf = (seconds: number | null | undefined) => (seconds ? date(seconds) 
 export function toPayment(raw: PaymentAnnotation): IamportPayment {
   const { status, amount, cancel_amount: cancelled = 0 } = raw
   return {
-    provider: 'iamport',
+    provider,
     orderId: raw.merchant_uid,
     paymentId: raw.imp_uid ?? null,
     status:
@@ -461,7 +458,6 @@ export function createPayments({ call, timeoutMs: clientTimeout }: PaymentsKit):
         entries.map((entry) => entry?.merchant_uid),
         'schedules[].merchant_uid',
         operation,
-        (mu) => merchantUidOf(mu, operation, 'schedules[].merchant_uid'),
       )
       for (const entry of entries) {
         if (!Number.isSafeInteger(entry.schedule_at) || entry.schedule_at <= 0)
@@ -478,11 +474,7 @@ export function createPayments({ call, timeoutMs: clientTimeout }: PaymentsKit):
     async unschedulePayments(uid, { merchantUids, signal } = {}) {
       const operation = 'unschedulePayments'
       const customer_uid = customerUid(uid, operation)
-      const merchant_uid =
-        merchantUids &&
-        distinct(merchantUids, 'merchantUids', operation, (mu) =>
-          merchantUidOf(mu, operation, 'merchantUids'),
-        )
+      const merchant_uid = merchantUids && distinct(merchantUids, 'merchantUids', operation)
       const revoked = await call(operation, 'POST', '/subscribe/payments/unschedule', {
         body: { customer_uid, merchant_uid },
         signal,
