@@ -187,6 +187,10 @@ const merchantUidOf = pathId('merchantUid', 40)
 
 const impUidOf = pathId('impUid', 32)
 
+/** A request object: anything else is a ValidationError. */
+const requestOf = (request: unknown, operation: string) =>
+  (typeof request === 'object' && request !== null) || fail('request', 'is required', operation)
+
 /** A finite amount, positive unless `zero` is allowed. */
 const amountOf = (value: unknown, field: string, operation: string, zero = false) =>
   typeof value === 'number' && Number.isFinite(value) && (zero ? value >= 0 : value > 0)
@@ -353,7 +357,7 @@ export function createPayments({ call, timeoutMs: clientTimeout }: PaymentsKit):
     async chargeBillingKey(uid, request, chargeOptions = {}) {
       const operation = 'chargeBillingKey'
       const customer_uid = customerUid(uid, operation)
-      if (typeof request !== 'object' || request === null) fail('request', 'is required', operation)
+      requestOf(request, operation)
       const { merchantUid, amount, name, ...optional } = request
       // A path id: the lookups that settle an unknown outcome put it in the path.
       const merchant_uid = merchantUidOf(merchantUid, operation)
@@ -492,7 +496,7 @@ export function createPayments({ call, timeoutMs: clientTimeout }: PaymentsKit):
 
     async cancelPayment(request, { signal } = {}) {
       const operation = 'cancelPayment'
-      if (typeof request !== 'object' || request === null) fail('request', 'is required', operation)
+      requestOf(request, operation)
       const { impUid, merchantUid, amount, checksum, reason, taxFree, vatAmount } = request
       if ((impUid === undefined) === (merchantUid === undefined))
         fail('impUid/merchantUid', 'must be exactly one', operation)
