@@ -245,7 +245,7 @@ const ALLOWED: Record<BillingKeyRef['provider'], IdField[]> = {
   portone: ['billing_key'],
 }
 
-// The longest id each client accepts (packages/iamport/src/client.ts `customerUid`, 80;
+// The longest id each client accepts (packages/iamport/src/input.ts `customerUid`, 80;
 // packages/bootpay/src/client.ts `id`, 128; packages/portone/src/client.ts `billingKey`, 200, as
 // PortOne's spec sets no maximum; none exports it). A longer id is a malformed row (exit 2), not
 // a lookup that fails with a ValidationError (an `error` row, exit 1).
