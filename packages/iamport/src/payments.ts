@@ -176,7 +176,10 @@ export interface IamportPayments {
 export interface PaymentsKit {
   /** The client's typed call. */
   call: TypedCall<paths, Payload>
-  /** The client's `timeoutMs` (0: none): a charge's own timeout is checked against it. */
+  /**
+   * The client's `timeoutMs` (0: none): a charge's own timeout is checked against it. R7: SDK
+   * defaults of 10 s, 30 s or none cut off charges that still go through.
+   */
   timeoutMs: number
 }
 
@@ -225,8 +228,6 @@ const isRefusal = (error: unknown) =>
     error instanceof RateLimitError ||
     error instanceof ServerError
   )
-
-// R7: SDK defaults of 10 s, 30 s or none cut off charges that still go through.
 
 const PAYMENT = objectWith('imp_uid', 'merchant_uid', 'status', 'amount', 'currency')
 const SCHEDULE = objectWith('customer_uid', 'merchant_uid')
