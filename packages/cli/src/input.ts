@@ -245,8 +245,8 @@ const ALLOWED: Record<BillingKeyRef['provider'], IdField[]> = {
   portone: ['billing_key'],
 }
 
-// The longest id each client accepts (packages/iamport/src/client.ts `customerUid`, 80;
-// packages/bootpay/src/input.ts `id`, 128; packages/portone/src/client.ts `billingKey`, 200, as
+// The longest id each client accepts (packages/iamport/src/input.ts `customerUid`, 80;
+// packages/bootpay/src/input.ts `id`, 128; packages/portone/src/input.ts `id`, 200, as
 // PortOne's spec sets no maximum; none exports it). A longer id is a malformed row (exit 2), not
 // a lookup that fails with a ValidationError (an `error` row, exit 1).
 const MAX_ID_LENGTH: Record<BillingKeyRef['provider'], number> = {

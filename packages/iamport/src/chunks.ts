@@ -1,4 +1,4 @@
-import { ValidationError } from '@billingkey/core'
+import { fail } from './input'
 
 /** The query name of the multi lookup: `customer_uid[]=a&customer_uid[]=b`, brackets raw. */
 export const UIDS = 'customer_uid[]'
@@ -13,13 +13,8 @@ export function planChunks(uids: readonly string[], url: string, maxUrlLength: n
   for (const uid of uids) {
     // `?customer_uid[]=<uid>` or `&customer_uid[]=<uid>`
     const added = UIDS.length + 2 + encodeURIComponent(uid).length
-    if (url.length + added > maxUrlLength) {
-      throw new ValidationError('maxUrlLength is too small for one uid', {
-        field: 'maxUrlLength',
-        provider: 'iamport',
-        operation: 'getBillingKeys',
-      })
-    }
+    if (url.length + added > maxUrlLength)
+      fail('maxUrlLength', 'is too small for one uid', 'getBillingKeys')
     if (length + added > maxUrlLength) {
       chunks.push([])
       length = url.length

@@ -3,6 +3,7 @@ import {
   type Failure,
   NotFoundError,
   type ProviderDeclaration,
+  type Unwrap,
 } from '@billingkey/core'
 import type { Envelope } from './types'
 
@@ -24,6 +25,11 @@ const isEnvelope = (body: unknown): body is Envelope =>
 export const isUnknownUid = (failure: Failure<IamportCode> | undefined, status: number) =>
   !!failure &&
   (status === 404 || (failure.code === 1 && /찾을 수 없|존재하지 않/.test(failure.message ?? '')))
+
+/** What a typed call returns: the `response` of a code-0 envelope. */
+export interface Payload extends Unwrap {
+  payload: Extract<this['body'], { code: 0 }> extends { response: infer R } ? R : never
+}
 
 /** How an iamport answer is classified: the `{ code, message, response }` envelope. */
 export const classification: Pick<

@@ -3,23 +3,27 @@
 export * from '@billingkey/core/errors'
 export { createIamportAdapter } from './adapter'
 export {
+  createIamportClient,
+  type DeleteBillingKeyOptions,
+  type Found,
+  type GetBillingKeysOptions,
+  type IamportClient,
+  type IamportClientOptions,
+} from './client'
+export type { IamportApiError, IamportCode } from './errors'
+export { isSuperBillingKey, toBillingKey } from './model'
+export {
   type CancelPaymentRequest,
   type ChargeBillingKeyRequest,
   type ChargeOptions,
-  createIamportClient,
-  type DeleteBillingKeyOptions,
   type FindAllPaymentsOptions,
   type FindPaymentOptions,
-  type Found,
-  type GetBillingKeysOptions,
   type GetPaymentOptions,
-  type IamportClient,
-  type IamportClientOptions,
+  type IamportPayments,
   type ListPaymentsOptions,
   type ListSchedulesOptions,
   type PaymentPage,
-} from './client'
-export type { IamportApiError, IamportCode } from './errors'
-export { isSuperBillingKey, toBillingKey, toPayment } from './model'
+  toPayment,
+} from './payments'
 export type * from './types'
 export { type IamportWebhookBody, verifyWebhook } from './webhook'

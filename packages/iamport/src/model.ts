@@ -1,16 +1,11 @@
 import { ResponseError } from '@billingkey/core'
-import type {
-  BillingKeyAnnotation,
-  IamportBillingKey,
-  IamportPayment,
-  PaymentAnnotation,
-  SuperBillingKeyAnnotation,
-} from './types'
+import type { BillingKeyAnnotation, IamportBillingKey, SuperBillingKeyAnnotation } from './types'
 
 export const isSuperBillingKey = (key: BillingKeyAnnotation): key is SuperBillingKeyAnnotation =>
   'channelGroupId' in key
 
-const date = (seconds: number) => new Date(seconds * 1000)
+/** UNIX seconds as a Date. */
+export const date = (seconds: number) => new Date(seconds * 1000)
 
 /**
  * A key as the shared model sees it. iamport reports no expiry, and a deleted key is not found,
@@ -53,45 +48,6 @@ export function toBillingKey(raw: BillingKeyAnnotation): IamportBillingKey {
     issuedAt: date(key.inserted),
     updatedAt: date(key.updated),
     expiresAt: null,
-    raw,
-  }
-}
-
-/** UNIX seconds as a Date; iamport's 0 (or nothing) means "never". */
-const timeOf = (seconds: number | null | undefined) => (seconds ? date(seconds) : null)
-
-/**
- * A payment as the shared model sees it. `ready` is `pending`. A cancellation shows in `status`
- * only as `cancelled` (the Swagger's enum has no partial state), and some PGs keep `paid` after a
- * partial one: the amounts decide, so a payment with 0 < cancel_amount < amount is
- * `partially_cancelled` whatever its status says. iamport's `fail_reason` is free text with no
- * code in any source, so `failure.code` is null.
- */
-export function toPayment(raw: PaymentAnnotation): IamportPayment {
-  const { status, amount, cancel_amount: cancelled = 0 } = raw
-  return {
-    provider: 'iamport',
-    orderId: raw.merchant_uid,
-    paymentId: raw.imp_uid ?? null,
-    status:
-      status === 'ready'
-        ? 'pending'
-        : status === 'failed'
-          ? 'failed'
-          : cancelled > 0
-            ? cancelled >= amount
-              ? 'cancelled'
-              : 'partially_cancelled'
-            : status === 'cancelled'
-              ? 'cancelled'
-              : 'paid',
-    amount,
-    cancelledAmount: cancelled,
-    currency: raw.currency,
-    paidAt: timeOf(raw.paid_at),
-    failedAt: timeOf(raw.failed_at),
-    cancelledAt: timeOf(raw.cancelled_at),
-    failure: status === 'failed' ? { code: null, reason: raw.fail_reason ?? null } : null,
     raw,
   }
 }
