@@ -24,7 +24,8 @@ export function onAbort(signal: AbortSignal, fn: () => void): () => void {
   let calls = waiting.get(signal)
   if (!calls) {
     const set = new Set<() => void>()
-    waiting.set(signal, (calls = set))
+    calls = set
+    waiting.set(signal, set)
     signal.addEventListener('abort', () => {
       for (const call of set) call()
       set.clear()
