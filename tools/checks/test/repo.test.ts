@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -25,6 +25,27 @@ describe('repository', () => {
     expect(config.access).toBe('public')
     expect(config.privatePackages).toEqual({ version: false, tag: false })
     expect(publicPackages.length).toBeGreaterThanOrEqual(7)
+  })
+
+  // Issue 15: the same file roles in every provider package, so knowing one is knowing all.
+  it('gives every provider package the same file roles', () => {
+    const roles = [
+      'client.ts',
+      'payments.ts',
+      'input.ts',
+      'errors.ts',
+      'model.ts',
+      'adapter.ts',
+      'api.ts',
+      'types.ts',
+      'index.ts',
+    ]
+    for (const provider of ['iamport', 'bootpay', 'portone']) {
+      const missing = roles.filter(
+        (role) => !existsSync(join(repoRoot, 'packages', provider, 'src', role)),
+      )
+      expect(missing, `packages/${provider}/src lacks`).toEqual([])
+    }
   })
 })
 
