@@ -1,5 +1,6 @@
 import { createBootpayClient } from '@billingkey/bootpay'
 import { createIamportClient } from '@billingkey/iamport'
+import { createPortoneClient } from '@billingkey/portone'
 import { DEMO_CREDENTIALS, sampleRefs } from '@billingkey/sandbox'
 import { Bootpay } from '@bootpay/backend-js'
 import iamportSdk from 'iamport-rest-client-nodejs'
@@ -17,13 +18,16 @@ const cycle = <T>(items: readonly T[]) => {
   return () => items[i++ % items.length] as T
 }
 
-/** The active keys of the sandbox's data set: iamport customer_uids, Bootpay receipt ids. */
+/** Active keys of the sandbox's data set: iamport customer_uids, Bootpay receipt ids, PortOne keys. */
 function activeIds() {
-  const refs = sampleRefs({ counts: { iamport: { active: 500 }, bootpay: { active: 1000 } } })
-  const ids = { iamport: [] as string[], bootpay: [] as string[] }
+  const refs = sampleRefs({
+    counts: { iamport: { active: 500 }, bootpay: { active: 1000 }, portone: { active: 500 } },
+  })
+  const ids = { iamport: [] as string[], bootpay: [] as string[], portone: [] as string[] }
   for (const { ref } of refs) {
     if ('customerUid' in ref) ids.iamport.push(ref.customerUid)
     else if ('receiptId' in ref) ids.bootpay.push(ref.receiptId)
+    else if (ref.provider === 'portone') ids.portone.push(ref.billingKey)
   }
   return ids
 }
@@ -38,9 +42,15 @@ async function rawToken(url: string, body: object, pick: (json: never) => string
   return pick((await response.json()) as never)
 }
 
-async function variants(base: string): Promise<Record<'iamport' | 'bootpay', Variant[]>> {
+async function variants(
+  base: string,
+): Promise<Record<'iamport' | 'bootpay' | 'portone', Variant[]>> {
   const ids = activeIds()
-  const { iamport: iamportCredentials, bootpay: bootpayCredentials } = DEMO_CREDENTIALS
+  const {
+    iamport: iamportCredentials,
+    bootpay: bootpayCredentials,
+    portone: portoneCredentials,
+  } = DEMO_CREDENTIALS
 
   const iamport = createIamportClient({ ...iamportCredentials, baseUrl: `${base}/iamport` })
   const sdk = new iamportSdk.Iamport({ ...iamportCredentials, baseUrl: `${base}/iamport` })
@@ -69,8 +79,14 @@ async function variants(base: string): Promise<Record<'iamport' | 'bootpay', Var
     (json: { access_token: string }) => json.access_token,
   )
 
-  const raw = (url: (id: string) => string, token: string, failed: (body: never) => boolean) => {
-    const headers = { accept: 'application/json', authorization: `Bearer ${token}` }
+  const portone = createPortoneClient({ ...portoneCredentials, baseUrl: `${base}/portone` })
+
+  const raw = (
+    url: (id: string) => string,
+    authorization: string,
+    failed: (body: never) => boolean,
+  ) => {
+    const headers = { accept: 'application/json', authorization }
     return async (id: string) => {
       const response = await fetch(url(id), { headers })
       const body = await response.json()
@@ -80,13 +96,19 @@ async function variants(base: string): Promise<Record<'iamport' | 'bootpay', Var
   }
   const rawIamport = raw(
     (uid) => `${base}/iamport/subscribe/customers/${encodeURIComponent(uid)}`,
-    iamportToken,
+    `Bearer ${iamportToken}`,
     (body: { code: number }) => body.code !== 0,
   )
   const rawBootpay = raw(
     (id) => `${base}/bootpay/v2/subscribe/billing_key/${encodeURIComponent(id)}`,
-    bootpayToken,
+    `Bearer ${bootpayToken}`,
     (body: { error_code?: string }) => Boolean(body.error_code),
+  )
+  // PortOne V2 has no token call: the API secret goes on every request.
+  const rawPortone = raw(
+    (key) => `${base}/portone/billing-keys/${encodeURIComponent(key)}`,
+    `PortOne ${portoneCredentials.apiSecret}`,
+    (body: { type?: string }) => typeof body.type === 'string',
   )
 
   const lookups = (ids: string[], clients: Record<string, (id: string) => unknown>) =>
@@ -105,6 +127,10 @@ async function variants(base: string): Promise<Record<'iamport' | 'bootpay', Var
       '@billingkey/bootpay': (id) => bootpay.getBillingKeyByReceipt(id),
       '@bootpay/backend-js (official)': (id) => Bootpay.lookupSubscribeBillingKey(id),
       'bare fetch': rawBootpay,
+    }),
+    portone: lookups(ids.portone, {
+      '@billingkey/portone': (key) => portone.getBillingKey(key),
+      'bare fetch': rawPortone,
     }),
   }
 }
@@ -144,10 +170,11 @@ export async function throughput(): Promise<Section> {
   return {
     title: '2. Loopback throughput against the sandbox',
     body: [
-      'Lookups of active keys of the sandbox’s data set, each call another key, against `@billingkey/sandbox` on 127.0.0.1 in another process: one call after another, then 64 in flight at once. The sandbox validates every request against the spec and answers from its data set, so it sets the ceiling; the columns say how much of it each client leaves. iamport: `GET /subscribe/customers/{customer_uid}`; Bootpay: `GET /v2/subscribe/billing_key/{receipt_id}`.',
+      'Lookups of active keys of the sandbox’s data set, each call another key, against `@billingkey/sandbox` on 127.0.0.1 in another process: one call after another, then 64 in flight at once. The sandbox validates every request against the spec and answers from its data set, so it sets the ceiling; the columns say how much of it each client leaves. iamport: `GET /subscribe/customers/{customer_uid}`; Bootpay: `GET /v2/subscribe/billing_key/{receipt_id}`; PortOne V2: `GET /billing-keys/{billingKey}`.',
       '- **iamport-rest-client-nodejs** takes a `baseUrl` and runs unchanged.',
       '- **@bootpay/backend-js** has no base URL option (`setConfiguration({ mode })` picks among Bootpay’s own hosts). Its host table, `Bootpay.API_ENTRYPOINTS`, is a public property of the exported client, so the bench points `production` at the sandbox; nothing else of the SDK is touched. Its token is fetched once with `getAccessToken()`, as its README shows.',
-      '- **bare fetch**: `fetch` with a Bearer token fetched beforehand, `response.json()` and the envelope check; no timeout, retry or validation.',
+      "- **@portone/server-sdk** (the official PortOne V2 SDK) is not in the table: it builds every URL as `new URL('/billing-keys/…', baseUrl)`, an absolute path that drops any path of `baseUrl`, so it cannot reach the sandbox’s `/portone` prefix without a proxy in between, which would be measured with it.",
+      '- **bare fetch**: `fetch` with a Bearer token fetched beforehand (PortOne: its API secret, `Authorization: PortOne …`), `response.json()` and the envelope check (PortOne: an error `type`); no timeout, retry or validation.',
       table(
         [
           'provider',
