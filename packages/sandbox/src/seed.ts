@@ -329,6 +329,8 @@ export function sampleRefs(options: { seed?: number; counts?: SampleCounts } = {
 /** Every key of a data set by category: the most `sampleRefs` gives of each (unknown ids are unlimited). */
 export interface DataSetCounts {
   iamport: { active: number; deleted: number }
+  /** PortOne V2 keys, the ones that started as iamport (V1) keys included. */
+  portone: { active: number; deleted: number }
   bootpay: {
     active: number
     expiring: number
@@ -346,10 +348,12 @@ export interface DataSetCounts {
 export function dataSetCounts(seed: number = DEFAULT_SEED): DataSetCounts {
   const data = createDataSet(seed, 0)
   const deleted = data.iamport.filter((k) => k.deleted).length
+  const portoneDeleted = data.portone.filter((k) => k.deleted).length
   const bootpay = (category: BootpayCategory) =>
     data.bootpay.keys.filter((k) => k.category === category).length
   return {
     iamport: { active: data.iamport.length - deleted, deleted },
+    portone: { active: data.portone.length - portoneDeleted, deleted: portoneDeleted },
     bootpay: {
       active: bootpay('active'),
       expiring: bootpay('expiring'),

@@ -104,21 +104,26 @@ describe('sampleRefs', () => {
   it('gives every key of the data set for dataSetCounts(seed), and not one more', () => {
     for (const seed of [DEFAULT_SEED, 17]) {
       const counts = dataSetCounts(seed)
-      const { iamport, bootpay } = counts
+      const { iamport, bootpay, portone } = counts
       expect(iamport.active + iamport.deleted).toBe(DATA_SET_SIZE.iamport)
+      expect(portone.active + portone.deleted).toBe(DATA_SET_SIZE.portone)
+      expect(portone.deleted).toBeGreaterThan(0)
       expect(bootpay.active + bootpay.expiring + bootpay.expired + bootpay.deleted).toBe(
         DATA_SET_SIZE.bootpay,
       )
       expect(bootpay.notBilling).toBeGreaterThan(0)
       const refs = sampleRefs({ seed, counts })
       expect(new Set(refs.map((r) => JSON.stringify(r.ref))).size).toBe(
-        DATA_SET_SIZE.iamport + DATA_SET_SIZE.bootpay + bootpay.notBilling,
+        DATA_SET_SIZE.iamport + DATA_SET_SIZE.bootpay + DATA_SET_SIZE.portone + bootpay.notBilling,
       )
       expect(() =>
         sampleRefs({ seed, counts: { iamport: { active: iamport.active + 1 } } }),
       ).toThrow(RangeError)
       expect(() =>
         sampleRefs({ seed, counts: { bootpay: { notBilling: bootpay.notBilling + 1 } } }),
+      ).toThrow(RangeError)
+      expect(() =>
+        sampleRefs({ seed, counts: { portone: { deleted: portone.deleted + 1 } } }),
       ).toThrow(RangeError)
     }
   })
