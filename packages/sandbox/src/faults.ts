@@ -11,6 +11,7 @@ export type FaultKind =
   | 'commit-then-reset'
   | 'commit-then-silent'
   | 'slow-commit'
+  | 'reset-while-committing'
 
 export const FAULT_KINDS: readonly FaultKind[] = [
   'latency',
@@ -22,6 +23,7 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   'commit-then-reset',
   'commit-then-silent',
   'slow-commit',
+  'reset-while-committing',
 ]
 
 /** The kinds that let the provider handle the request (and commit a charge) before failing. */
@@ -29,6 +31,7 @@ export const AFTER_COMMIT_KINDS: readonly FaultKind[] = [
   'commit-then-reset',
   'commit-then-silent',
   'slow-commit',
+  'reset-while-committing',
 ]
 
 /**
@@ -43,7 +46,10 @@ export interface FaultRule {
   kind: FaultKind
   /** Share of matching requests that get the fault, 0..1; default 1. Drawn from the seed. */
   rate?: number
-  /** latency: the delay in ms; slow-commit: how long a charge stays `ready` and the answer is delayed. Default 1000. */
+  /**
+   * latency: the delay in ms; slow-commit: how long a charge stays `ready` and the answer is
+   * delayed; reset-while-committing: how long a charge stays `ready` after the reset. Default 1000.
+   */
   ms?: number
   /** rate-limit: the Retry-After header in seconds; default 1. */
   retryAfter?: number

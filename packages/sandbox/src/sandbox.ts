@@ -382,7 +382,10 @@ function createState(options: SandboxOptions) {
       return reply
     }
 
-    const commitDelayMs = fault?.kind === 'slow-commit' ? (fault.ms ?? 1000) : undefined
+    const commitDelayMs =
+      fault?.kind === 'slow-commit' || fault?.kind === 'reset-while-committing'
+        ? (fault.ms ?? 1000)
+        : undefined
     const reply = answer(emulator, spec, {
       operationId,
       params: match.params,
@@ -407,7 +410,9 @@ function createState(options: SandboxOptions) {
         fault.kind === 'slow-commit' ? reply.status : fault.kind,
         ` ${operationId} fault=${fault.kind}`,
       )
-      if (fault.kind === 'commit-then-reset') return RESET
+      // The connection drops at once; the provider goes on, and its charge settles `ms` later.
+      if (fault.kind === 'commit-then-reset' || fault.kind === 'reset-while-committing')
+        return RESET
       if (fault.kind === 'commit-then-silent') return silence
       await sleep(commitDelayMs ?? 0, undefined, { signal: closing.signal })
       return reply

@@ -3,7 +3,7 @@
 // idempotent replays, 409 while in flight, after-commit faults), cancels, and schedules that run
 // on the sandbox clock. Every response is checked against the spec.
 import { createPortoneClient } from '@billingkey/portone'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import {
   createSandbox,
   DATA_SET_SIZE,
@@ -286,6 +286,23 @@ describe('PortOne V2 charges on the ledger', () => {
       expect(sandbox.ledger.audit()).toEqual({ payments: 1, paid: 1, doubleCharges: [] })
     },
   )
+
+  it('reset-while-committing: the client sends the charge again with its key, draws 409 while the first commits, and is paid once', async () => {
+    const { sandbox, client, input, clock, raw } = setup()
+    sandbox.setFaults([
+      { operationId: 'payWithBillingKey', kind: 'reset-while-committing', ms: 500, times: 1 },
+    ])
+    const charged = client.chargeBillingKey('order-r', input())
+    // The reset came at once; the re-send under the same key finds the first still committing.
+    await vi.waitFor(() => expect(sandbox.stats().statuses['409']).toBeGreaterThanOrEqual(1), {
+      timeout: 10_000,
+    })
+    expect((await raw('GET', '/payments/order-r')).body.status).toBe('PAY_PENDING')
+    clock.now += 500
+    expect(await charged).toMatchObject({ outcome: 'paid' })
+    expect(sandbox.stats().faults).toEqual({ 'reset-while-committing': 1 })
+    expect(sandbox.ledger.audit()).toEqual({ payments: 1, paid: 1, doubleCharges: [] })
+  })
 
   it('commit-then-silent: the charge is made; a repeat with the key replays it', async () => {
     const { sandbox, raw, input } = setup()

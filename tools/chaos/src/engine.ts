@@ -127,6 +127,8 @@ export interface ChaosFigures {
   faults: Partial<Record<FaultKind, number>>
   /** Answers 401 the sandbox sent (expired tokens). */
   answers401: number
+  /** Answers 409 the sandbox sent: a charge asked again while its first request still ran (PortOne). */
+  answers409: number
   /** Responses off the provider's contract: must be empty. */
   violations: readonly ResponseViolation[]
   /** Wall time of the run. */
@@ -329,6 +331,7 @@ export async function runChaos(
     retriedCharges,
     faults: stats.faults,
     answers401: stats.statuses['401'] ?? 0,
+    answers409: stats.statuses['409'] ?? 0,
     violations: sandbox.violations,
     seconds: (performance.now() - started) / 1000,
   }
@@ -341,7 +344,7 @@ export function formatFigures(f: ChaosFigures): string {
     `${f.disagreements.length} disagreements, ${f.unknown.total} unknown outcomes ` +
     `(${f.unknown.lost} never reached the provider, ${f.unknown.stillReady} still ready when the caller gave up, ` +
     `${f.unknown.settledLater} settled after the caller's last answer); ${f.paid} paid; ` +
-    `faults ${JSON.stringify(f.faults)}; ${f.answers401} answers 401; ` +
+    `faults ${JSON.stringify(f.faults)}; ${f.answers401} answers 401; ${f.answers409} answers 409; ` +
     `${f.retriedAfterRefusal} retries after a refusal; ${f.retriedCharges} charges re-sent under an idempotency key; ` +
     `${f.seconds.toFixed(1)} s`
   )

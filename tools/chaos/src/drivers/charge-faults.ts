@@ -16,6 +16,9 @@ export const chargeFaults = (
   { provider, operationId, kind: 'commit-then-reset', rate: 0.08 },
   { provider, operationId, kind: 'commit-then-silent', rate: 0.05 },
   { provider, operationId, kind: 'slow-commit', ms: 40, rate: 0.08 },
+  // The connection drops at once while the provider goes on, longer than the caller waits: a
+  // PortOne client asks again under its key and meets 409 while the first request still commits.
+  { provider, operationId, kind: 'reset-while-committing', ms: 1_000, rate: 0.03 },
   // Slower than the caller waits: the truth is not known by the deadline.
   { provider, operationId, kind: 'slow-commit', ms: 1_000, rate: 0.02 },
 ]
