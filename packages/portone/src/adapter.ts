@@ -1,12 +1,7 @@
-import {
-  defined,
-  type LookupResult,
-  mapWithConcurrency,
-  NotFoundError,
-  toBillingKeyError,
-} from '@billingkey/core'
+import { defined, type LookupResult, mapWithConcurrency, toBillingKeyError } from '@billingkey/core'
 import type { PortoneClient } from './client'
 import { toBillingKey } from './model'
+import { noPayment } from './payments'
 import type { ChargeInput, PortoneBillingKey, PortoneBillingKeyAdapter } from './types'
 
 /** How far past `from` the schedule lookup looks, as iamport's. */
@@ -54,11 +49,7 @@ export function createPortoneAdapter(client: PortoneClient): PortoneBillingKeyAd
       )
     },
 
-    findPayment: (orderId, options) =>
-      client.getPayment(orderId, options).catch((error) => {
-        if (error instanceof NotFoundError && error.code === 'PAYMENT_NOT_FOUND') return null
-        throw error
-      }),
+    findPayment: (orderId, options) => client.getPayment(orderId, options).catch(noPayment),
 
     async scheduledChargeAfter(ref, from, { signal } = {}) {
       const { items } = await client.getPaymentSchedulePage(

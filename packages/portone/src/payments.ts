@@ -139,6 +139,12 @@ function idempotencyKey(paymentId: string, operation: string, suffix: string) {
 const isType = (e: unknown, type: PortoneErrorCode): e is ApiError =>
   (e as ApiError | undefined)?.code === type
 
+/** A payment lookup's PAYMENT_NOT_FOUND as null (PortOne holds none); any other failure rethrown. */
+export const noPayment = (error: unknown): null => {
+  if (error instanceof NotFoundError && isType(error, 'PAYMENT_NOT_FOUND')) return null
+  throw error
+}
+
 // The settled statuses. READY and PAY_PENDING are unsettled, and a virtual account waits for a
 // deposit (never a billing-key charge, but the union has it): those, and any status PortOne
 // adds, are pending, to be polled.
@@ -282,11 +288,7 @@ export function createPayments(
             }
           }
         },
-        findPayment: (signal) =>
-          getPayment(paymentId, { signal }).catch((e) => {
-            if (e instanceof NotFoundError && isType(e, 'PAYMENT_NOT_FOUND')) return null
-            throw e
-          }),
+        findPayment: (signal) => getPayment(paymentId, { signal }).catch(noPayment),
       })
     },
 
