@@ -7,7 +7,7 @@ import {
 } from '@billingkey/bootpay'
 import { BOOTPAY_TEST_AMOUNTS, type FaultRule, sampleRefs } from '@billingkey/sandbox'
 import type { ChaosDriver, ToldStatus } from '../engine'
-import { chargeFaults, fastLookups } from './charge-faults'
+import { chargeFaults, fastLookups, lookupFaults } from './charge-faults'
 
 /** Bootpay's receipt `status` while a payment is still in flight (결제승인전). */
 const IN_FLIGHT = 2
@@ -28,15 +28,7 @@ export const bootpay: ChaosDriver<BootpayClient, string> = {
     // a gateway's HTML 502 carries none: no refusal, so the order is looked up (R4).
     { provider: 'bootpay', operationId: 'chargeBillingKey', kind: 'html-502', rate: 0.03 },
     // The lookup that settles an unknown outcome (`GET /v2/lookup/order/{order_id}`) fails too.
-    { provider: 'bootpay', operationId: 'findReceiptsByOrderId', kind: 'server-error', rate: 0.04 },
-    { provider: 'bootpay', operationId: 'findReceiptsByOrderId', kind: 'reset', rate: 0.03 },
-    {
-      provider: 'bootpay',
-      operationId: 'findReceiptsByOrderId',
-      kind: 'rate-limit',
-      retryAfter: 0,
-      rate: 0.03,
-    },
+    ...lookupFaults('bootpay', 'findReceiptsByOrderId'),
   ] satisfies FaultRule[],
   // The sandbox's Bootpay tokens live 30 minutes (the client trusts one for at most 5, by its own clock).
   tokenLifetimeMs: 30 * 60_000,

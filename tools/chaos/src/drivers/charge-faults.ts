@@ -2,7 +2,8 @@ import type { FaultRule } from '@billingkey/sandbox'
 
 /**
  * The faults every driver puts on its provider's charge operation, at every point of a charge.
- * The lookups that settle an unknown outcome differ by provider: each driver adds its own.
+ * The lookups that settle an unknown outcome differ by provider: each driver names its own, with
+ * lookupFaults.
  */
 export const chargeFaults = (
   provider: NonNullable<FaultRule['provider']>,
@@ -21,6 +22,20 @@ export const chargeFaults = (
   { provider, operationId, kind: 'reset-while-committing', ms: 1_000, rate: 0.03 },
   // Slower than the caller waits: the truth is not known by the deadline.
   { provider, operationId, kind: 'slow-commit', ms: 1_000, rate: 0.02 },
+]
+
+/**
+ * The faults on the lookups that settle an unknown outcome: a 5xx on `failing`, a reset and a 429
+ * on `dropping` (the same operation, unless the provider looks an order up in two ways).
+ */
+export const lookupFaults = (
+  provider: NonNullable<FaultRule['provider']>,
+  failing: string,
+  dropping = failing,
+): FaultRule[] => [
+  { provider, operationId: failing, kind: 'server-error', rate: 0.04 },
+  { provider, operationId: dropping, kind: 'reset', rate: 0.03 },
+  { provider, operationId: dropping, kind: 'rate-limit', retryAfter: 0, rate: 0.03 },
 ]
 
 /** Lookups retry fast (a transport option outside the public type); a charge is never retried. */

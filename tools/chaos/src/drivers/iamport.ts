@@ -7,7 +7,7 @@ import {
 } from '@billingkey/iamport'
 import { type FaultRule, IAMPORT_TEST_AMOUNTS, sampleRefs } from '@billingkey/sandbox'
 import type { ChaosDriver } from '../engine'
-import { chargeFaults, fastLookups } from './charge-faults'
+import { chargeFaults, fastLookups, lookupFaults } from './charge-faults'
 
 /** `@billingkey/iamport`'s `chargeBillingKey`, keyed by `customer_uid`. */
 export const iamport: ChaosDriver<IamportClient, string> = {
@@ -15,15 +15,7 @@ export const iamport: ChaosDriver<IamportClient, string> = {
   faults: [
     ...chargeFaults('iamport', 'chargeBillingKey'),
     // The lookups that settle an unknown outcome fail too.
-    { provider: 'iamport', operationId: 'findPayment', kind: 'server-error', rate: 0.04 },
-    { provider: 'iamport', operationId: 'findPaymentByStatus', kind: 'reset', rate: 0.03 },
-    {
-      provider: 'iamport',
-      operationId: 'findPaymentByStatus',
-      kind: 'rate-limit',
-      retryAfter: 0,
-      rate: 0.03,
-    },
+    ...lookupFaults('iamport', 'findPayment', 'findPaymentByStatus'),
   ] satisfies FaultRule[],
   // iamport's tokens live 30 minutes.
   tokenLifetimeMs: 30 * 60_000,

@@ -6,7 +6,7 @@ import {
 } from '@billingkey/portone'
 import { type FaultRule, PORTONE_TEST_AMOUNTS, sampleRefs } from '@billingkey/sandbox'
 import type { ChaosDriver } from '../engine'
-import { chargeFaults, fastLookups } from './charge-faults'
+import { chargeFaults, fastLookups, lookupFaults } from './charge-faults'
 
 /** PortOne's payment statuses while a payment is still in flight. */
 const IN_FLIGHT = new Set(['READY', 'PAY_PENDING'])
@@ -31,15 +31,7 @@ export const portone: ChaosDriver<PortoneClient, string> = {
   faults: [
     ...chargeFaults('portone', 'payWithBillingKey'),
     // The lookup that settles an unknown outcome (`GET /payments/{paymentId}`) fails too.
-    { provider: 'portone', operationId: 'getPayment', kind: 'server-error', rate: 0.04 },
-    { provider: 'portone', operationId: 'getPayment', kind: 'reset', rate: 0.03 },
-    {
-      provider: 'portone',
-      operationId: 'getPayment',
-      kind: 'rate-limit',
-      retryAfter: 0,
-      rate: 0.03,
-    },
+    ...lookupFaults('portone', 'getPayment'),
   ] satisfies FaultRule[],
   // An API secret (`Authorization: PortOne <secret>`), no token to expire.
   tokenLifetimeMs: null,
