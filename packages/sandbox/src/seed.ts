@@ -272,19 +272,30 @@ export function sampleRefs(options: { seed?: number; counts?: SampleCounts } = {
     for (const item of pool.slice(0, count)) refs.push({ category, ref: toRef(item) })
   }
 
-  const iamportRef = (customerUid: string): SandboxRef => ({ provider: 'iamport', customerUid })
-  const uidsOf = (deleted: boolean) =>
-    data.iamport.filter((k) => k.deleted === deleted).map((k) => k.uid)
-  const known = new Set(data.iamport.map((k) => k.uid))
-  take('active', uidsOf(false), counts.iamport?.active, iamportRef)
-  take('deleted', uidsOf(true), counts.iamport?.deleted, iamportRef)
-  const unknownUids = unknownIds(
-    counts.iamport?.unknown ?? 0,
-    deriveRandom(seed, 'iamport:unknown'),
+  // iamport and PortOne: a key is active or deleted, and unknown ids are drawn in its shape.
+  const takeKeys = (
+    provider: 'iamport' | 'portone',
+    keys: readonly { id: string; deleted: boolean }[],
+    makeId: (random: Random) => string,
+  ) => {
+    const toRef = (id: string): SandboxRef =>
+      provider === 'iamport' ? { provider, customerUid: id } : { provider, billingKey: id }
+    const idsOf = (deleted: boolean) => keys.filter((k) => k.deleted === deleted).map((k) => k.id)
+    take('active', idsOf(false), counts[provider]?.active, toRef)
+    take('deleted', idsOf(true), counts[provider]?.deleted, toRef)
+    const unknown = unknownIds(
+      counts[provider]?.unknown ?? 0,
+      deriveRandom(seed, `${provider}:unknown`),
+      makeId,
+      new Set(keys.map((k) => k.id)),
+    )
+    take('unknown', unknown, unknown.length, toRef)
+  }
+  takeKeys(
+    'iamport',
+    data.iamport.map((k) => ({ id: k.uid, deleted: k.deleted })),
     customerUid,
-    known,
   )
-  take('unknown', unknownUids, unknownUids.length, iamportRef)
 
   // Half the Bootpay refs look a key up by receipt, half by billing key. The id decides, not a draw,
   // so a ref stays the same whatever counts are asked for.
@@ -311,18 +322,11 @@ export function sampleRefs(options: { seed?: number; counts?: SampleCounts } = {
     receiptId,
   }))
   // PortOne: a deleted key is found with status DELETED; an unknown one is BILLING_KEY_NOT_FOUND.
-  const portoneRef = (billingKey: string): SandboxRef => ({ provider: 'portone', billingKey })
-  const portoneOf = (deleted: boolean) =>
-    data.portone.filter((k) => k.deleted === deleted).map((k) => k.billingKey)
-  take('active', portoneOf(false), counts.portone?.active, portoneRef)
-  take('deleted', portoneOf(true), counts.portone?.deleted, portoneRef)
-  const unknownPortone = unknownIds(
-    counts.portone?.unknown ?? 0,
-    deriveRandom(seed, 'portone:unknown'),
+  takeKeys(
+    'portone',
+    data.portone.map((k) => ({ id: k.billingKey, deleted: k.deleted })),
     portoneKeyId,
-    new Set(data.portone.map((k) => k.billingKey)),
   )
-  take('unknown', unknownPortone, unknownPortone.length, portoneRef)
   return shuffle(deriveRandom(seed, 'samples'), refs)
 }
 
@@ -347,13 +351,15 @@ export interface DataSetCounts {
  */
 export function dataSetCounts(seed: number = DEFAULT_SEED): DataSetCounts {
   const data = createDataSet(seed, 0)
-  const deleted = data.iamport.filter((k) => k.deleted).length
-  const portoneDeleted = data.portone.filter((k) => k.deleted).length
+  const activeDeleted = (keys: readonly { deleted: boolean }[]) => {
+    const deleted = keys.filter((k) => k.deleted).length
+    return { active: keys.length - deleted, deleted }
+  }
   const bootpay = (category: BootpayCategory) =>
     data.bootpay.keys.filter((k) => k.category === category).length
   return {
-    iamport: { active: data.iamport.length - deleted, deleted },
-    portone: { active: data.portone.length - portoneDeleted, deleted: portoneDeleted },
+    iamport: activeDeleted(data.iamport),
+    portone: activeDeleted(data.portone),
     bootpay: {
       active: bootpay('active'),
       expiring: bootpay('expiring'),
