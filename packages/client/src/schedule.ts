@@ -3,11 +3,13 @@ import {
   abortError,
   type BillingKeyAdapter,
   type BillingKeyRef,
+  createSlots,
   type LookupResult,
   PROVIDERS,
   type ProviderName,
   type RateLimitState,
   type RateLimitView,
+  type Slots,
   TimeoutError,
   toBillingKeyError,
   ValidationError,
@@ -23,8 +25,8 @@ export type Configured = Partial<Record<ProviderName, BillingKeyAdapter>>
 const DEFAULT_CONCURRENCY = 8
 
 /**
- * Looks every distinct valid ref up across the configured providers, one provider after the other
- * within one concurrency budget; one entry per distinct ref (or per invalid ref).
+ * Looks every distinct valid ref up across the configured providers, all at once within one
+ * concurrency bound; one entry per distinct ref (or per invalid ref).
  */
 export async function settle(
   configured: Configured,
@@ -72,9 +74,13 @@ export async function settle(
   })
 
   const total = refs.length
-  // A throwing onProgress must not read as failed lookups inside an adapter: it is kept, and
-  // the call rejects with it once the current provider's lookups are done.
+  // A throwing onProgress must not read as failed lookups inside an adapter: it is kept, the
+  // lookups under way are stopped, and the call rejects with it.
   let thrown: { error: unknown } | undefined
+  // What the adapters get: the caller's signal, or the stop after a throwing onProgress.
+  const stop = new AbortController()
+  const follow = () => stop.abort(signal?.reason)
+  signal?.addEventListener('abort', follow)
   // The rate and any 429 pause of each provider's client, in every report; a pause is reported
   // as it starts, since nothing of that provider settles until it ends.
   const limits = providers.flatMap((provider) => {
@@ -88,63 +94,70 @@ export async function settle(
       onProgress(limits.length ? { done, total, rateLimits: rateLimits(limits) } : { done, total })
     } catch (error) {
       thrown = { error }
+      stop.abort(error)
     }
   }
   const rethrow = () => {
     if (thrown) throw thrown.error
   }
-  report(0)
-  rethrow()
   const stopWatching = limits.map(([, view]) => view.onPause(() => report(0)))
   try {
+    report(0)
+    rethrow()
     await lookUp()
   } finally {
-    for (const stop of stopWatching) stop()
+    for (const unwatch of stopWatching) unwatch()
+    signal?.removeEventListener('abort', follow)
   }
   return settled
 
   async function lookUp() {
-    // One provider after the other, each with the whole concurrency budget: the bound holds at
-    // every instant, and the batch takes no longer than with the budget split between them.
-    for (const provider of providers) {
-      const group = pending[provider]
-      if (group.length === 0) continue
-      throwIfAborted(signal)
-      const groupTotal = group.reduce((sum, { entry }) => sum + entry.indexes.length, 0)
-      let reported = 0
-      // `count`: how many of the refs passed just settled (a delta). The other positions of a
-      // duplicate are added once the group is done.
-      const onSettled = (count: number) => {
-        const next = Math.min(reported + count, group.length)
-        if (next > reported) report(next - reported)
-        reported = next
-      }
-      const adapter = configured[provider] as BillingKeyAdapter
-      let results: LookupResult[]
-      try {
-        results = await adapter.lookupMany(
-          group.map(({ ref }) => ref),
-          { signal, concurrency, onSettled },
-        )
-      } catch (error) {
-        if (signal?.aborted)
-          throw is(error, AbortError) || is(error, TimeoutError) ? error : abortError(signal)
-        // The adapter promises per-ref failures; should a whole group fail anyway, say so per ref.
-        const failure = toBillingKeyError(error, { provider, operation: 'lookupMany' })
-        results = group.map(({ ref }) => ({ ref, ok: false, error: failure }))
-      }
-      throwIfAborted(signal)
-      if (results.length !== group.length) {
-        throw new Error(
-          `The ${provider} adapter returned ${results.length} results for ${group.length} refs`,
-        )
-      }
-      group.forEach(({ entry }, i) => {
-        entry.result = results[i] as LookupResult
-      })
-      report(groupTotal - reported)
-      rethrow()
+    // Every provider at once, under one bound: each provider's lookups take their slots from the
+    // same pool, so at most `concurrency` requests are in flight across all of them, and a
+    // provider held back by its own rate limit leaves the others to use the pool.
+    const slots = createSlots(concurrency)
+    const runs = await Promise.allSettled(
+      providers.map((provider) => pending[provider].length > 0 && lookUpProvider(provider, slots)),
+    )
+    rethrow()
+    throwIfAborted(signal)
+    for (const run of runs) if (run.status === 'rejected') throw run.reason
+  }
+
+  async function lookUpProvider(provider: ProviderName, slots: Slots) {
+    const group = pending[provider]
+    const groupTotal = group.reduce((sum, { entry }) => sum + entry.indexes.length, 0)
+    let reported = 0
+    // `count`: how many of the refs passed just settled (a delta). The other positions of a
+    // duplicate are added once the group is done.
+    const onSettled = (count: number) => {
+      const next = Math.min(reported + count, group.length)
+      if (next > reported) report(next - reported)
+      reported = next
     }
+    const adapter = configured[provider] as BillingKeyAdapter
+    let results: LookupResult[]
+    try {
+      results = await adapter.lookupMany(
+        group.map(({ ref }) => ref),
+        { signal: stop.signal, concurrency: slots, onSettled },
+      )
+    } catch (error) {
+      if (stop.signal.aborted)
+        throw is(error, AbortError) || is(error, TimeoutError) ? error : abortError(stop.signal)
+      // The adapter promises per-ref failures; should a whole group fail anyway, say so per ref.
+      const failure = toBillingKeyError(error, { provider, operation: 'lookupMany' })
+      results = group.map(({ ref }) => ({ ref, ok: false, error: failure }))
+    }
+    if (results.length !== group.length) {
+      throw new Error(
+        `The ${provider} adapter returned ${results.length} results for ${group.length} refs`,
+      )
+    }
+    group.forEach(({ entry }, i) => {
+      entry.result = results[i] as LookupResult
+    })
+    report(groupTotal - reported)
   }
 }
 

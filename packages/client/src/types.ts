@@ -105,7 +105,10 @@ export interface Progress {
 }
 
 export interface LookupManyOptions {
-  /** The most requests in flight at once, across providers; an iamport chunk is one. Default 8. */
+  /**
+   * The most requests in flight at once, across providers (looked up at once, sharing this many
+   * slots); an iamport chunk is one. Default 8.
+   */
   concurrency?: number
   /**
    * Aborting stops new requests at once, aborts those in flight, and rejects the call with
@@ -115,9 +118,8 @@ export interface LookupManyOptions {
   /**
    * Called synchronously as refs settle, and, with `done` unchanged, the moment a 429 pauses a
    * provider's client (its `rateLimits` entry then has `pausedUntil`): `done` never decreases
-   * and ends exactly at `total`. Should it
-   * throw, it is not called again, and the call rejects with that error once the lookups of the
-   * provider under way are done (no other provider's lookups start).
+   * and ends exactly at `total`. Should it throw, it is not called again, the lookups under way
+   * are aborted (no further request starts), and the call rejects with that error.
    */
   onProgress?: (progress: Progress) => void
 }

@@ -1,9 +1,12 @@
 import {
   AbortError,
+  type BillingKeyAdapter,
   BillingKeyExpiredError,
   type IamportRef,
+  mapWithConcurrency,
   NotFoundError,
   ServerError,
+  type Slots,
   ValidationError,
 } from '@billingkey/core'
 import { describe, expect, test } from 'vitest'
@@ -291,11 +294,62 @@ describe('lookupMany', () => {
     expect(events.at(-1)?.done).toBeLessThan(refs.length)
   }, 30_000)
 
-  test('an abort during the iamport multi lookups stops before any Bootpay request', async () => {
+  test('looks the providers up at once: one held back (by its rate limit, say) does not hold the others', async () => {
+    // iamport's lookups wait until every Bootpay ref has settled: one provider after the other
+    // (iamport first) would never finish.
+    let bootpayDone = () => {}
+    const held = new Promise<void>((resolve) => {
+      bootpayDone = resolve
+    })
+    const fake = <P extends 'iamport' | 'bootpay'>(provider: P, before: () => Promise<void>) => ({
+      provider,
+      lookup: async (): Promise<never> => {
+        throw new Error('unused')
+      },
+      lookupMany: (
+        refs: readonly BillingKeyRef[],
+        options: { concurrency?: number | Slots; onSettled?: (count: number) => void } = {},
+      ) =>
+        mapWithConcurrency(refs, options.concurrency ?? 1, async (ref) => {
+          await before()
+          options.onSettled?.(1)
+          return { ref, ok: false as const, error: new NotFoundError('none', { provider }) }
+        }),
+    })
+    let bootpaySettled = 0
+    const keys = createBillingKeys({
+      iamport: fake('iamport', () => held) as unknown as BillingKeyAdapter<'iamport'>,
+      bootpay: fake('bootpay', async () => {
+        if (++bootpaySettled === 3) bootpayDone()
+      }) as unknown as BillingKeyAdapter<'bootpay'>,
+    })
+    const refs: BillingKeyRef[] = [
+      { provider: 'iamport', customerUid: 'c-1' },
+      { provider: 'iamport', customerUid: 'c-2' },
+      ...['b-1', 'b-2', 'b-3'].map((billingKey) => ({ provider: 'bootpay' as const, billingKey })),
+    ]
+    const results = await keys.lookupMany(refs, { concurrency: 4 })
+    expect(results.map((result) => (result.ok ? 'ok' : result.error.provider))).toEqual([
+      'iamport',
+      'iamport',
+      'bootpay',
+      'bootpay',
+      'bootpay',
+    ])
+  })
+
+  test('an abort during the iamport multi lookups starts no further request of either provider', async () => {
     const controller = new AbortController()
+    let bootpayAtAbort = -1
     const { iamport, bootpay, iamportLog, bootpayLog } = sandboxProviders({
       maxUrlLength: 200,
-      iamport: { onRequest: (count) => count === 3 && controller.abort() },
+      iamport: {
+        onRequest: (count) => {
+          if (count !== 3) return
+          bootpayAtAbort = bootpayLog.requests.length
+          controller.abort()
+        },
+      },
     })
     const refs: BillingKeyRef[] = Array.from({ length: 200 }, (_, i) =>
       i % 2
@@ -310,26 +364,40 @@ describe('lookupMany', () => {
     await new Promise((resolve) => setTimeout(resolve, 20))
     expect(iamportLog.requests).toHaveLength(3)
     expect(iamportLog.aborted).toBe(1)
-    expect(bootpayLog.requests).toEqual([])
+    // The providers share the one slot, so Bootpay had begun; it starts nothing after the abort.
+    expect(bootpayAtAbort).toBeGreaterThan(0)
+    expect(bootpayLog.requests).toHaveLength(bootpayAtAbort)
   })
 
-  test('a throwing onProgress rejects the call with its error, not as failed lookups', async () => {
-    const { iamport, bootpay, bootpayLog } = sandboxProviders()
+  test('a throwing onProgress rejects the call with its error, not as failed lookups, and stops the lookups', async () => {
+    const { iamport, bootpay, iamportLog, bootpayLog } = sandboxProviders()
     const refs: BillingKeyRef[] = [
       { provider: 'iamport', customerUid: uids[0] as string },
-      { provider: 'bootpay', billingKey: billingKeys[0] as string },
+      ...billingKeys
+        .slice(0, 40)
+        .map((billingKey) => ({ provider: 'bootpay' as const, billingKey })),
     ]
     const broken = new Error('stdout is closed')
     const calls: number[] = []
+    let sentAtThrow = -1
+    const sent = () => iamportLog.requests.length + bootpayLog.requests.length
     const run = createBillingKeys({ iamport, bootpay }).lookupMany(refs, {
+      concurrency: 2,
       onProgress: ({ done }) => {
         calls.push(done)
-        if (done > 0) throw broken
+        if (done === 0) return
+        sentAtThrow = sent()
+        throw broken
       },
     })
     await expect(run).rejects.toBe(broken)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    // Called no more after it threw.
     expect(calls).toEqual([0, 1])
-    expect(bootpayLog.requests).toEqual([])
+    // What was in flight (at most the two slots) may have reached the sandbox; nothing after.
+    expect(sentAtThrow).toBeGreaterThan(0)
+    expect(sent()).toBeLessThanOrEqual(sentAtThrow + 2)
+    expect(sent()).toBeLessThan(refs.length)
   })
 
   test('an already-aborted signal rejects before any request', async () => {

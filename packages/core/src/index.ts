@@ -15,7 +15,7 @@ export {
   settleCharge,
 } from './charge'
 export { errorFromResponse, parseRetryAfter, requestIdOf, toBillingKeyError } from './classify'
-export { defined, mapWithConcurrency } from './concurrency'
+export { createSlots, defined, mapWithConcurrency, type Slots } from './concurrency'
 export * from './errors'
 export { createLog, type Log, type Logger, type LogLevel } from './logger'
 export type {

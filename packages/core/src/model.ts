@@ -1,4 +1,5 @@
 import type { ChargeOptions } from './charge'
+import type { Slots } from './concurrency'
 import type { BillingKeyError } from './errors'
 import type { Logger, LogLevel } from './logger'
 import type { ChargeResult, Payment } from './payment'
@@ -101,10 +102,16 @@ export interface BillingKeyAdapter<
    * One result per ref, in order. May batch. A failure of one ref (or one chunk) is that ref's
    * `{ ok: false }`; only an abort rejects (AbortError), and then no further request starts.
    * `onSettled(count)` reports how many of `refs` just settled (a delta, not a running total).
+   * `concurrency` bounds the requests in flight: a number, or `Slots` the facade shares between
+   * the providers it looks up at once.
    */
   lookupMany(
     refs: readonly ProviderRef<P>[],
-    options?: { signal?: AbortSignal; concurrency?: number; onSettled?: (count: number) => void },
+    options?: {
+      signal?: AbortSignal
+      concurrency?: number | Slots
+      onSettled?: (count: number) => void
+    },
   ): Promise<LookupResult<BillingKey<P, Raw>>[]>
   /**
    * Charges the key once through the provider client's safe charge, its outcome as the client

@@ -35,8 +35,11 @@ export interface RateLimiter extends RateLimitView {
    * reason if it aborts first (the place in line is given up).
    */
   take(signal?: AbortSignal): Promise<void>
-  /** Holds every request back for `ms` from now: a 429's Retry-After pauses the whole client. */
-  pause(ms: number): void
+  /**
+   * Holds every request back for `ms` from now: a 429's Retry-After pauses the whole client.
+   * Returns when the pause ends (a longer one already under way is kept).
+   */
+  pause(ms: number): number
   /** How long the current pause still lasts, 0 when none. */
   pausedForMs(): number
 }
@@ -108,7 +111,7 @@ export function createRateLimiter({
       }),
     pause(ms) {
       const until = Date.now() + ms
-      if (until <= pausedUntil) return
+      if (until <= pausedUntil) return pausedUntil
       pausedUntil = until
       if (queue.length > 0) release()
       const now = state()
@@ -117,6 +120,7 @@ export function createRateLimiter({
           listener(now)
         } catch {}
       }
+      return until
     },
     pausedForMs: () => Math.max(0, pausedUntil - Date.now()),
     state,

@@ -165,11 +165,12 @@ export function createTransport(options: TransportOptions): Transport {
       const after = status > 399 ? parseRetryAfter(response?.headers.get('retry-after')) : undefined
       if (status === 429 && after !== undefined && after <= maxRetryAfterMs) {
         // The provider's limit is the client's, not one request's: every call waits it out.
-        limiter.pause(after)
+        const until = limiter.pause(after)
         log?.('info', 'billingkey rate limit pause', {
           ...fields,
           pauseMs: after,
-          until: new Date(Date.now() + after).toISOString(),
+          // The limiter's own end of the pause, as its state (and the facade's progress) gives it.
+          until: new Date(until).toISOString(),
           requestsPerSecond: limiter.requestsPerSecond,
         })
       }

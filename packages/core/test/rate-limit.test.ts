@@ -63,10 +63,11 @@ describe('createRateLimiter', () => {
     await vi.runAllTimersAsync()
     await done
     expect(limiter.state()).toEqual({ requestsPerSecond: 10, requests: 2 })
-    limiter.pause(2_000)
-    limiter.pause(1_000) // inside the current pause: no news
-    limiter.pause(3_000)
     const until = (ms: number) => new Date(Date.now() + ms)
+    // Each returns when the pause ends, the longer one already under way included.
+    expect(limiter.pause(2_000)).toBe(until(2_000).getTime())
+    expect(limiter.pause(1_000)).toBe(until(2_000).getTime()) // inside the current pause: no news
+    expect(limiter.pause(3_000)).toBe(until(3_000).getTime())
     expect(seen).toEqual([
       { requestsPerSecond: 10, requests: 2, pausedUntil: until(2_000) },
       { requestsPerSecond: 10, requests: 2, pausedUntil: until(3_000) },

@@ -9,6 +9,7 @@ import {
   listOf,
   mapWithConcurrency,
   objectWith,
+  type Slots,
   type Transport,
 } from '@billingkey/core'
 import { planChunks, UIDS } from './chunks'
@@ -33,8 +34,11 @@ export interface IamportClientOptions extends ClientOptions {
 }
 
 export interface GetBillingKeysOptions extends CallOptions {
-  /** Requests in flight at once when the list is split. Default 4. */
-  concurrency?: number
+  /**
+   * Requests in flight at once when the list is split: a number (default 4), or `Slots` shared
+   * with other lookups (`createSlots` from `@billingkey/core`).
+   */
+  concurrency?: number | Slots
 }
 
 export interface DeleteBillingKeyOptions extends CallOptions {

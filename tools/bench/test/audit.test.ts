@@ -7,20 +7,25 @@ const total = (counts: Record<string, number | undefined> = {}) =>
 
 describe('countsFor', () => {
   it.each([100_000, 1_000_000, 10_001])(
-    '%d rows: half iamport, half Bootpay, every known key and unknown ids for the rest',
+    '%d rows: a third each iamport, Bootpay and PortOne V2, every known key and unknown ids for the rest',
     (rows) => {
       const counts = countsFor(rows)
-      expect(total(counts.iamport)).toBe(Math.floor(rows / 2))
-      expect(total(counts.bootpay)).toBe(rows - Math.floor(rows / 2))
+      const third = Math.floor(rows / 3)
+      expect(total(counts.iamport)).toBe(third)
+      expect(total(counts.bootpay)).toBe(third)
+      expect(total(counts.portone)).toBe(rows - 2 * third)
       const iamport = counts.iamport ?? {}
       expect((iamport.active ?? 0) + (iamport.deleted ?? 0)).toBe(DATA_SET_SIZE.iamport)
+      const portone = counts.portone ?? {}
+      expect((portone.active ?? 0) + (portone.deleted ?? 0)).toBe(DATA_SET_SIZE.portone)
     },
   )
 
   it('scales the known keys down below 10,000 rows, so unknown ids never go negative', () => {
     const counts = countsFor(3_000)
-    expect(total(counts.iamport) + total(counts.bootpay)).toBe(3_000)
+    expect(total(counts.iamport) + total(counts.bootpay) + total(counts.portone)).toBe(3_000)
     expect(counts.iamport?.unknown).toBeGreaterThan(0)
     expect(counts.bootpay?.unknown).toBeGreaterThan(0)
+    expect(counts.portone?.unknown).toBeGreaterThan(0)
   })
 })

@@ -16,6 +16,7 @@ import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import {
   DEMO_CREDENTIALS,
+  dataSetCounts,
   type SampleCounts,
   type SandboxOptions,
   type SandboxStats,
@@ -24,20 +25,27 @@ import {
 import { num, type Section, table, verdict } from '../report'
 import { settings } from '../settings'
 import { startServer } from '../spawn'
-import { BULK_COUNTS } from './bulk'
 
 const ROWS = settings.BILLINGKEY_BENCH_AUDIT_ROWS
 const LARGE_ROWS = settings.BILLINGKEY_BENCH_AUDIT_LARGE_ROWS
 /** Per provider, as iamport documents for some PGs. */
 const RATE = 50
 const LATENCY_MS = 50
+/**
+ * Requests in flight, shared by the three providers: at RATE per second and LATENCY_MS, a provider
+ * that sends one request per ref keeps about 4 in flight, and Bootpay and PortOne V2 both do.
+ */
+const CONCURRENCY = 16
 const GOALS = { floor: 1.1, tooMany: 0.01, memory: 1.5 }
 const BIN = fileURLToPath(new URL('../../../packages/cli/dist/bin.js', import.meta.url))
 const MB = 1024 * 1024
 
+const DATA_SET = dataSetCounts()
+
 /**
- * Half iamport, half Bootpay: every key of the data set (as in the bulk comparison, scaled down
- * below 10,000 rows) and unknown ids for the rest, so that every row is a distinct ref to look up.
+ * A third each for iamport, Bootpay and PortOne V2: every key of the data set (as in the bulk
+ * comparison, scaled down below 10,000 rows) and unknown ids for the rest, so that every row is a
+ * distinct ref to look up.
  */
 export function countsFor(rows: number): SampleCounts {
   const scale = Math.min(1, rows / 10_000)
@@ -51,10 +59,11 @@ export function countsFor(rows: number): SampleCounts {
     ...counts,
     unknown: half - Object.values(counts).reduce((sum, n) => sum + n, 0),
   })
-  const iamport = Math.floor(rows / 2)
+  const third = Math.floor(rows / 3)
   return {
-    iamport: fill(known(BULK_COUNTS.iamport ?? {}), iamport),
-    bootpay: fill(known(BULK_COUNTS.bootpay ?? {}), rows - iamport),
+    iamport: fill(known(DATA_SET.iamport), third),
+    bootpay: fill(known(DATA_SET.bootpay), third),
+    portone: fill(known(DATA_SET.portone), rows - 2 * third),
   }
 }
 
@@ -69,7 +78,7 @@ async function writeCsv(file: string, rows: number): Promise<void> {
         ? `iamport,${ref.customerUid},,\n`
         : 'receiptId' in ref
           ? `bootpay,,${ref.receiptId},\n`
-          : `bootpay,,,${ref.billingKey}\n`
+          : `${ref.provider},,,${ref.billingKey}\n`
     if (chunk.length > 1 << 16) {
       if (!out.write(chunk)) await once(out, 'drain')
       chunk = ''
@@ -108,7 +117,7 @@ async function audit(
   const report = join(dir, 'report.jsonl')
   const sandbox = await startServer('sandbox', sandboxOptions)
   try {
-    const { iamport, bootpay } = DEMO_CREDENTIALS
+    const { iamport, bootpay, portone } = DEMO_CREDENTIALS
     const env = {
       PATH: process.env.PATH ?? '',
       IAMPORT_API_KEY: iamport.apiKey,
@@ -117,6 +126,9 @@ async function audit(
       BOOTPAY_APPLICATION_ID: bootpay.applicationId,
       BOOTPAY_PRIVATE_KEY: bootpay.privateKey,
       BOOTPAY_BASE_URL: `${sandbox.url}/bootpay`,
+      PORTONE_API_SECRET: portone.apiSecret,
+      PORTONE_STORE_ID: portone.storeId,
+      PORTONE_BASE_URL: `${sandbox.url}/portone`,
       BILLINGKEY_BENCH_RSS_FILE: rssFile,
     }
     const writeHook = `process.on('exit', () => require('node:fs').writeFileSync(process.env.BILLINGKEY_BENCH_RSS_FILE, String(process.resourceUsage().maxRSS * 1024)))\n`
@@ -160,7 +172,7 @@ async function audit(
 }
 
 /** Requests the sandbox served per provider (429s not included: they come before the operation). */
-const served = (stats: SandboxStats, provider: 'iamport' | 'bootpay') =>
+const served = (stats: SandboxStats, provider: keyof SandboxStats['operations']) =>
   Object.values(stats.operations[provider]).reduce((sum, n) => sum + n, 0)
 
 export async function scaleAudit(): Promise<Section> {
@@ -170,8 +182,11 @@ export async function scaleAudit(): Promise<Section> {
     const limited = await audit(
       dir,
       ROWS,
-      { limits: { iamport: limits, bootpay: limits }, latency: { medianMs: LATENCY_MS } },
-      ['--rate', String(RATE)],
+      {
+        limits: { iamport: limits, bootpay: limits, portone: limits },
+        latency: { medianMs: LATENCY_MS },
+      },
+      ['--rate', String(RATE), '--concurrency', String(CONCURRENCY)],
     )
     const small = await audit(dir, ROWS, {}, [])
     const large = await audit(dir, LARGE_ROWS, {}, [])
@@ -179,9 +194,10 @@ export async function scaleAudit(): Promise<Section> {
     const needed = {
       iamport: served(limited.stats, 'iamport'),
       bootpay: served(limited.stats, 'bootpay'),
+      portone: served(limited.stats, 'portone'),
     }
     // Each provider's budget is its own: the floor is the provider that needs the longest.
-    const floor = Math.max(needed.iamport, needed.bootpay) / RATE
+    const floor = Math.max(...Object.values(needed)) / RATE
     const tooMany = Object.values(limited.stats.rateLimited).reduce((sum, n) => sum + (n ?? 0), 0)
     const tooManyShare = tooMany / limited.stats.requests
     const errors = limited.statuses.get('error') ?? 0
@@ -190,13 +206,13 @@ export async function scaleAudit(): Promise<Section> {
     return {
       title: '9. Audit at provider scale: the CLI against a rate-limited sandbox',
       body: [
-        `\`billingkey audit keys.csv --format jsonl --rate ${RATE} > report.jsonl\` (the built CLI, as a user runs it) over ${num(ROWS, 0)} distinct refs, half iamport and half Bootpay (every key of the sandbox’s data set, the rest unknown ids), shuffled. The sandbox runs in its own process with a limit of ${RATE} requests per second per provider (a token bucket of one second’s worth; over it, 429 with Retry-After) and a latency drawn per request around a median of ${LATENCY_MS} ms (95 % under ${3 * LATENCY_MS} ms); the CLI finds it through \`IAMPORT_BASE_URL\` and \`BOOTPAY_BASE_URL\`. The floor is what the limit allows at best: the requests the sandbox served for the provider that needs the most, ÷ ${RATE} per second (iamport uids go ~100 to a multi lookup; Bootpay is one request per ref).`,
+        `\`billingkey audit keys.csv --format jsonl --rate ${RATE} --concurrency ${CONCURRENCY} > report.jsonl\` (the built CLI, as a user runs it) over ${num(ROWS, 0)} distinct refs, a third each iamport, Bootpay and PortOne V2 (every key of the sandbox’s data set, the rest unknown ids), shuffled. The sandbox runs in its own process with a limit of ${RATE} requests per second per provider (a token bucket of one second’s worth; over it, 429 with Retry-After) and a latency drawn per request around a median of ${LATENCY_MS} ms (95 % under ${3 * LATENCY_MS} ms); the CLI finds it through \`IAMPORT_BASE_URL\`, \`BOOTPAY_BASE_URL\` and \`PORTONE_BASE_URL\`. The floor is what the limit allows at best: the requests the sandbox served for the provider that needs the most, ÷ ${RATE} per second (iamport uids go ~100 to a multi lookup; Bootpay and PortOne V2 are one request per ref).`,
         table(
           ['', 'value', 'goal', ''],
           [
             [
               'wall time',
-              `${num(limited.seconds, 0)} s = ${num(limited.seconds / floor, 2)}× the floor of ${num(floor, 0)} s (iamport ${num(needed.iamport, 0)}, Bootpay ${num(needed.bootpay, 0)} requests served)`,
+              `${num(limited.seconds, 0)} s = ${num(limited.seconds / floor, 2)}× the floor of ${num(floor, 0)} s (iamport ${num(needed.iamport, 0)}, Bootpay ${num(needed.bootpay, 0)}, PortOne V2 ${num(needed.portone, 0)} requests served)`,
               `≤ ${GOALS.floor}× the floor`,
               verdict(limited.seconds <= GOALS.floor * floor),
             ],
@@ -237,7 +253,7 @@ export async function scaleAudit(): Promise<Section> {
             ],
           ],
         ),
-        `Settings: \`BILLINGKEY_BENCH_AUDIT_ROWS=${ROWS}\`, \`BILLINGKEY_BENCH_AUDIT_LARGE_ROWS=${LARGE_ROWS}\`; the CLI’s default concurrency (8).`,
+        `Settings: \`BILLINGKEY_BENCH_AUDIT_ROWS=${ROWS}\`, \`BILLINGKEY_BENCH_AUDIT_LARGE_ROWS=${LARGE_ROWS}\`; the rate-limited run with \`--concurrency ${CONCURRENCY}\` (the providers are looked up at once and share it: at ${RATE} requests per second and a ${LATENCY_MS} ms median latency, Bootpay and PortOne V2 each keep about 4 requests in flight, which the default 8 leaves no margin for), the others with the CLI’s default (8).`,
       ].join('\n\n'),
     }
   } finally {
