@@ -32,6 +32,7 @@ export type {
   PortoneRef,
   ProviderRef,
 } from './model'
+export { lookupEach } from './model'
 export type {
   ChargeDeclined,
   ChargePaid,

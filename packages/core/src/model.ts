@@ -1,4 +1,6 @@
 import type { ChargeOptions } from './charge'
+import { toBillingKeyError } from './classify'
+import { mapWithConcurrency } from './concurrency'
 import type { BillingKeyError } from './errors'
 import type { Logger, LogLevel } from './logger'
 import type { ChargeResult, Payment } from './payment'
@@ -128,6 +130,39 @@ export interface BillingKeyAdapter<
     options?: CallOptions,
   ): Promise<Date | null>
 }
+
+/**
+ * An adapter's `lookupMany` for a provider with no batch lookup: `lookup` once per ref, at most
+ * `concurrency` (default 8) at a time, results in the refs' order. A ref's failure is its
+ * `{ ok: false }`, the error typed (`toBillingKeyError`, operation `lookup`); only the caller's
+ * abort rejects the batch, and then no further lookup starts. `onSettled(1)` as each ref settles.
+ */
+export const lookupEach =
+  <P extends ProviderName, Raw>(
+    provider: P,
+    lookup: BillingKeyAdapter<P, Raw>['lookup'],
+  ): BillingKeyAdapter<P, Raw>['lookupMany'] =>
+  (refs, { signal, concurrency = 8, onSettled } = {}) =>
+    mapWithConcurrency(
+      refs,
+      concurrency,
+      async (ref) => {
+        let result: LookupResult<BillingKey<P, Raw>>
+        try {
+          result = { ref, ok: true, key: await lookup(ref, { signal }) }
+        } catch (e) {
+          if (signal?.aborted) throw e
+          result = {
+            ref,
+            ok: false,
+            error: toBillingKeyError(e, { provider, operation: 'lookup' }),
+          }
+        }
+        onSettled?.(1)
+        return result
+      },
+      signal,
+    )
 
 /** The options every provider client factory takes after its credentials. */
 export interface ClientOptions {
