@@ -83,10 +83,13 @@ export {
   type TransportOptions,
 } from './transport'
 export {
+  assertAmount,
+  assertFields,
   assertIdentifier,
   assertNonEmptyList,
   assertPathId,
   assertText,
   encodePathSegment,
+  failFor,
   serializePath,
 } from './validate'

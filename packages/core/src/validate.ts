@@ -7,9 +7,18 @@ interface Field {
   operation?: string
 }
 
-// The message names the field and the broken rule, never the value.
+/**
+ * `provider`'s input failure: `fail(field, rule, operation?)` throws a ValidationError whose
+ * message names the field and the broken rule, never the value.
+ */
+export const failFor =
+  (provider?: ProviderName) =>
+  (field: string, rule: string, operation?: string): never => {
+    throw new ValidationError(`${field} ${rule}`, { field, provider, operation })
+  }
+
 const check = (broken: string | false, { field, provider, operation }: Field) => {
-  if (broken) throw new ValidationError(`${field} ${broken}`, { field, provider, operation })
+  if (broken) failFor(provider)(field, broken, operation)
 }
 
 // The rules of any text: a string, at most maxLength UTF-16 units, well-formed Unicode (a lone
@@ -54,6 +63,31 @@ export function assertPathId(value: unknown, options: Field & { maxLength: numbe
 export function assertText(value: unknown, options: Field & { maxLength: number }): string {
   check(textRule(value, options.maxLength), options)
   return value as string
+}
+
+/** An amount of money: a finite number above 0 (0 or more with `zero`); else a ValidationError. */
+export function assertAmount(value: unknown, options: Field & { zero?: boolean }): number {
+  const { zero } = options
+  check(
+    !(typeof value === 'number' && Number.isFinite(value) && (zero ? value >= 0 : value > 0)) &&
+      (zero ? 'must be a finite number, 0 or more' : 'must be a positive finite number'),
+    options,
+  )
+  return value as number
+}
+
+/**
+ * A request's pass-through fields (the provider's own, not checked one by one): each number
+ * finite, each string text (assertText) of at most 10 000 UTF-16 units.
+ */
+export function assertFields(fields: object, options: Omit<Field, 'field'>): void {
+  for (const [field, value] of Object.entries(fields)) {
+    check(typeof value === 'number' && !Number.isFinite(value) && 'must be a finite number', {
+      ...options,
+      field,
+    })
+    if (typeof value === 'string') assertText(value, { ...options, field, maxLength: 10_000 })
+  }
 }
 
 /** A list with an entry at every index (a sparse list's holes read as undefined). */
