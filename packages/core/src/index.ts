@@ -32,7 +32,7 @@ export type {
   PortoneRef,
   ProviderRef,
 } from './model'
-export { lookupEach } from './model'
+export { lookupEach, SCHEDULE_WINDOW_MS } from './model'
 export type {
   ChargeDeclined,
   ChargePaid,
@@ -47,8 +47,10 @@ export {
   type Failure,
   listOf,
   objectWith,
+  openapiOptions,
   type PayloadIsBody,
   type ProviderClient,
+  type ProviderClientBase,
   type ProviderDeclaration,
   type Shape,
   type TypedCall,

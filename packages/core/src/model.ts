@@ -121,8 +121,8 @@ export interface BillingKeyAdapter<
   findPayment?(orderId: string, options?: CallOptions): Promise<Payment<P, PaymentRaw> | null>
   /**
    * When the key's earliest pending scheduled charge at or after `from` (and within 90 days of
-   * it) is due, or null when there is none: one request. Absent where the provider lists no
-   * schedules of a key (Bootpay).
+   * it, `SCHEDULE_WINDOW_MS`) is due, or null when there is none: one request. Absent where the
+   * provider lists no schedules of a key (Bootpay).
    */
   scheduledChargeAfter?(
     ref: ProviderRef<P>,
@@ -163,6 +163,12 @@ export const lookupEach =
       },
       signal,
     )
+
+/**
+ * How far past `from` an adapter's `scheduledChargeAfter` looks: 90 days (iamport lists at most
+ * 3 months of schedules at once).
+ */
+export const SCHEDULE_WINDOW_MS = 90 * 86_400_000
 
 /** The options every provider client factory takes after its credentials. */
 export interface ClientOptions {

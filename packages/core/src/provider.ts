@@ -14,6 +14,7 @@ import type { ProviderName } from './providers'
 import { hideValues, withSecretsOf } from './redact'
 import { type IssuedToken, TokenCache } from './token-cache'
 import { createTransport, type Endpoint, type Transport } from './transport'
+import { serializePath } from './validate'
 
 /** What a failure body says: iamport `code`/`message`, Bootpay `error_code`/`message`. */
 export interface Failure<Code extends string | number = string | number> {
@@ -88,11 +89,30 @@ export type TypedCall<Paths, U extends Unwrap = PayloadIsBody> = <
   init: InitOf<Operation<Paths, P, M>> & { expect?: Shape; timeoutMs?: number },
 ) => Promise<PayloadOf<U, SuccessBody<Operation<Paths, P, M>>>>
 
-export interface ProviderClient<Paths, U extends Unwrap = PayloadIsBody> {
+/** What every provider client exposes of its wiring, and what its `/api` entry is built on. */
+export interface ProviderClientBase {
   /** The API root every request goes to, without a trailing slash. */
   readonly baseUrl: string
-  /** The client's `fetch`: auth, retries, timeouts and logging, for any endpoint (`/api`). */
+  /**
+   * `fetch` with the client's auth, retries, timeouts and logging, for any endpoint of the
+   * provider: the package's `/api` entry (`createIamportApi(client)`, `createBootpayApi(client)`,
+   * `createPortoneApi(client)`) builds the typed openapi-fetch client for the whole spec on it.
+   */
   readonly fetch: Transport
+}
+
+/**
+ * openapi-fetch's `createClient` options for a provider client's `/api` entry: the client's
+ * `baseUrl` and `fetch`, and `serializePath`, so an id stays inside its path segment.
+ */
+export const openapiOptions = ({ baseUrl, fetch }: ProviderClientBase) => ({
+  baseUrl,
+  fetch,
+  pathSerializer: serializePath,
+})
+
+export interface ProviderClient<Paths, U extends Unwrap = PayloadIsBody>
+  extends ProviderClientBase {
   readonly call: TypedCall<Paths, U>
   /** A valid access token: the cached one, or a new one near expiry (token auth only). */
   getToken(options?: CallOptions): Promise<string>

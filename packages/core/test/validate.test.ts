@@ -7,6 +7,7 @@ import {
   assertNonEmptyList,
   encodePathSegment,
   failFor,
+  openapiOptions,
   serializePath,
   ValidationError,
 } from '../src'
@@ -271,5 +272,17 @@ describe('serializePath', () => {
     expect(() => serializePath('/v2/billing_key/{billing_key}', {})).toThrow(
       expect.objectContaining({ name: 'ValidationError', field: 'billing_key' }),
     )
+  })
+})
+
+describe('openapiOptions', () => {
+  it("hands openapi-fetch the client's baseUrl and fetch, and serializePath", () => {
+    const fetch = Object.assign(async () => new Response(), { rateLimit: undefined })
+    const client = { baseUrl: 'https://x.test', fetch, extra: 1 } as never
+    expect(openapiOptions(client)).toEqual({
+      baseUrl: 'https://x.test',
+      fetch,
+      pathSerializer: serializePath,
+    })
   })
 })

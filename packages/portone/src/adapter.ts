@@ -1,11 +1,8 @@
-import { defined, lookupEach } from '@billingkey/core'
+import { defined, lookupEach, SCHEDULE_WINDOW_MS } from '@billingkey/core'
 import type { PortoneClient } from './client'
 import { toBillingKey } from './model'
 import { noPayment } from './payments'
 import type { ChargeInput, PortoneBillingKeyAdapter } from './types'
-
-/** How far past `from` the schedule lookup looks, as iamport's. */
-const SCHEDULE_WINDOW_MS = 90 * 86_400_000
 
 /**
  * The adapter `@billingkey/client` takes for PortOne V2: `createBillingKeys({ portone:
