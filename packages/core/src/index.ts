@@ -47,7 +47,6 @@ export {
   type Failure,
   listOf,
   objectWith,
-  openapiOptions,
   type PayloadIsBody,
   type ProviderClient,
   type ProviderClientBase,
@@ -93,5 +92,6 @@ export {
   assertText,
   encodePathSegment,
   failFor,
+  openapiOptions,
   serializePath,
 } from './validate'

@@ -14,7 +14,6 @@ import type { ProviderName } from './providers'
 import { hideValues, withSecretsOf } from './redact'
 import { type IssuedToken, TokenCache } from './token-cache'
 import { createTransport, type Endpoint, type Transport } from './transport'
-import { serializePath } from './validate'
 
 /** What a failure body says: iamport `code`/`message`, Bootpay `error_code`/`message`. */
 export interface Failure<Code extends string | number = string | number> {
@@ -100,16 +99,6 @@ export interface ProviderClientBase {
    */
   readonly fetch: Transport
 }
-
-/**
- * openapi-fetch's `createClient` options for a provider client's `/api` entry: the client's
- * `baseUrl` and `fetch`, and `serializePath`, so an id stays inside its path segment.
- */
-export const openapiOptions = ({ baseUrl, fetch }: ProviderClientBase) => ({
-  baseUrl,
-  fetch,
-  pathSerializer: serializePath,
-})
 
 export interface ProviderClient<Paths, U extends Unwrap = PayloadIsBody>
   extends ProviderClientBase {

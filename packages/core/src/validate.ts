@@ -1,4 +1,5 @@
 import { ValidationError } from './errors'
+import type { ProviderClientBase } from './provider'
 import type { ProviderName } from './providers'
 
 interface Field {
@@ -12,13 +13,13 @@ interface Field {
  * message names the field and the broken rule, never the value.
  */
 export const failFor =
-  (provider?: ProviderName) =>
-  (field: string, rule: string, operation?: string): never => {
-    throw new ValidationError(`${field} ${rule}`, { field, provider, operation })
-  }
+  (provider?: ProviderName) => (field: string, rule: string, operation?: string) =>
+    check(rule, { field, provider, operation }) as never
 
+// Throws the rule `broken` names, unless it is false (so `failFor`'s fail never returns): the
+// message names the field and the rule, never the value.
 const check = (broken: string | false, { field, provider, operation }: Field) => {
-  if (broken) failFor(provider)(field, broken, operation)
+  if (broken !== false) throw new ValidationError(`${field} ${broken}`, { field, provider, operation })
 }
 
 // The rules of any text: a string, at most maxLength UTF-16 units, well-formed Unicode (a lone
@@ -117,3 +118,13 @@ export const serializePath = (pathname: string, params: Record<string, unknown>)
   pathname.replace(/\{([^}]+)\}/g, (_, name: string) =>
     encodePathSegment(String(params[name] ?? ''), name),
   )
+
+/**
+ * openapi-fetch's `createClient` options for a provider client's `/api` entry: the client's
+ * `baseUrl` and `fetch`, and `serializePath`, so an id stays inside its path segment.
+ */
+export const openapiOptions = ({ baseUrl, fetch }: ProviderClientBase) => ({
+  baseUrl,
+  fetch,
+  pathSerializer: serializePath,
+})

@@ -204,6 +204,8 @@ describe('failFor', () => {
       }),
     )
     expect(() => failFor()('concurrency', 'is too low')).toThrow(ValidationError)
+    // Typed `never`: it throws whatever the rule, an empty one too.
+    expect(() => fail('price', '')).toThrow(ValidationError)
   })
 })
 
