@@ -19,7 +19,8 @@ export const failFor =
 // Throws the rule `broken` names, unless it is false (so `failFor`'s fail never returns): the
 // message names the field and the rule, never the value.
 const check = (broken: string | false, { field, provider, operation }: Field) => {
-  if (broken !== false) throw new ValidationError(`${field} ${broken}`, { field, provider, operation })
+  if (broken !== false)
+    throw new ValidationError(`${field} ${broken}`, { field, provider, operation })
 }
 
 // The rules of any text: a string, at most maxLength UTF-16 units, well-formed Unicode (a lone
