@@ -11,13 +11,19 @@ const kB = (n) => `${n} kB`
 const entries = [
   // Raised from 3.5 with the provider kit (the token, transport and classification wiring each
   // provider wrote by hand lives here once), the charge model and redaction by value; from 6.1
-  // with the rate limit's state and pause listeners (measured 6.18 kB).
-  { name: '@billingkey/core', path: '../../packages/core/dist/index.js', limit: kB(6.3) },
+  // with the rate limit's state and pause listeners (measured 6.18 kB); from 6.3 with what the
+  // provider packages each wrote out and now take from core: lookupEach, failFor, assertAmount,
+  // assertFields, openapiOptions, SCHEDULE_WINDOW_MS (measured 6.55 kB, 6,548 B); from 6.6 with
+  // createSlots, the one concurrency bound the facade's providers share when looked up at once
+  // (measured 6,648 B).
+  { name: '@billingkey/core', path: '../../packages/core/dist/index.js', limit: kB(6.7) },
   {
     name: '@billingkey/iamport: createIamportClient',
     path: '../../packages/iamport/dist/index.js',
     import: '{ createIamportClient }',
-    limit: kB(9.4),
+    // Raised from 9.4 when its multi lookups took the facade's shared concurrency slots (measured
+    // 9,437 B).
+    limit: kB(9.5),
     goal: kB(5),
   },
   {

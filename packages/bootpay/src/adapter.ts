@@ -1,13 +1,7 @@
-import {
-  defined,
-  type LookupResult,
-  mapWithConcurrency,
-  toBillingKeyError,
-  ValidationError,
-} from '@billingkey/core'
+import { defined, lookupEach, ValidationError } from '@billingkey/core'
 import type { BootpayClient } from './client'
 import { toBillingKey } from './model'
-import type { BootpayBillingKey, BootpayBillingKeyAdapter } from './types'
+import type { BootpayBillingKeyAdapter } from './types'
 
 /**
  * The adapter `@billingkey/client` takes for Bootpay: `createBillingKeys({ bootpay:
@@ -67,25 +61,6 @@ export function createBootpayAdapter(client: BootpayClient): BootpayBillingKeyAd
 
     findPayment: (orderId, options) => client.findPayment(orderId, options),
 
-    lookupMany: async (refs, { signal, concurrency = 8, onSettled } = {}) =>
-      mapWithConcurrency(
-        refs,
-        concurrency,
-        async (ref): Promise<LookupResult<BootpayBillingKey>> => {
-          let result: LookupResult<BootpayBillingKey>
-          try {
-            result = { ref, ok: true, key: await lookup(ref, { signal }) }
-          } catch (e) {
-            // Only the caller's abort ends the batch; any other failure is this ref's result.
-            if (signal?.aborted) throw e
-            const error = toBillingKeyError(e, { provider: 'bootpay', operation: 'lookup' })
-            result = { ref, ok: false, error }
-          }
-          // How many refs just settled (not a running total), as every adapter reports it.
-          onSettled?.(1)
-          return result
-        },
-        signal,
-      ),
+    lookupMany: lookupEach('bootpay', lookup),
   }
 }

@@ -1,4 +1,4 @@
-import { serializePath } from '@billingkey/core'
+import { openapiOptions } from '@billingkey/core'
 import createClient, { type Client } from 'openapi-fetch'
 import type { BootpayClient } from './client'
 import type { paths } from './generated/schema'
@@ -18,8 +18,4 @@ export type BootpayApi = Client<paths>
  * ```
  */
 export const createBootpayApi = (client: Pick<BootpayClient, 'baseUrl' | 'fetch'>): BootpayApi =>
-  createClient<paths>({
-    baseUrl: client.baseUrl,
-    fetch: client.fetch,
-    pathSerializer: serializePath,
-  })
+  createClient<paths>(openapiOptions(client))

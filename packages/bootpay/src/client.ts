@@ -4,7 +4,7 @@ import {
   createProviderClient,
   objectWith,
   type PayloadIsBody,
-  type Transport,
+  type ProviderClientBase,
   ValidationError,
 } from '@billingkey/core'
 import { classification } from './errors'
@@ -45,15 +45,7 @@ export interface DeleteBillingKeyOptions extends CallOptions {
 }
 
 /** The billing-key methods; the payment methods are `BootpayPayments` (payments.ts). */
-export interface BootpayClient extends BootpayPayments {
-  /** The API root every request goes to, without a trailing slash. */
-  readonly baseUrl: string
-  /**
-   * `fetch` with this client's auth, retries, timeouts and logging, for any Bootpay endpoint:
-   * `createBootpayApi(client)` (from `@billingkey/bootpay/api`) builds the typed openapi-fetch
-   * client for the whole spec on it.
-   */
-  readonly fetch: Transport
+export interface BootpayClient extends BootpayPayments, ProviderClientBase {
   /** A fresh token (`POST /v2/request/token`); only for application_id/private_key clients. */
   getAccessToken(options?: CallOptions): Promise<AccessToken>
   /** `GET /v2/subscribe/billing_key/{receipt_id}`: the key issued on that receipt. */

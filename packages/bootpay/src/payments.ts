@@ -1,5 +1,7 @@
 import {
   ApiError,
+  assertAmount,
+  assertFields,
   assertText,
   type CallOptions,
   type ChargeOptions,
@@ -173,16 +175,6 @@ export function toPayment(raw: Receipt): BootpayPayment {
 
 const RECEIPT = objectWith('receipt_id', 'order_id', 'price', 'status')
 
-/** A finite amount, positive unless `zero` is allowed. */
-const amountOf = (value: unknown, field: string, operation: string, zero = false) =>
-  typeof value === 'number' && Number.isFinite(value) && (zero ? value >= 0 : value > 0)
-    ? value
-    : fail(
-        field,
-        zero ? 'must be a finite number, 0 or more' : 'must be a positive finite number',
-        operation,
-      )
-
 /** Non-empty text of at most `maxLength`. */
 const textOf = (value: unknown, field: string, operation: string, maxLength = 1000) =>
   assertText(value, { field, maxLength, provider, operation }) === ''
@@ -197,15 +189,10 @@ function chargeBody(request: ChargeBillingKeyRequest, operation: string): Charge
     billing_key: id(billingKey, 'billingKey', operation),
     // A path id: the lookup that settles an unknown outcome puts it in the path.
     order_id: id(orderId, 'orderId', operation),
-    price: amountOf(price, 'price', operation),
+    price: assertAmount(price, { field: 'price', provider, operation }),
     order_name: textOf(orderName, 'orderName', operation),
   }
-  for (const [field, value] of Object.entries(optional)) {
-    if (typeof value === 'number' && !Number.isFinite(value))
-      fail(field, 'must be a finite number', operation)
-    if (typeof value === 'string')
-      assertText(value, { field, maxLength: 10_000, provider, operation })
-  }
+  assertFields(optional, { provider, operation })
   return { ...optional, ...body } as ChargeRequest
 }
 
@@ -285,9 +272,14 @@ export function createPayments({ call, timeoutMs: clientTimeout }: PaymentsKit):
       const body: CancelRequest = {
         receipt_id,
         cancel_id: textOf(cancelId, 'cancelId', operation, 200),
-        cancel_price: price === undefined ? undefined : amountOf(price, 'price', operation),
+        cancel_price:
+          price === undefined
+            ? undefined
+            : assertAmount(price, { field: 'price', provider, operation }),
         cancel_tax_free:
-          taxFree === undefined ? undefined : amountOf(taxFree, 'taxFree', operation, true),
+          taxFree === undefined
+            ? undefined
+            : assertAmount(taxFree, { field: 'taxFree', provider, operation, zero: true }),
         cancel_username:
           username === undefined ? undefined : textOf(username, 'username', operation),
         cancel_message: textOf(reason, 'reason', operation),

@@ -32,6 +32,7 @@ export type {
   PortoneRef,
   ProviderRef,
 } from './model'
+export { lookupEach, SCHEDULE_WINDOW_MS } from './model'
 export type {
   ChargeDeclined,
   ChargePaid,
@@ -48,6 +49,7 @@ export {
   objectWith,
   type PayloadIsBody,
   type ProviderClient,
+  type ProviderClientBase,
   type ProviderDeclaration,
   type Shape,
   type TypedCall,
@@ -82,10 +84,14 @@ export {
   type TransportOptions,
 } from './transport'
 export {
+  assertAmount,
+  assertFields,
   assertIdentifier,
   assertNonEmptyList,
   assertPathId,
   assertText,
   encodePathSegment,
+  failFor,
+  openapiOptions,
   serializePath,
 } from './validate'

@@ -1,5 +1,6 @@
 import type { ChargeOptions } from './charge'
-import type { Slots } from './concurrency'
+import { toBillingKeyError } from './classify'
+import { mapWithConcurrency, type Slots } from './concurrency'
 import type { BillingKeyError } from './errors'
 import type { Logger, LogLevel } from './logger'
 import type { ChargeResult, Payment } from './payment'
@@ -126,8 +127,8 @@ export interface BillingKeyAdapter<
   findPayment?(orderId: string, options?: CallOptions): Promise<Payment<P, PaymentRaw> | null>
   /**
    * When the key's earliest pending scheduled charge at or after `from` (and within 90 days of
-   * it) is due, or null when there is none: one request. Absent where the provider lists no
-   * schedules of a key (Bootpay).
+   * it, `SCHEDULE_WINDOW_MS`) is due, or null when there is none: one request. Absent where the
+   * provider lists no schedules of a key (Bootpay).
    */
   scheduledChargeAfter?(
     ref: ProviderRef<P>,
@@ -135,6 +136,46 @@ export interface BillingKeyAdapter<
     options?: CallOptions,
   ): Promise<Date | null>
 }
+
+/**
+ * An adapter's `lookupMany` for a provider with no batch lookup: `lookup` once per ref, at most
+ * `concurrency` (default 8) at a time, results in the refs' order. A ref's failure is its
+ * `{ ok: false }`, the error typed (`toBillingKeyError`, operation `lookup`); only the caller's
+ * abort rejects the batch, and then no further lookup starts. `onSettled(1)` as each ref settles.
+ */
+export const lookupEach =
+  <P extends ProviderName, Raw>(
+    provider: P,
+    lookup: BillingKeyAdapter<P, Raw>['lookup'],
+  ): BillingKeyAdapter<P, Raw>['lookupMany'] =>
+  (refs, { signal, concurrency = 8, onSettled } = {}) =>
+    mapWithConcurrency(
+      refs,
+      concurrency,
+      async (ref) => {
+        let result: LookupResult<BillingKey<P, Raw>>
+        try {
+          result = { ref, ok: true, key: await lookup(ref, { signal }) }
+        } catch (e) {
+          if (signal?.aborted) throw e
+          result = {
+            ref,
+            ok: false,
+            error: toBillingKeyError(e, { provider, operation: 'lookup' }),
+          }
+        }
+        onSettled?.(1)
+        return result
+      },
+      signal,
+    )
+
+/**
+ * How far past `from` an adapter's `scheduledChargeAfter` looks: 90 days (iamport lists at most
+ * 3 months of schedules at once). A literal (90 × 86 400 000 ms): a bundle that does not use it
+ * drops it, which it would not do with the product.
+ */
+export const SCHEDULE_WINDOW_MS = 7_776_000_000
 
 /** The options every provider client factory takes after its credentials. */
 export interface ClientOptions {

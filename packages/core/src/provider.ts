@@ -88,11 +88,20 @@ export type TypedCall<Paths, U extends Unwrap = PayloadIsBody> = <
   init: InitOf<Operation<Paths, P, M>> & { expect?: Shape; timeoutMs?: number },
 ) => Promise<PayloadOf<U, SuccessBody<Operation<Paths, P, M>>>>
 
-export interface ProviderClient<Paths, U extends Unwrap = PayloadIsBody> {
+/** What every provider client exposes of its wiring, and what its `/api` entry is built on. */
+export interface ProviderClientBase {
   /** The API root every request goes to, without a trailing slash. */
   readonly baseUrl: string
-  /** The client's `fetch`: auth, retries, timeouts and logging, for any endpoint (`/api`). */
+  /**
+   * `fetch` with the client's auth, retries, timeouts and logging, for any endpoint of the
+   * provider: the package's `/api` entry (`createIamportApi(client)`, `createBootpayApi(client)`,
+   * `createPortoneApi(client)`) builds the typed openapi-fetch client for the whole spec on it.
+   */
   readonly fetch: Transport
+}
+
+export interface ProviderClient<Paths, U extends Unwrap = PayloadIsBody>
+  extends ProviderClientBase {
   readonly call: TypedCall<Paths, U>
   /** A valid access token: the cached one, or a new one near expiry (token auth only). */
   getToken(options?: CallOptions): Promise<string>

@@ -1,4 +1,5 @@
 import { ValidationError } from './errors'
+import type { ProviderClientBase } from './provider'
 import type { ProviderName } from './providers'
 
 interface Field {
@@ -7,9 +8,19 @@ interface Field {
   operation?: string
 }
 
-// The message names the field and the broken rule, never the value.
+/**
+ * `provider`'s input failure: `fail(field, rule, operation?)` throws a ValidationError whose
+ * message names the field and the broken rule, never the value.
+ */
+export const failFor =
+  (provider?: ProviderName) => (field: string, rule: string, operation?: string) =>
+    check(rule, { field, provider, operation }) as never
+
+// Throws the rule `broken` names, unless it is false (so `failFor`'s fail never returns): the
+// message names the field and the rule, never the value.
 const check = (broken: string | false, { field, provider, operation }: Field) => {
-  if (broken) throw new ValidationError(`${field} ${broken}`, { field, provider, operation })
+  if (broken !== false)
+    throw new ValidationError(`${field} ${broken}`, { field, provider, operation })
 }
 
 // The rules of any text: a string, at most maxLength UTF-16 units, well-formed Unicode (a lone
@@ -56,6 +67,31 @@ export function assertText(value: unknown, options: Field & { maxLength: number 
   return value as string
 }
 
+/** An amount of money: a finite number above 0 (0 or more with `zero`); else a ValidationError. */
+export function assertAmount(value: unknown, options: Field & { zero?: boolean }): number {
+  const { zero } = options
+  check(
+    !(typeof value === 'number' && Number.isFinite(value) && (zero ? value >= 0 : value > 0)) &&
+      (zero ? 'must be a finite number, 0 or more' : 'must be a positive finite number'),
+    options,
+  )
+  return value as number
+}
+
+/**
+ * A request's pass-through fields (the provider's own, not checked one by one): each number
+ * finite, each string text (assertText) of at most 10 000 UTF-16 units.
+ */
+export function assertFields(fields: object, options: Omit<Field, 'field'>): void {
+  for (const [field, value] of Object.entries(fields)) {
+    check(typeof value === 'number' && !Number.isFinite(value) && 'must be a finite number', {
+      ...options,
+      field,
+    })
+    if (typeof value === 'string') assertText(value, { ...options, field, maxLength: 10_000 })
+  }
+}
+
 /** A list with an entry at every index (a sparse list's holes read as undefined). */
 export function assertNonEmptyList<T>(value: unknown, options: Field): T[] {
   check(!Array.isArray(value) ? 'is not an array' : !value.length && 'is empty', options)
@@ -83,3 +119,13 @@ export const serializePath = (pathname: string, params: Record<string, unknown>)
   pathname.replace(/\{([^}]+)\}/g, (_, name: string) =>
     encodePathSegment(String(params[name] ?? ''), name),
   )
+
+/**
+ * openapi-fetch's `createClient` options for a provider client's `/api` entry: the client's
+ * `baseUrl` and `fetch`, and `serializePath`, so an id stays inside its path segment.
+ */
+export const openapiOptions = ({ baseUrl, fetch }: ProviderClientBase) => ({
+  baseUrl,
+  fetch,
+  pathSerializer: serializePath,
+})

@@ -1,9 +1,13 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import {
+  assertAmount,
+  assertFields,
   assertIdentifier,
   assertNonEmptyList,
   encodePathSegment,
+  failFor,
+  openapiOptions,
   serializePath,
   ValidationError,
 } from '../src'
@@ -187,6 +191,78 @@ describe('encodePathSegment', () => {
   })
 })
 
+describe('failFor', () => {
+  it("throws the provider's ValidationError naming the field and the rule, never a value", () => {
+    const fail = failFor('bootpay')
+    expect(() => fail('price', 'must be positive', 'chargeBillingKey')).toThrow(
+      expect.objectContaining({
+        name: 'ValidationError',
+        message: 'price must be positive',
+        field: 'price',
+        provider: 'bootpay',
+        operation: 'chargeBillingKey',
+      }),
+    )
+    expect(() => failFor()('concurrency', 'is too low')).toThrow(ValidationError)
+    // Typed `never`: it throws whatever the rule, an empty one too.
+    expect(() => fail('price', '')).toThrow(ValidationError)
+  })
+})
+
+describe('assertAmount', () => {
+  const where = { field: 'amount', provider: 'iamport', operation: 'chargeBillingKey' } as const
+
+  it.each([1, 0.5, 1_000_000, Number.MAX_VALUE])('returns the amount %o', (value) => {
+    expect(assertAmount(value, where)).toBe(value)
+  })
+
+  it.each([0, -1, Number.NaN, Number.POSITIVE_INFINITY, '100', null, undefined, 10n])(
+    'refuses %o as a positive amount',
+    (value) => {
+      expect(() => assertAmount(value, where)).toThrow(
+        expect.objectContaining({
+          message: 'amount must be a positive finite number',
+          field: 'amount',
+          provider: 'iamport',
+          operation: 'chargeBillingKey',
+        }),
+      )
+    },
+  )
+
+  it('takes 0 only with `zero`, never a negative or an infinite amount', () => {
+    expect(assertAmount(0, { ...where, zero: true })).toBe(0)
+    for (const value of [-0.01, Number.NEGATIVE_INFINITY, Number.NaN, '0'])
+      expect(() => assertAmount(value, { ...where, zero: true })).toThrow(
+        'amount must be a finite number, 0 or more',
+      )
+  })
+})
+
+describe('assertFields', () => {
+  const where = { provider: 'bootpay', operation: 'chargeBillingKey' } as const
+
+  it('passes finite numbers, text up to 10 000 units, and any other value', () => {
+    expect(() =>
+      assertFields(
+        { tax_free: 0, vat: 1.5, memo: 'x'.repeat(10_000), user: { phone: 1 }, flag: true },
+        where,
+      ),
+    ).not.toThrow()
+  })
+
+  it.each([
+    ['tax_free', Number.NaN, 'tax_free must be a finite number'],
+    ['vat', Number.POSITIVE_INFINITY, 'vat must be a finite number'],
+    ['memo', 'x'.repeat(10_001), 'memo is longer than 10000 characters'],
+    ['memo', 'half \ud83d', 'memo must be well-formed Unicode'],
+  ])('refuses %s = %o, naming the field', (field, value, message) => {
+    expect(() => assertFields({ ok: 1, [field]: value }, where)).toThrow(
+      expect.objectContaining({ name: 'ValidationError', message, field, ...where }),
+    )
+  })
+})
+
 describe('serializePath', () => {
   it("fills openapi-fetch's path template with encoded segments", () => {
     expect(
@@ -198,5 +274,17 @@ describe('serializePath', () => {
     expect(() => serializePath('/v2/billing_key/{billing_key}', {})).toThrow(
       expect.objectContaining({ name: 'ValidationError', field: 'billing_key' }),
     )
+  })
+})
+
+describe('openapiOptions', () => {
+  it("hands openapi-fetch the client's baseUrl and fetch, and serializePath", () => {
+    const fetch = Object.assign(async () => new Response(), { rateLimit: undefined })
+    const client = { baseUrl: 'https://x.test', fetch, extra: 1 } as never
+    expect(openapiOptions(client)).toEqual({
+      baseUrl: 'https://x.test',
+      fetch,
+      pathSerializer: serializePath,
+    })
   })
 })

@@ -1,11 +1,15 @@
-import { type BillingKeyError, defined, NotFoundError, toBillingKeyError } from '@billingkey/core'
+import {
+  type BillingKeyError,
+  defined,
+  NotFoundError,
+  SCHEDULE_WINDOW_MS,
+  toBillingKeyError,
+} from '@billingkey/core'
 import type { IamportClient } from './client'
 import { toBillingKey } from './model'
 import type { IamportBillingKey, IamportBillingKeyAdapter } from './types'
 
 const provider = 'iamport'
-/** How far past `from` the schedule lookup looks: iamport lists at most 3 months at once. */
-const SCHEDULE_WINDOW_MS = 90 * 86_400_000
 
 /**
  * The adapter `@billingkey/client` takes for iamport: `createBillingKeys({ iamport:

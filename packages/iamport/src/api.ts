@@ -1,4 +1,4 @@
-import { serializePath } from '@billingkey/core'
+import { openapiOptions } from '@billingkey/core'
 import createClient, { type Client } from 'openapi-fetch'
 import type { IamportClient } from './client'
 import type { paths } from './types'
@@ -19,9 +19,7 @@ export type IamportApi = Client<paths>
  */
 export const createIamportApi = (client: Pick<IamportClient, 'baseUrl' | 'fetch'>): IamportApi =>
   createClient<paths>({
-    baseUrl: client.baseUrl,
-    fetch: client.fetch,
-    pathSerializer: serializePath,
+    ...openapiOptions(client),
     // `customer_uid[]=a&customer_uid[]=b`: the key repeated with raw brackets, as the Swagger shows.
     querySerializer: { array: { style: 'form', explode: true } },
   })

@@ -9,8 +9,8 @@ import {
   listOf,
   mapWithConcurrency,
   objectWith,
+  type ProviderClientBase,
   type Slots,
-  type Transport,
 } from '@billingkey/core'
 import { planChunks, UIDS } from './chunks'
 import { classification, type IamportCode, type Payload } from './errors'
@@ -48,15 +48,7 @@ export interface DeleteBillingKeyOptions extends CallOptions {
   requester?: string
 }
 
-export interface IamportClient extends IamportPayments {
-  /** The API root every request goes to, without a trailing slash. */
-  readonly baseUrl: string
-  /**
-   * `fetch` with this client's auth, retries, timeouts and logging, for any iamport endpoint:
-   * `createIamportApi(client)` (from `@billingkey/iamport/api`) builds the typed openapi-fetch
-   * client for the whole spec on it.
-   */
-  readonly fetch: Transport
+export interface IamportClient extends IamportPayments, ProviderClientBase {
   /** A valid access token: the cached one, or a new one when it is about to expire. */
   getToken(options?: CallOptions): Promise<string>
   /** One key; NotFoundError when no key is registered under `customerUid`. */

@@ -1,11 +1,10 @@
 // What the key calls (client.ts) and the payment calls (payments.ts) both check, in one place.
-import { assertPathId, NotFoundError, ValidationError } from '@billingkey/core'
+import { assertPathId, failFor, NotFoundError } from '@billingkey/core'
 
 export const provider = 'iamport'
 
-export const fail = (field: string, rule: string, operation: string): never => {
-  throw new ValidationError(`${field} ${rule}`, { field, provider, operation })
-}
+/** `fail(field, rule, operation)`: a ValidationError naming field and rule, never the value. */
+export const fail = failFor(provider)
 
 /** A check of an id that goes in a URL path: `name` (or `field`), at most `maxLength` long. */
 export const pathId =

@@ -1,6 +1,8 @@
 import {
   ApiError,
   AuthenticationError,
+  assertAmount,
+  assertFields,
   assertNonEmptyList,
   assertText,
   type CallOptions,
@@ -194,16 +196,6 @@ const impUidOf = pathId('impUid', 32)
 const requestOf = (request: unknown, operation: string) =>
   (typeof request === 'object' && request !== null) || fail('request', 'is required', operation)
 
-/** A finite amount, positive unless `zero` is allowed. */
-const amountOf = (value: unknown, field: string, operation: string, zero = false) =>
-  typeof value === 'number' && Number.isFinite(value) && (zero ? value >= 0 : value > 0)
-    ? value
-    : fail(
-        field,
-        zero ? 'must be a finite number, 0 or more' : 'must be a positive finite number',
-        operation,
-      )
-
 /** The distinct order keys of a non-empty list, each checked; a repeat is an error. */
 const distinct = (values: unknown, field: string, operation: string) => {
   const list = assertNonEmptyList<unknown>(values, { field, provider, operation }).map((mu) =>
@@ -362,15 +354,10 @@ export function createPayments({ call, timeoutMs: clientTimeout }: PaymentsKit):
       const { merchantUid, amount, name, ...optional } = request
       // A path id: the lookups that settle an unknown outcome put it in the path.
       const merchant_uid = merchantUidOf(merchantUid, operation)
-      amountOf(amount, 'amount', operation)
+      assertAmount(amount, { field: 'amount', provider, operation })
       if (assertText(name, { field: 'name', maxLength: 40, provider, operation }) === '')
         fail('name', 'is empty', operation)
-      for (const [field, value] of Object.entries(optional)) {
-        if (typeof value === 'number' && !Number.isFinite(value))
-          fail(field, 'must be a finite number', operation)
-        if (typeof value === 'string')
-          assertText(value, { field, maxLength: 10_000, provider, operation })
-      }
+      assertFields(optional, { provider, operation })
       const { signal, pollIntervalMs } = chargeOptions
       const { timeoutMs, deadline } = chargeTiming(chargeOptions, clientTimeout, {
         provider,
@@ -467,7 +454,7 @@ export function createPayments({ call, timeoutMs: clientTimeout }: PaymentsKit):
       for (const entry of entries) {
         if (!Number.isSafeInteger(entry.schedule_at) || entry.schedule_at <= 0)
           fail('schedules[].schedule_at', 'must be UNIX seconds', operation)
-        amountOf(entry.amount, 'schedules[].amount', operation)
+        assertAmount(entry.amount, { field: 'schedules[].amount', provider, operation })
       }
       return call(operation, 'POST', '/subscribe/payments/schedule', {
         body: { customer_uid, schedules: entries },
@@ -504,14 +491,17 @@ export function createPayments({ call, timeoutMs: clientTimeout }: PaymentsKit):
       const imp_uid = impUid === undefined ? undefined : impUidOf(impUid, operation)
       const merchant_uid =
         merchantUid === undefined ? undefined : merchantUidOf(merchantUid, operation)
-      amountOf(checksum, 'checksum', operation, true)
-      const refund = amount === undefined ? 0 : amountOf(amount, 'amount', operation, true)
+      assertAmount(checksum, { field: 'checksum', provider, operation, zero: true })
+      const refund =
+        amount === undefined
+          ? 0
+          : assertAmount(amount, { field: 'amount', provider, operation, zero: true })
       if (refund > checksum) fail('amount', 'must not exceed checksum', operation)
       for (const [field, value] of [
         ['taxFree', taxFree],
         ['vatAmount', vatAmount],
       ] as const)
-        if (value !== undefined) amountOf(value, field, operation, true)
+        if (value !== undefined) assertAmount(value, { field, provider, operation, zero: true })
       assertText(reason, { field: 'reason', maxLength: 1000, provider, operation })
       const body = {
         imp_uid,

@@ -1,11 +1,8 @@
-import { defined, type LookupResult, mapWithConcurrency, toBillingKeyError } from '@billingkey/core'
+import { defined, lookupEach, SCHEDULE_WINDOW_MS } from '@billingkey/core'
 import type { PortoneClient } from './client'
 import { toBillingKey } from './model'
 import { noPayment } from './payments'
-import type { ChargeInput, PortoneBillingKey, PortoneBillingKeyAdapter } from './types'
-
-/** How far past `from` the schedule lookup looks, as iamport's. */
-const SCHEDULE_WINDOW_MS = 90 * 86_400_000
+import type { ChargeInput, PortoneBillingKeyAdapter } from './types'
 
 /**
  * The adapter `@billingkey/client` takes for PortOne V2: `createBillingKeys({ portone:
@@ -68,25 +65,6 @@ export function createPortoneAdapter(client: PortoneClient): PortoneBillingKeyAd
       const next = items[0]?.timeToPay
       return next === undefined ? null : new Date(next)
     },
-    lookupMany: async (refs, { signal, concurrency = 8, onSettled } = {}) =>
-      mapWithConcurrency(
-        refs,
-        concurrency,
-        async (ref): Promise<LookupResult<PortoneBillingKey>> => {
-          let result: LookupResult<PortoneBillingKey>
-          try {
-            result = { ref, ok: true, key: await lookup(ref, { signal }) }
-          } catch (e) {
-            // Only the caller's abort ends the batch; any other failure is this ref's result.
-            if (signal?.aborted) throw e
-            const error = toBillingKeyError(e, { provider: 'portone', operation: 'lookup' })
-            result = { ref, ok: false, error }
-          }
-          // How many refs just settled (not a running total), as every adapter reports it.
-          onSettled?.(1)
-          return result
-        },
-        signal,
-      ),
+    lookupMany: lookupEach('portone', lookup),
   }
 }

@@ -1,4 +1,4 @@
-import { serializePath } from '@billingkey/core'
+import { openapiOptions } from '@billingkey/core'
 import createClient, { type Client } from 'openapi-fetch'
 import type { PortoneClient } from './client'
 import type { paths } from './generated/schema'
@@ -18,8 +18,4 @@ export type PortoneApi = Client<paths>
  * ```
  */
 export const createPortoneApi = (client: Pick<PortoneClient, 'baseUrl' | 'fetch'>): PortoneApi =>
-  createClient<paths>({
-    baseUrl: client.baseUrl,
-    fetch: client.fetch,
-    pathSerializer: serializePath,
-  })
+  createClient<paths>(openapiOptions(client))

@@ -5,7 +5,7 @@ import {
   createProviderClient,
   objectWith,
   type PayloadIsBody,
-  type Transport,
+  type ProviderClientBase,
 } from '@billingkey/core'
 import { classification } from './errors'
 import type { paths } from './generated/schema'
@@ -35,15 +35,7 @@ export interface DeleteBillingKeyOptions extends CallOptions {
 }
 
 /** A PortOne V2 client: its billing keys here, its payments and schedules in PortonePayments. */
-export interface PortoneClient extends PortonePayments {
-  /** The API root every request goes to, without a trailing slash. */
-  readonly baseUrl: string
-  /**
-   * `fetch` with this client's auth, retries, timeouts and logging, for any PortOne endpoint:
-   * `createPortoneApi(client)` (from `@billingkey/portone/api`) builds the typed openapi-fetch
-   * client for the whole spec on it.
-   */
-  readonly fetch: Transport
+export interface PortoneClient extends PortonePayments, ProviderClientBase {
   /** `GET /billing-keys/{billingKey}`: ISSUED, or DELETED with `deletedAt` (not a 404). */
   getBillingKey(billingKey: string, options?: CallOptions): Promise<BillingKeyInfo>
   /** One page of `GET /billing-keys` (`page.number` from 0), exactly as `body` asks. */

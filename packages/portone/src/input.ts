@@ -4,10 +4,10 @@ import {
   assertPathId,
   assertText,
   type CallOptions,
+  failFor,
   listOf,
   objectWith,
   type Shape,
-  ValidationError,
 } from '@billingkey/core'
 
 export const provider = 'portone'
@@ -16,9 +16,8 @@ export const provider = 'portone'
 export type ListOptions<Body extends { page?: unknown }> = Omit<Body, 'page'> &
   CallOptions & { pageSize?: number }
 
-export const fail = (field: string, rule: string, operation: string): never => {
-  throw new ValidationError(`${field} ${rule}`, { field, provider, operation })
-}
+/** `fail(field, rule, operation)`: a ValidationError naming field and rule, never the value. */
+export const fail = failFor(provider)
 /** An id sent in a body or a query (at most 200 characters, as PortOne's ids). */
 export const identifier = (value: unknown, field: string, operation?: string) =>
   assertIdentifier(value, { field, maxLength: 200, provider, operation })
