@@ -6,6 +6,7 @@ import {
   type CallOptions,
   type ChargeOptions,
   chargeTiming,
+  defined,
   listOf,
   NotFoundError,
   objectWith,
@@ -14,10 +15,13 @@ import {
   ServerError,
   settleCharge,
   type TypedCall,
+  ValidationError,
 } from '@billingkey/core'
+import type { BootpayClient } from './client'
 import type { paths } from './generated/schema'
 import { fail, id, provider } from './input'
 import type {
+  BootpayBillingKeyAdapter,
   BootpayChargeResult,
   BootpayPayment,
   CancelledReservation,
@@ -383,5 +387,51 @@ export function createPayments({ call, timeoutMs: clientTimeout }: PaymentsKit):
       (best, payment) => (best && rank(best) <= rank(payment) ? best : payment),
       null,
     )
+  }
+}
+
+/**
+ * The payment part of `createBootpayAdapter`: `charge` is the client's `chargeBillingKey` with
+ * `orderId` as `order_id`, `amount` as `price`, `name` as `order_name` (`taxFree` as `tax_free`,
+ * `customer` as `user`; `extra` takes any other field of Bootpay's request). A ref by `receiptId`
+ * first looks its billing key up (one GET; a failure there charges nothing). Bootpay charges only
+ * KRW. `findPayment` is the client's lookup by `order_id`.
+ */
+export function paymentAdapter(
+  client: BootpayClient,
+): Pick<BootpayBillingKeyAdapter, 'charge' | 'findPayment'> {
+  return {
+    async charge(ref, { orderId, amount, name, currency, taxFree, customer, extra }, options) {
+      if (currency !== undefined && currency !== 'KRW')
+        throw new ValidationError('currency must be KRW: Bootpay charges no other currency', {
+          field: 'currency',
+          provider: 'bootpay',
+          operation: 'chargeBillingKey',
+        })
+      const billingKey =
+        'receiptId' in ref
+          ? (await client.getBillingKeyByReceipt(ref.receiptId, options)).billing_key
+          : ref.billingKey
+      const user = defined({
+        ...extra?.user,
+        username: customer?.name,
+        email: customer?.email,
+        phone: customer?.phone,
+      })
+      return client.chargeBillingKey(
+        defined({
+          ...extra,
+          billingKey,
+          orderId,
+          price: amount,
+          orderName: name,
+          tax_free: taxFree,
+          user: Object.keys(user).length > 0 ? user : undefined,
+        }),
+        options,
+      )
+    },
+
+    findPayment: (orderId, options) => client.findPayment(orderId, options),
   }
 }

@@ -1,12 +1,7 @@
-import {
-  type BillingKeyError,
-  defined,
-  NotFoundError,
-  SCHEDULE_WINDOW_MS,
-  toBillingKeyError,
-} from '@billingkey/core'
+import { type BillingKeyError, NotFoundError, toBillingKeyError } from '@billingkey/core'
 import type { IamportClient } from './client'
 import { toBillingKey } from './model'
+import { paymentAdapter } from './payments'
 import type { IamportBillingKey, IamportBillingKeyAdapter } from './types'
 
 const provider = 'iamport'
@@ -18,49 +13,14 @@ const provider = 'iamport'
  * fails only the refs it carried. A separate export, so programs that use the client alone do
  * not bundle the model mapping.
  *
- * `charge` is the client's `chargeBillingKey` with `orderId` as `merchant_uid` (the common fields
- * as `currency`, `tax_free`, `buyer_name`, `buyer_email`, `buyer_tel`; `extra` takes any other
- * field of iamport's request); `findPayment` its `findPayment`; `scheduledChargeAfter` one
- * `listSchedules` of the key's pending schedules.
+ * Its `charge`, `findPayment` and `scheduledChargeAfter` are the client's `chargeBillingKey`,
+ * `findPayment` and `listSchedules`, mapped in payments.ts (`paymentAdapter`).
  */
 export function createIamportAdapter(client: IamportClient): IamportBillingKeyAdapter {
   return {
     provider,
     rateLimit: client.fetch.rateLimit,
-
-    charge: (ref, { orderId, amount, name, currency, taxFree, customer, extra }, options) =>
-      client.chargeBillingKey(
-        ref.customerUid,
-        defined({
-          ...extra,
-          merchantUid: orderId,
-          amount,
-          name,
-          currency,
-          tax_free: taxFree,
-          buyer_name: customer?.name,
-          buyer_email: customer?.email,
-          buyer_tel: customer?.phone,
-        }),
-        options,
-      ),
-
-    findPayment: (orderId, options) => client.findPayment(orderId, options),
-
-    async scheduledChargeAfter(ref, from, { signal } = {}) {
-      const { list } = await client.listSchedules(ref.customerUid, {
-        from,
-        to: new Date(from.getTime() + SCHEDULE_WINDOW_MS),
-        status: 'scheduled',
-        signal,
-      })
-      const first = Math.min(
-        ...list.flatMap(({ schedule_at }) =>
-          typeof schedule_at === 'number' ? [schedule_at] : [],
-        ),
-      )
-      return Number.isFinite(first) ? new Date(first * 1000) : null
-    },
+    ...paymentAdapter(client),
 
     lookup: async (ref, callOptions) =>
       toBillingKey(await client.getBillingKey(ref.customerUid, callOptions)),

@@ -8,21 +8,25 @@ import {
   type CallOptions,
   type ChargeOptions,
   chargeTiming,
+  defined,
   listOf,
   objectWith,
   RateLimitError,
   ResponseError,
+  SCHEDULE_WINDOW_MS,
   ServerError,
   type Shape,
   settleCharge,
   type TypedCall,
 } from '@billingkey/core'
+import type { IamportClient } from './client'
 import type { Payload } from './errors'
 import { customerUid, fail, orNull, pathId, provider } from './input'
 import { date } from './model'
 import type {
   CancelRequest,
   ChargeRequest,
+  IamportBillingKeyAdapter,
   IamportChargeResult,
   IamportPayment,
   IamportPaymentStatus,
@@ -36,7 +40,8 @@ import type {
 } from './types'
 
 // Everything about payments: charging a key, schedules, lookups by order key or iamport's id,
-// cancels, and the payment model. client.ts holds the key calls and spreads these in.
+// cancels, and the payment model. client.ts holds the key calls and spreads these in; the facade's
+// adapter (adapter.ts) spreads in its payment part, `paymentAdapter`.
 
 export interface ListPaymentsOptions extends CallOptions {
   /** From 1; 20 payments per page. Default 1. */
@@ -533,6 +538,52 @@ export function createPayments({ call, timeoutMs: clientTimeout }: PaymentsKit):
           throw error
         return payment
       }
+    },
+  }
+}
+
+/**
+ * The payment part of `createIamportAdapter`: `charge` is the client's `chargeBillingKey` with
+ * `orderId` as `merchant_uid` (the common fields as `currency`, `tax_free`, `buyer_name`,
+ * `buyer_email`, `buyer_tel`; `extra` takes any other field of iamport's request); `findPayment`
+ * its `findPayment`; `scheduledChargeAfter` one `listSchedules` of the key's pending schedules.
+ */
+export function paymentAdapter(
+  client: IamportClient,
+): Pick<IamportBillingKeyAdapter, 'charge' | 'findPayment' | 'scheduledChargeAfter'> {
+  return {
+    charge: (ref, { orderId, amount, name, currency, taxFree, customer, extra }, options) =>
+      client.chargeBillingKey(
+        ref.customerUid,
+        defined({
+          ...extra,
+          merchantUid: orderId,
+          amount,
+          name,
+          currency,
+          tax_free: taxFree,
+          buyer_name: customer?.name,
+          buyer_email: customer?.email,
+          buyer_tel: customer?.phone,
+        }),
+        options,
+      ),
+
+    findPayment: (orderId, options) => client.findPayment(orderId, options),
+
+    async scheduledChargeAfter(ref, from, { signal } = {}) {
+      const { list } = await client.listSchedules(ref.customerUid, {
+        from,
+        to: new Date(from.getTime() + SCHEDULE_WINDOW_MS),
+        status: 'scheduled',
+        signal,
+      })
+      const first = Math.min(
+        ...list.flatMap(({ schedule_at }) =>
+          typeof schedule_at === 'number' ? [schedule_at] : [],
+        ),
+      )
+      return Number.isFinite(first) ? new Date(first * 1000) : null
     },
   }
 }

@@ -1,18 +1,22 @@
-// Everything about payments: charging a key, a payment's lookup and cancel, and schedules.
+// Everything about payments: charging a key, a payment's lookup and cancel, and schedules, and the
+// payment part of the facade's adapter (`paymentAdapter`, which adapter.ts spreads in).
 import {
   type ApiError,
   type CallOptions,
   type ChargeOptions,
   type ClientOptions,
   chargeTiming,
+  defined,
   NotFoundError,
   objectWith,
   type PaymentStatus,
   type ProviderClient,
+  SCHEDULE_WINDOW_MS,
   settleCharge,
   sleep,
   TimeoutError,
 } from '@billingkey/core'
+import type { PortoneClient } from './client'
 import type { paths } from './generated/schema'
 import {
   amount,
@@ -35,6 +39,7 @@ import type {
   PaymentCancellation,
   PaymentInfo,
   PaymentSchedule,
+  PortoneBillingKeyAdapter,
   PortoneChargeResult,
   PortoneErrorCode,
   PortonePayment,
@@ -140,7 +145,7 @@ const isType = (e: unknown, type: PortoneErrorCode): e is ApiError =>
   (e as ApiError | undefined)?.code === type
 
 /** A payment lookup's PAYMENT_NOT_FOUND as null (PortOne holds none); any other failure rethrown. */
-export const noPayment = (error: unknown): null => {
+const noPayment = (error: unknown): null => {
   if (error instanceof NotFoundError && isType(error, 'PAYMENT_NOT_FOUND')) return null
   throw error
 }
@@ -368,6 +373,61 @@ export function createPayments(
         signal,
         expect: objectWith('revokedScheduleIds'),
       })
+    },
+  }
+}
+
+/**
+ * The payment part of `createPortoneAdapter`: `charge` is the client's `chargeBillingKey` with
+ * `orderId` as `paymentId` (so its `Idempotency-Key` derives from it), `name` as `orderName`,
+ * `amount` and `taxFree` as `amount.total`/`amount.taxFree`, `currency` (default KRW) and
+ * `customer` (name as `name.full`, `email`, `phone` as `phoneNumber`); `extra` takes any other
+ * field of PortOne's input. `findPayment` is `getPayment`, with PAYMENT_NOT_FOUND as null.
+ * `scheduledChargeAfter` is one page (of one) of the key's SCHEDULED schedules, soonest first.
+ */
+export function paymentAdapter(
+  client: PortoneClient,
+): Pick<PortoneBillingKeyAdapter, 'charge' | 'findPayment' | 'scheduledChargeAfter'> {
+  return {
+    charge: (ref, { orderId, amount, name, currency, taxFree, customer, extra }, options) => {
+      const buyer = defined({
+        ...extra?.customer,
+        name: customer?.name === undefined ? undefined : { full: customer.name },
+        email: customer?.email,
+        phoneNumber: customer?.phone,
+      })
+      return client.chargeBillingKey(
+        orderId,
+        defined({
+          ...extra,
+          billingKey: ref.billingKey,
+          orderName: name,
+          amount: defined({ total: amount, taxFree }),
+          currency: currency ?? 'KRW',
+          customer: Object.keys(buyer).length > 0 ? buyer : undefined,
+        }) as ChargeInput,
+        options,
+      )
+    },
+
+    findPayment: (orderId, options) => client.getPayment(orderId, options).catch(noPayment),
+
+    async scheduledChargeAfter(ref, from, { signal } = {}) {
+      const { items } = await client.getPaymentSchedulePage(
+        {
+          page: { number: 0, size: 1 },
+          sort: { by: 'TIME_TO_PAY', order: 'ASC' },
+          filter: {
+            billingKey: ref.billingKey,
+            status: ['SCHEDULED'],
+            from: from.toISOString(),
+            until: new Date(from.getTime() + SCHEDULE_WINDOW_MS).toISOString(),
+          },
+        },
+        { signal },
+      )
+      const next = items[0]?.timeToPay
+      return next === undefined ? null : new Date(next)
     },
   }
 }

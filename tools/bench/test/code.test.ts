@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
 import { codeLines, portoneVerdict, providerLines } from '../src/comparisons/code'
 
@@ -27,6 +28,16 @@ describe('providerLines', () => {
     expect(portone?.payments).toBeGreaterThan(100)
     // A package that does not exist at a commit has no count.
     expect(providerLines('no-such-provider', 'HEAD')).toBeUndefined()
+  })
+
+  it('counts iamport’s payment webhook with its payments', () => {
+    const show = (file: string) =>
+      execFileSync('git', ['show', `HEAD:packages/iamport/src/${file}`], { encoding: 'utf8' })
+    const webhook = codeLines(show('webhook.ts'))
+    expect(webhook).toBeGreaterThan(10)
+    expect(providerLines('iamport', 'HEAD')?.payments).toBe(
+      codeLines(show('payments.ts')) + webhook,
+    )
   })
 })
 

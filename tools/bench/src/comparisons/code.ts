@@ -4,6 +4,12 @@ import { type Section, table } from '../report'
 /** The last commit before the provider kit (issue 15): each provider wired its own transport. */
 export const BEFORE_KIT = 'e5e4e21'
 const PROVIDERS = ['iamport', 'bootpay', 'portone'] as const
+/**
+ * A provider package's payment files: `payments.ts` (the payment calls, `toPayment` and the facade
+ * adapter's payment part) and iamport's `webhook.ts` (a payment notification verified by looking
+ * its payment up). None existed before the kit.
+ */
+export const PAYMENT_FILES = ['payments.ts', 'webhook.ts'] as const
 
 /** Lines that hold code: not blank, not only a comment. */
 export function codeLines(text: string): number {
@@ -29,9 +35,15 @@ const git = (...args: string[]) => execFileSync('git', args, { encoding: 'utf8' 
 
 /** A provider package's own code lines at `ref`: its billing keys and wiring, and its payments. */
 export interface ProviderLines {
-  /** Everything but `payments.ts`: the factory, the billing-key calls, the adapter, the model. */
+  /**
+   * Everything but the payment files: the factory, the billing-key calls, the facade adapter's
+   * lookups, the model, errors, input checks, the `/api` entry.
+   */
   keys: number
-  /** `payments.ts`: charges, payment lookups, cancels, schedules (none before issue 17). */
+  /**
+   * The payment files (`PAYMENT_FILES`): charges, payment lookups, cancels, schedules, the facade
+   * adapter's `charge`/`findPayment`/`scheduledChargeAfter`, webhooks (none before issue 17).
+   */
   payments: number
 }
 
@@ -49,10 +61,9 @@ export function providerLines(provider: string, ref: string): ProviderLines | un
     .filter((file) => file.endsWith('.ts') && !file.startsWith(`${dir}generated/`))
   if (files.length === 0) return undefined
   const lines = { keys: 0, payments: 0 }
+  const payments = new Set<string>(PAYMENT_FILES.map((name) => `${dir}${name}`))
   for (const file of files) {
-    lines[file === `${dir}payments.ts` ? 'payments' : 'keys'] += codeLines(
-      git('show', `${ref}:${file}`),
-    )
+    lines[payments.has(file) ? 'payments' : 'keys'] += codeLines(git('show', `${ref}:${file}`))
   }
   return lines
 }
@@ -65,11 +76,11 @@ export function portoneVerdict(
   if (!iamportBefore || !portone) return 'Not measured: this clone lacks the commit before the kit.'
   const ratio = portone.keys / iamportBefore.keys
   return (
-    `PortOne V2’s billing keys and wiring (the factory, lookups, the paged list, delete, the facade’s adapter, ` +
+    `PortOne V2’s billing keys and wiring (the factory, lookups, the paged list, delete, the facade adapter’s lookups, ` +
     `the model, errors, the /api entry: what iamport had before the kit) take ${portone.keys} lines against ` +
     `iamport’s ${iamportBefore.keys} before the kit: ${Math.round((1 - ratio) * 100)} % fewer, ` +
     `${ratio <= 0.85 ? '**met**' : '**not met**'} (goal: clearly fewer, here at most 0.85×). ` +
-    `With its payments (charge with an idempotency key, payment lookup, cancel, schedules), which iamport ` +
+    `With its payments (charge with an idempotency key, payment lookup, cancel, schedules, the facade adapter’s charge), which iamport ` +
     `did not have then, it is ${portone.keys + portone.payments} lines in all.`
   )
 }
@@ -97,13 +108,13 @@ export async function code(): Promise<Section> {
     body: [
       'Lines of code (not blank, not only a comment) in each provider package’s `src/`, without the types generated from its spec: what a provider must write itself. Before the provider kit (commit `' +
         BEFORE_KIT +
-        '`) each provider wired its own token cache, transport, typed caller and classification, and had billing-key calls only; with the kit a provider declares its name, base URL, authentication, idempotent POSTs and how to classify and map an answer. Counted at the committed HEAD, in two parts: `payments.ts` (charges, payment lookups, cancels and schedules, which came after the kit) and everything else (the factory and the billing-key calls, the facade’s adapter, the model, errors, the `/api` entry).',
+        '`) each provider wired its own token cache, transport, typed caller and classification, and had billing-key calls only; with the kit a provider declares its name, base URL, authentication, idempotent POSTs and how to classify and map an answer. Counted at the committed HEAD, in two parts: payments, `payments.ts` and `webhook.ts` (charges, payment lookups, cancels and schedules, the facade adapter’s `charge`, `findPayment` and `scheduledChargeAfter`, iamport’s payment webhook: all came after the kit), and billing keys and wiring, everything else (the factory and the billing-key calls, the facade adapter’s lookups, the model, errors, input checks, the `/api` entry).',
       table(
         [
           'package',
           'before the kit',
-          'now: billing keys and wiring',
-          'now: payments',
+          'now: billing keys and wiring (the rest)',
+          'now: payments (payments.ts, webhook.ts)',
           'now: total',
         ],
         rows,
