@@ -370,15 +370,23 @@ describe('timeouts', () => {
   })
 
   it("stretches the deadline to a request's longer timeoutMs", async () => {
-    const fetch = mockFetch(never)
-    const error = await rejection(
-      transport(fetch, { deadlineMs: 5, maxRetries: 0 }).send({
-        method: 'POST',
-        url: URL_,
-        timeoutMs: 30,
-      }),
-    )
-    expect((error as Error).message).toBe(`iamport POST ${URL_} timed out after 30 ms`)
+    // Fake timers: on a loaded machine a millisecond can pass between the deadline and the
+    // attempt's start, which would give the attempt 29 ms of the 30.
+    vi.useFakeTimers()
+    try {
+      const fetch = mockFetch(never)
+      const failed = rejection(
+        transport(fetch, { deadlineMs: 5, maxRetries: 0 }).send({
+          method: 'POST',
+          url: URL_,
+          timeoutMs: 30,
+        }),
+      )
+      await vi.advanceTimersByTimeAsync(30)
+      expect(((await failed) as Error).message).toBe(`iamport POST ${URL_} timed out after 30 ms`)
+    } finally {
+      vi.useRealTimers()
+    }
   })
 })
 
