@@ -117,13 +117,18 @@ export function createTransport(options: TransportOptions): Transport {
       const ms = Math.min(attemptMs, deadline - started)
       const controller = new AbortController()
       let timer: ReturnType<typeof setTimeout> | undefined
+      let timedOut: TimeoutError | undefined
       let off: (() => void) | undefined
       let reply: Reply | undefined
       let error: BillingKeyError | undefined
       log?.('debug', 'billingkey request', { ...fields, attempt })
       try {
-        const headers = { ...options.headers, ...request.headers }
-        if (authorization) headers.authorization = authorization
+        // One literal: a property added to a spread copy costs it a new shape on every call.
+        const headers = {
+          ...options.headers,
+          ...request.headers,
+          ...(authorization && { authorization }),
+        }
         // The timer and the caller's abort stop the fetch and settle the attempt themselves: no
         // listener on the attempt's own signal. The body is read inside the attempt's timeout: a
         // stalled or broken body fails it. fetch is looked up per call, and never called as a
@@ -134,7 +139,11 @@ export function createTransport(options: TransportOptions): Transport {
             reject(reason)
           }
           timer = setTimeout(
-            () => stop(new TimeoutError(`${where} timed out after ${ms} ms`, { provider })),
+            () =>
+              stop(
+                // biome-ignore lint/suspicious/noAssignInExpressions: kept to tell the timeout apart
+                (timedOut = new TimeoutError(`${where} timed out after ${ms} ms`, { provider })),
+              ),
             ms,
           )
           off = signal && onAbort(signal, () => stop(signal.reason))
@@ -148,8 +157,7 @@ export function createTransport(options: TransportOptions): Transport {
       clearTimeout(timer)
       off?.()
       if (signal?.aborted) throw abortError(signal, provider)
-      const reason = controller.signal.reason
-      if (reason instanceof TimeoutError) error = reason
+      if (timedOut) error = timedOut
       // A runtime refusing the connection (Deno without --allow-net) is final: no retry grants a
       // permission.
       else if (error && isPermissionDenied(error.cause)) throw error
