@@ -104,6 +104,8 @@ export function assertNonEmptyList<T>(value: unknown, options: Field): T[] {
  * encoding, so they would change the path.
  */
 export function encodePathSegment(value: string, field = 'path segment'): string {
+  // Letters, digits, `_` and `-` (most ids): their own encoding, and never '', '.' or '..'.
+  if (/^[\w-]+$/.test(value)) return value
   check(/^\.{0,2}$/.test(value) && 'is empty, "." or ".."', { field })
   return encodeURIComponent(value).replace(
     /[.!'()*]/g,
@@ -116,9 +118,11 @@ export function encodePathSegment(value: string, field = 'path segment'): string
  * openapi-fetch's as `createClient({ pathSerializer: serializePath })`.
  */
 export const serializePath = (pathname: string, params: Record<string, unknown>): string =>
-  pathname.replace(/\{([^}]+)\}/g, (_, name: string) =>
-    encodePathSegment(String(params[name] ?? ''), name),
-  )
+  // Split, not a replace with a callback: a third of the time. Every odd part is a name.
+  pathname
+    .split(/[{}]/)
+    .map((part, i) => (i % 2 ? encodePathSegment(String(params[part] ?? ''), part) : part))
+    .join('')
 
 /**
  * openapi-fetch's `createClient` options for a provider client's `/api` entry: the client's

@@ -136,6 +136,29 @@ describe('encodePathSegment', () => {
     expect(encodePathSegment(value)).toBe(encoded)
   })
 
+  it('answers as percent-encoding does, on the fast path for letters, digits, _ and - too (property)', () => {
+    // The slow path's encoding, spelled out: what every id, plain or not, must come out as.
+    const encoded = (value: string) =>
+      encodeURIComponent(value).replace(
+        /[.!'()*]/g,
+        (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+      )
+    const ascii = fc.string({
+      unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)),
+      minLength: 1,
+    })
+    const plain = fc.stringMatching(/^[\w-]{1,40}$/)
+    fc.assert(
+      fc.property(
+        fc.oneof(ascii, plain, fc.string({ unit: 'grapheme', minLength: 1 })),
+        (value) => {
+          fc.pre(value !== '.' && value !== '..')
+          expect(encodePathSegment(value)).toBe(encoded(value))
+        },
+      ),
+    )
+  })
+
   it.each(['', '.', '..'])('refuses %o, which no encoding keeps in the path', (value) => {
     expect(() => encodePathSegment(value, 'receipt_id')).toThrow(
       expect.objectContaining({ name: 'ValidationError', field: 'receipt_id' }),
@@ -268,6 +291,13 @@ describe('serializePath', () => {
     expect(
       serializePath('/subscribe/customers/{customer_uid}/payments', { customer_uid: 'a/../b' }),
     ).toBe('/subscribe/customers/a%2F%2E%2E%2Fb/payments')
+  })
+
+  it('fills every parameter, with the text around and between them kept', () => {
+    expect(serializePath('/a/{x}/b/{y}.json', { x: 'cus_1', y: 'a b' })).toBe(
+      '/a/cus_1/b/a%20b.json',
+    )
+    expect(serializePath('/v2/request/token', {})).toBe('/v2/request/token')
   })
 
   it('refuses a missing parameter instead of writing "undefined"', () => {
